@@ -1,0 +1,303 @@
+/**
+ * Every knob of azr-kit in one zod schema, with a doc line per field, presets,
+ * and the one parser shared by notebooks and the CLI.
+ *
+ * Keys are flat (`--lr=3e-4`, not `--model.lr`), grouped below by the module
+ * that reads them. Unknown keys and bad values are errors that name the key
+ * and say what to change.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from "./config.ts";
+ * const cfg = resolveConfig({ preset: "tiny", overrides: { lr: 1e-3 } });
+ * console.log(cfg.dModel, cfg.lr);
+ * ```
+ * @module
+ */
+import { z } from "zod";
+
+const TASK_TYPES = ["deduction", "abduction", "induction"] as const;
+/** The three Absolute Zero task types. */
+export type TaskType = (typeof TASK_TYPES)[number];
+
+/** A comma-separated list on the CLI, an array in JSON. */
+const taskTypeList = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v),
+  z.array(z.enum(TASK_TYPES)).min(1, "enable at least one task type, e.g. --taskTypes=deduction"),
+);
+
+const posInt = () => z.number().int().positive();
+const nonNegInt = () => z.number().int().nonnegative();
+
+/** The schema. Every field has a default (the `default` preset) and a description. */
+export const ConfigSchema = z.strictObject({
+  // ── run ──────────────────────────────────────────────────────────────────
+  name: z.string().regex(/^[\w.-]+$/, "use letters, digits, '.', '_' or '-'").default("azr")
+    .describe("Run name: outputs go to <runsDir>/<name>/"),
+  runsDir: z.string().min(1).default("runs").describe("Folder that holds one sub-folder per run"),
+  seed: nonNegInt().default(0).describe("Seed of every random generator (model init, sampling, buffers)"),
+  steps: nonNegInt().default(200).describe("Self-play steps to run"),
+  checkpointEvery: posInt().default(25).describe("Write a checkpoint every N steps (atomic)"),
+  evalEvery: nonNegInt().default(25).describe("Run the held-out eval every N steps (0 = never)"),
+  evalSuites: z.string().default("data/eval")
+    .describe("Folder (or one .jsonl file) of held-out eval suites"),
+  evalGreedy: z.boolean().default(true).describe("Decode greedily at eval time"),
+
+  // ── sandbox (lib/sandbox) ─────────────────────────────────────────────────
+  sandboxPoolSize: nonNegInt().default(0).describe("Child processes in the pool (0 = one per core)"),
+  sandboxTimeoutMs: posInt().default(200).describe("Wall-clock limit per job, in milliseconds"),
+  sandboxMemoryMb: posInt().min(64).default(256)
+    .describe("Memory a program may use on top of the child's own V8 (MiB)"),
+  sandboxOutputCap: posInt().default(65_536).describe("Largest result a job may return (bytes of JSON)"),
+  sandboxBatchSize: posInt().default(64).describe("Jobs sent to a child in one message"),
+
+  // ── language (lib/lang) ───────────────────────────────────────────────────
+  intMin: z.number().int().default(-999).describe("Smallest int value the codec can write"),
+  intMax: z.number().int().default(999).describe("Largest int value the codec can write"),
+  maxListLen: posInt().default(16).describe("Longest list value the codec can write"),
+  programMaxTokens: posInt().default(24).describe("Token budget of one generated program"),
+  inputMaxTokens: posInt().default(40).describe("Token budget of one generated value (an input or output)"),
+
+  // ── model (lib/model) ─────────────────────────────────────────────────────
+  backend: z.enum(["auto", "tensorflow", "webgpu", "wasm", "cpu"]).default("auto")
+    .describe("tfjs backend: auto picks tensorflow if installed, else wasm"),
+  dModel: posInt().default(128).describe("Width of the residual stream"),
+  nLayers: posInt().default(4).describe("Transformer blocks"),
+  nHeads: posInt().default(4).describe("Attention heads per block (must divide dModel)"),
+  mlpRatio: posInt().default(4).describe("MLP hidden width as a multiple of dModel"),
+  contextLen: posInt().default(512).describe("Longest sequence (prompt + generation), in tokens"),
+  tieEmbeddings: z.boolean().default(true).describe("Share token embedding and output head"),
+  lr: z.number().positive().max(1).default(3e-4).describe("AdamW learning rate (constant, as in the paper)"),
+  weightDecay: z.number().nonnegative().default(0.01).describe("AdamW decoupled weight decay"),
+  beta1: z.number().min(0).max(1).default(0.9).describe("AdamW beta1"),
+  beta2: z.number().min(0).max(1).default(0.99).describe("AdamW beta2"),
+  gradClip: z.number().positive().default(1).describe("Global gradient-norm clip (paper: 1.0)"),
+
+  // ── self-play (lib/tasks, lib/reward, lib/trainer) ────────────────────────
+  taskTypes: taskTypeList.default(["deduction", "abduction", "induction"])
+    .describe("Task types in play, comma-separated"),
+  batchSize: posInt().default(16).describe("Proposals and solver tasks per task type per step"),
+  refK: nonNegInt().default(6).describe("Reference triplets shown to a proposer (paper K = 6)"),
+  inductionN: posInt().min(2).default(10).describe("Inputs an induction proposer writes (paper N = 10)"),
+  nRollouts: posInt().default(8).describe("Solver rollouts that estimate a proposal's learnability (paper n = 8)"),
+  rolloutGreedy: z.boolean().default(false)
+    .describe("Learnability rollouts greedy (official code) instead of temperature 1 (paper)"),
+  proposeTemperature: z.number().positive().default(1).describe("Sampling temperature of the proposer"),
+  solveTemperature: z.number().positive().default(1).describe("Sampling temperature of the solver"),
+  seedingFactor: nonNegInt().default(4)
+    .describe("Seeding stage grows each buffer to batchSize × this many triplets (paper: 4)"),
+  trainProposer: z.boolean().default(true).describe("Update the proposer role (false = solver-only ablation)"),
+  curriculum: z.enum(["policy", "random"]).default("policy")
+    .describe("Where tasks come from: the policy's proposals or the language's random sampler"),
+  learnability: z.enum(["paper", "official"]).default("paper")
+    .describe("paper: 0 for always/never solved; official: -0.5 for those"),
+  estimator: z.enum(["trr++", "reinforce++", "grpo"]).default("trr++")
+    .describe("Advantage estimator: 6 task-relative baselines, one global, or per-prompt groups"),
+  ppoClip: z.number().positive().default(0.2).describe("PPO ratio clip (paper 0.2)"),
+  ppoEpochs: posInt().default(1).describe("PPO epochs per batch (paper 1)"),
+  entropyCoef: z.number().nonnegative().default(0.001).describe("Entropy bonus coefficient (paper 0.001)"),
+});
+
+/** A fully resolved configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+/** What a user may override: any subset of the fields. */
+export type ConfigOverrides = Partial<z.input<typeof ConfigSchema>>;
+
+/** Named presets, applied over the defaults. */
+export const PRESETS = {
+  /** Seconds-long runs for tests. */
+  tiny: {
+    steps: 3,
+    checkpointEvery: 2,
+    evalEvery: 0,
+    sandboxPoolSize: 1,
+    dModel: 32,
+    nLayers: 1,
+    nHeads: 2,
+    mlpRatio: 2,
+    contextLen: 256,
+    batchSize: 2,
+    refK: 2,
+    inductionN: 4,
+    nRollouts: 2,
+    seedingFactor: 1,
+  },
+  /** A laptop run: a few minutes per 100 steps on 2 cores with wasm. */
+  default: {},
+  /** For users with a GPU (tensorflow or webgpu backend). */
+  large: { dModel: 384, nLayers: 8, nHeads: 6, batchSize: 64, contextLen: 1024 },
+} satisfies Record<string, ConfigOverrides>;
+/** The name of a preset. */
+export type PresetName = keyof typeof PRESETS;
+
+/** Raised for any config that cannot be used; the message says what to change. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Options of {@linkcode resolveConfig}. */
+export interface ResolveOptions {
+  /** Preset applied first (default "default"). */
+  preset?: string;
+  /** Values from a JSON file, applied over the preset. */
+  file?: Record<string, unknown>;
+  /** Values applied last (from `--key=value` or a notebook). */
+  overrides?: Record<string, unknown>;
+}
+
+const KEYS = Object.keys(ConfigSchema.shape) as (keyof Config)[];
+
+/** Resolves preset → file → overrides into a validated config, or throws ConfigError. */
+export function resolveConfig(opts: ResolveOptions = {}): Config {
+  const presetName = opts.preset ?? "default";
+  if (!Object.hasOwn(PRESETS, presetName)) {
+    throw new ConfigError(
+      `Cannot parse config: unknown preset '${presetName}'; use one of ${Object.keys(PRESETS).join(", ")}`,
+    );
+  }
+  const merged = {
+    ...PRESETS[presetName as PresetName],
+    ...opts.file,
+    ...opts.overrides,
+  };
+  for (const key of Object.keys(merged)) {
+    if (!KEYS.includes(key as keyof Config)) {
+      throw new ConfigError(`Cannot parse config: unknown key '${key}'${suggest(key)}`);
+    }
+  }
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(`Cannot parse config:\n${z.prettifyError(parsed.error)}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.dModel % cfg.nHeads !== 0) {
+    throw new ConfigError(
+      `Cannot parse config: 'nHeads' (${cfg.nHeads}) must divide 'dModel' (${cfg.dModel})`,
+    );
+  }
+  if (cfg.intMin >= cfg.intMax) {
+    throw new ConfigError(`Cannot parse config: 'intMin' must be below 'intMax'`);
+  }
+  return cfg;
+}
+
+/** The result of {@linkcode parseArgs}. */
+export interface ParsedArgs {
+  config: Config;
+  /** Flags that are not config keys (e.g. `--resume`, `--checkpoint=…`), for the caller. */
+  flags: Record<string, string | true>;
+  /** Positional arguments. */
+  positional: string[];
+}
+
+/**
+ * Parses `--preset NAME`, `--config FILE.json` and `--key=value` overrides.
+ * Values are read as the field's type: a string field keeps the raw text,
+ * other fields read it as JSON (`3`, `1e-4`, `true`). Flags named in
+ * `extraFlags` are passed through instead of being config keys.
+ */
+export function parseArgs(argv: readonly string[], extraFlags: readonly string[] = []): ParsedArgs {
+  const flags: Record<string, string | true> = {};
+  const positional: string[] = [];
+  const overrides: Record<string, unknown> = {};
+  let preset: string | undefined;
+  let file: Record<string, unknown> | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const key = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    let raw: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
+    const takesValue = key === "preset" || key === "config" ||
+      (KEYS.includes(key as keyof Config) && !isBooleanField(key));
+    if (raw === undefined && takesValue) {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith("--")) {
+        throw new ConfigError(`Cannot parse config: '--${key}' needs a value, e.g. --${key}=…`);
+      }
+      raw = next;
+      i++;
+    }
+    if (key === "preset") preset = raw;
+    else if (key === "config") file = readConfigFile(raw!);
+    else if (KEYS.includes(key as keyof Config)) overrides[key] = readValue(key, raw ?? "true");
+    else if (extraFlags.includes(key)) flags[key] = raw ?? true;
+    else throw new ConfigError(`Cannot parse config: unknown key '${key}'${suggest(key)}`);
+  }
+  const opts: ResolveOptions = { overrides };
+  if (preset !== undefined) opts.preset = preset;
+  if (file !== undefined) opts.file = file;
+  return { config: resolveConfig(opts), flags, positional };
+}
+
+function isBooleanField(key: string): boolean {
+  const field = ConfigSchema.shape[key as keyof Config];
+  return field.safeParse(true).success && !field.safeParse("x").success &&
+    !field.safeParse(1).success;
+}
+
+/** A field that accepts the raw text keeps it; otherwise the text is read as JSON. */
+function readValue(key: string, raw: string): unknown {
+  const field = ConfigSchema.shape[key as keyof Config];
+  if (field.safeParse(raw).success) return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw; // let the schema report the type error with the key's name
+  }
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    throw new ConfigError(`Cannot read config file '${path}': ${(e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`Cannot parse config file '${path}': ${(e as Error).message}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ConfigError(`Cannot parse config file '${path}': expected a JSON object of settings`);
+  }
+  return data as Record<string, unknown>;
+}
+
+/** " (did you mean 'lr'?)" for the closest key within edit distance 3, else a hint. */
+function suggest(key: string): string {
+  let best: string | undefined;
+  let bestD = 4;
+  for (const k of KEYS) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best ? ` (did you mean '${best}'?)` : "; see ConfigSchema in lib/config.ts for the keys";
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Describes every field: key, default, description (for notebooks and `--help`). */
+export function describeConfig(): { key: string; default: unknown; description: string }[] {
+  const defaults = resolveConfig();
+  return KEYS.map((key) => ({
+    key,
+    default: defaults[key],
+    description: ConfigSchema.shape[key].description ?? "",
+  }));
+}

@@ -1,0 +1,7 @@
+/**
+ * azr-kit's public API: what notebooks import with
+ * `import { … } from "../lib/mod.ts"`.
+ * @module
+ */
+export * from "./config.ts";
+export * from "./rng.ts";
