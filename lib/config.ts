@@ -35,7 +35,9 @@ export const ConfigSchema = z.strictObject({
   name: z.string().regex(/^[\w.-]+$/, "use letters, digits, '.', '_' or '-'").default("azr")
     .describe("Run name: outputs go to <runsDir>/<name>/"),
   runsDir: z.string().min(1).default("runs").describe("Folder that holds one sub-folder per run"),
-  seed: nonNegInt().default(0).describe("Seed of every random generator (model init, sampling, buffers)"),
+  seed: nonNegInt().default(0).describe(
+    "Seed of every random generator (model init, sampling, buffers)",
+  ),
   steps: nonNegInt().default(200).describe("Self-play steps to run"),
   checkpointEvery: posInt().default(25).describe("Write a checkpoint every N steps (atomic)"),
   evalEvery: nonNegInt().default(25).describe("Run the held-out eval every N steps (0 = never)"),
@@ -44,11 +46,15 @@ export const ConfigSchema = z.strictObject({
   evalGreedy: z.boolean().default(true).describe("Decode greedily at eval time"),
 
   // ── sandbox (lib/sandbox) ─────────────────────────────────────────────────
-  sandboxPoolSize: nonNegInt().default(0).describe("Child processes in the pool (0 = one per core)"),
+  sandboxPoolSize: nonNegInt().default(0).describe(
+    "Child processes in the pool (0 = one per core)",
+  ),
   sandboxTimeoutMs: posInt().default(200).describe("Wall-clock limit per job, in milliseconds"),
   sandboxMemoryMb: posInt().min(64).default(256)
     .describe("Memory a program may use on top of the child's own V8 (MiB)"),
-  sandboxOutputCap: posInt().default(65_536).describe("Largest result a job may return (bytes of JSON)"),
+  sandboxOutputCap: posInt().default(65_536).describe(
+    "Largest result a job may return (bytes of JSON)",
+  ),
   sandboxBatchSize: posInt().default(64).describe("Jobs sent to a child in one message"),
 
   // ── language (lib/lang) ───────────────────────────────────────────────────
@@ -56,7 +62,9 @@ export const ConfigSchema = z.strictObject({
   intMax: z.number().int().default(999).describe("Largest int value the codec can write"),
   maxListLen: posInt().default(16).describe("Longest list value the codec can write"),
   programMaxTokens: posInt().default(24).describe("Token budget of one generated program"),
-  inputMaxTokens: posInt().default(40).describe("Token budget of one generated value (an input or output)"),
+  inputMaxTokens: posInt().default(40).describe(
+    "Token budget of one generated value (an input or output)",
+  ),
 
   // ── model (lib/model) ─────────────────────────────────────────────────────
   backend: z.enum(["auto", "tensorflow", "webgpu", "wasm", "cpu"]).default("auto")
@@ -67,7 +75,9 @@ export const ConfigSchema = z.strictObject({
   mlpRatio: posInt().default(4).describe("MLP hidden width as a multiple of dModel"),
   contextLen: posInt().default(512).describe("Longest sequence (prompt + generation), in tokens"),
   tieEmbeddings: z.boolean().default(true).describe("Share token embedding and output head"),
-  lr: z.number().positive().max(1).default(3e-4).describe("AdamW learning rate (constant, as in the paper)"),
+  lr: z.number().positive().max(1).default(3e-4).describe(
+    "AdamW learning rate (constant, as in the paper)",
+  ),
   weightDecay: z.number().nonnegative().default(0.01).describe("AdamW decoupled weight decay"),
   beta1: z.number().min(0).max(1).default(0.9).describe("AdamW beta1"),
   beta2: z.number().min(0).max(1).default(0.99).describe("AdamW beta2"),
@@ -78,15 +88,23 @@ export const ConfigSchema = z.strictObject({
     .describe("Task types in play, comma-separated"),
   batchSize: posInt().default(16).describe("Proposals and solver tasks per task type per step"),
   refK: nonNegInt().default(6).describe("Reference triplets shown to a proposer (paper K = 6)"),
-  inductionN: posInt().min(2).default(10).describe("Inputs an induction proposer writes (paper N = 10)"),
-  nRollouts: posInt().default(8).describe("Solver rollouts that estimate a proposal's learnability (paper n = 8)"),
+  inductionN: posInt().min(2).default(10).describe(
+    "Inputs an induction proposer writes (paper N = 10)",
+  ),
+  nRollouts: posInt().default(8).describe(
+    "Solver rollouts that estimate a proposal's learnability (paper n = 8)",
+  ),
   rolloutGreedy: z.boolean().default(false)
     .describe("Learnability rollouts greedy (official code) instead of temperature 1 (paper)"),
-  proposeTemperature: z.number().positive().default(1).describe("Sampling temperature of the proposer"),
+  proposeTemperature: z.number().positive().default(1).describe(
+    "Sampling temperature of the proposer",
+  ),
   solveTemperature: z.number().positive().default(1).describe("Sampling temperature of the solver"),
   seedingFactor: nonNegInt().default(4)
     .describe("Seeding stage grows each buffer to batchSize × this many triplets (paper: 4)"),
-  trainProposer: z.boolean().default(true).describe("Update the proposer role (false = solver-only ablation)"),
+  trainProposer: z.boolean().default(true).describe(
+    "Update the proposer role (false = solver-only ablation)",
+  ),
   curriculum: z.enum(["policy", "random"]).default("policy")
     .describe("Where tasks come from: the policy's proposals or the language's random sampler"),
   learnability: z.enum(["paper", "official"]).default("paper")
@@ -95,7 +113,9 @@ export const ConfigSchema = z.strictObject({
     .describe("Advantage estimator: 6 task-relative baselines, one global, or per-prompt groups"),
   ppoClip: z.number().positive().default(0.2).describe("PPO ratio clip (paper 0.2)"),
   ppoEpochs: posInt().default(1).describe("PPO epochs per batch (paper 1)"),
-  entropyCoef: z.number().nonnegative().default(0.001).describe("Entropy bonus coefficient (paper 0.001)"),
+  entropyCoef: z.number().nonnegative().default(0.001).describe(
+    "Entropy bonus coefficient (paper 0.001)",
+  ),
 });
 
 /** A fully resolved configuration. */
@@ -152,7 +172,9 @@ export function resolveConfig(opts: ResolveOptions = {}): Config {
   const presetName = opts.preset ?? "default";
   if (!Object.hasOwn(PRESETS, presetName)) {
     throw new ConfigError(
-      `Cannot parse config: unknown preset '${presetName}'; use one of ${Object.keys(PRESETS).join(", ")}`,
+      `Cannot parse config: unknown preset '${presetName}'; use one of ${
+        Object.keys(PRESETS).join(", ")
+      }`,
     );
   }
   const merged = {
@@ -285,7 +307,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur[j] = Math.min(
+        prev[j]! + 1,
+        cur[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     prev = cur;
   }

@@ -5,3 +5,4 @@
  */
 export * from "./config.ts";
 export * from "./rng.ts";
+export * from "./plot/mod.ts";

@@ -1,0 +1,7 @@
+/**
+ * Figures for notebooks and run reports: Observable Plot → SVG without a browser.
+ * @module
+ */
+export * from "./svg.ts";
+export * from "./display.ts";
+export * as Plot from "@observablehq/plot";

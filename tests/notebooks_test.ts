@@ -1,0 +1,154 @@
+/**
+ * Notebooks run headless under Jupyter's Deno kernel. Skipped (with the
+ * install command) when Jupyter is absent, except under CI=true.
+ */
+import assert from "node:assert/strict";
+import {
+  findJupyterPython,
+  JUPYTER_INSTALL_HINT,
+  type NotebookReport,
+  runNotebooks,
+} from "../notebooks/runner.ts";
+
+const python = await findJupyterPython();
+const inCI = Deno.env.get("CI") === "true";
+if (!python && !inCI) {
+  console.log(`notebook tests skipped: Jupyter not found. ${JUPYTER_INSTALL_HINT}`);
+}
+const NOTEBOOKS = new URL("../notebooks/", import.meta.url).pathname;
+
+interface Output {
+  output_type: string;
+  data?: Record<string, string | string[]>;
+  text?: string | string[];
+}
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: Output[];
+}
+const join = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : s ?? "");
+
+async function execute(
+  path: string,
+  outDir: string,
+): Promise<{ report: NotebookReport; cells: Cell[] }> {
+  if (!python) throw new Error(`Jupyter is required under CI=true. ${JUPYTER_INSTALL_HINT}`);
+  const [report] = await runNotebooks([path], { python, out: outDir, timeoutS: 300 });
+  const executed = JSON.parse(await Deno.readTextFile(`${outDir}/${path.split("/").pop()}`));
+  return {
+    report: report!,
+    cells: (executed.cells as Cell[]).filter((c) => c.cell_type === "code"),
+  };
+}
+
+Deno.test({
+  name: "notebook runner keeps every output, including those sent after idle",
+  ignore: !python && !inCI,
+  async fn() {
+    // 80 quick cells, each with one distinct value: the Deno kernel sends some of
+    // these results after `status: idle`, which plain nbconvert drops.
+    const n = 80;
+    const dir = await Deno.makeTempDir();
+    try {
+      const nb = {
+        nbformat: 4,
+        nbformat_minor: 4,
+        metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+        cells: Array.from({ length: n }, (_, i) => ({
+          cell_type: "code",
+          metadata: {},
+          execution_count: null,
+          outputs: [],
+          source: `${i} * 7 + 1`,
+        })),
+      };
+      await Deno.writeTextFile(`${dir}/many.ipynb`, JSON.stringify(nb));
+      const { report, cells } = await execute(`${dir}/many.ipynb`, `${dir}/out`);
+      assert.ok(report.ok, report.error);
+      assert.equal(cells.length, n);
+      cells.forEach((cell, i) => {
+        assert.equal(cell.outputs?.length, 1, `cell ${i} has ${cell.outputs?.length} outputs`);
+        assert.equal(join(cell.outputs![0]!.data?.["text/plain"]), String(i * 7 + 1), `cell ${i}`);
+      });
+      console.log(`  ${report.late_outputs} of ${n} outputs arrived after idle and were kept`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "notebook runner reports a failing cell",
+  ignore: !python && !inCI,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const nb = {
+        nbformat: 4,
+        nbformat_minor: 4,
+        metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+        cells: ["1 + 1", 'throw new Error("boom from cell 2")', "3"].map((source) => ({
+          cell_type: "code",
+          metadata: {},
+          execution_count: null,
+          outputs: [],
+          source,
+        })),
+      };
+      await Deno.writeTextFile(`${dir}/bad.ipynb`, JSON.stringify(nb));
+      const { report } = await execute(`${dir}/bad.ipynb`, `${dir}/out`);
+      assert.equal(report.ok, false);
+      assert.match(report.error ?? "", /boom from cell 2/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "00_quickstart: config, overrides, error message and an SVG figure",
+  ignore: !python && !inCI,
+  async fn() {
+    const out = await Deno.makeTempDir();
+    try {
+      const { report, cells } = await execute(`${NOTEBOOKS}00_quickstart.ipynb`, out);
+      assert.ok(report.ok, report.error);
+      const text = cells.map((c) =>
+        (c.outputs ?? []).map((o) => join(o.data?.["text/plain"]) + join(o.text)).join("")
+      );
+      assert.match(text[0]!, /dModel: 128/);
+      assert.match(text[1]!, /sandboxTimeoutMs/);
+      assert.match(text[2]!, /dModel: 32, nLayers: 1, batchSize: 2, lr: 0\.001/);
+      assert.match(text[3]!, /unknown key 'lrr' \(did you mean 'lr'\?\)/);
+      const svg = join(cells[4]!.outputs?.[0]?.data?.["image/svg+xml"]);
+      assert.match(svg, /^<svg[\s\S]*<rect[\s\S]*<\/svg>$/);
+      assert.equal(svg.match(/<rect /g)?.length, 3); // one bar per preset
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "every notebook in notebooks/ executes without a cell error",
+  ignore: !python && !inCI,
+  async fn(t) {
+    const names = [...Deno.readDirSync(NOTEBOOKS)].map((e) => e.name).filter((n) =>
+      n.endsWith(".ipynb")
+    )
+      .sort();
+    const out = await Deno.makeTempDir();
+    try {
+      for (const name of names) {
+        await t.step(name, async () => {
+          const { report, cells } = await execute(`${NOTEBOOKS}${name}`, out);
+          assert.ok(report.ok, `${name}: ${report.error}`);
+          assert.ok(cells.length > 0, `${name} has no code cells`);
+        });
+      }
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  },
+});
