@@ -44,6 +44,10 @@ export const ConfigSchema = z.strictObject({
   evalSuites: z.string().default("data/eval")
     .describe("Folder (or one .jsonl file) of held-out eval suites"),
   evalGreedy: z.boolean().default(true).describe("Decode greedily at eval time"),
+  evalLimit: nonNegInt().default(0)
+    .describe("Evaluate only the first N tasks of each type per suite (0 = all)"),
+  maxMinutes: z.number().nonnegative().default(0)
+    .describe("Wall-clock budget of a run in minutes, then a final eval (0 = none)"),
 
   // ── sandbox (lib/sandbox) ─────────────────────────────────────────────────
   sandboxPoolSize: nonNegInt().default(0).describe(

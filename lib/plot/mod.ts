@@ -5,3 +5,4 @@
 export * from "./svg.ts";
 export * from "./display.ts";
 export * as Plot from "@observablehq/plot";
+export * from "./charts.ts";

@@ -1,0 +1,93 @@
+/**
+ * Ablation grids: a base config plus named variants, each an ordinary set of
+ * config overrides. Built-in grids answer the paper's ablation questions; a
+ * grid can also be a JSON file of the same shape.
+ * @module
+ */
+import { z } from "zod";
+
+/** A grid: every variant runs with `base` ∪ its overrides, for each seed. */
+export const GridSchema = z.strictObject({
+  name: z.string().regex(/^[\w.-]+$/, "use letters, digits, '.', '_' or '-'"),
+  description: z.string().default(""),
+  /** Preset every run starts from. */
+  preset: z.string().default("default"),
+  /** Overrides shared by all variants. */
+  base: z.record(z.string(), z.unknown()).default({}),
+  variants: z.array(z.strictObject({
+    name: z.string().regex(/^[\w.+-]+$/, "use letters, digits, '.', '+', '_' or '-'"),
+    description: z.string().default(""),
+    overrides: z.record(z.string(), z.unknown()).default({}),
+  })).min(1),
+});
+/** A grid. */
+export type Grid = z.infer<typeof GridSchema>;
+
+/** The built-in grids. */
+export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
+  core: {
+    name: "core",
+    description: "Does zero-data self-play learn? Full AZR against its baselines.",
+    variants: [
+      { name: "azr", description: "full Absolute Zero loop (paper defaults)" },
+      { name: "solver_only", description: "frozen proposer: only the solver role is updated", overrides: { trainProposer: false } },
+      { name: "random_tasks", description: "tasks from the language's random sampler", overrides: { curriculum: "random" } },
+      { name: "untrained", description: "the randomly initialised model, no updates", overrides: { steps: 0 } },
+    ],
+  },
+  tasks: {
+    name: "tasks",
+    description: "Which task types matter?",
+    variants: [
+      { name: "no_deduction", overrides: { taskTypes: ["abduction", "induction"] } },
+      { name: "no_abduction", overrides: { taskTypes: ["deduction", "induction"] } },
+      { name: "no_induction", overrides: { taskTypes: ["deduction", "abduction"] } },
+      { name: "deduction_only", overrides: { taskTypes: ["deduction"] } },
+    ],
+  },
+  estimator: {
+    name: "estimator",
+    description: "Advantage estimator: TRR++ against REINFORCE++ and GRPO.",
+    variants: [
+      { name: "trr++", overrides: { estimator: "trr++" } },
+      { name: "reinforce++", overrides: { estimator: "reinforce++" } },
+      { name: "grpo", overrides: { estimator: "grpo" } },
+    ],
+  },
+  references: {
+    name: "references",
+    description: "Do the K reference triplets shown to the proposer help?",
+    variants: [
+      { name: "K0", overrides: { refK: 0 } },
+      { name: "K_default" },
+    ],
+  },
+  tiny: {
+    name: "tiny",
+    description: "A seconds-long grid that exercises the runner (tests, notebooks).",
+    preset: "tiny",
+    base: { steps: 2, evalEvery: 1, evalLimit: 3 },
+    variants: [
+      { name: "azr" },
+      { name: "random_tasks", overrides: { curriculum: "random" } },
+    ],
+  },
+};
+
+/** A built-in grid by name, or a grid JSON file; throws with what to fix. */
+export async function loadGrid(nameOrPath: string): Promise<Grid> {
+  let raw: unknown = GRIDS[nameOrPath];
+  if (raw === undefined) {
+    if (!nameOrPath.endsWith(".json")) {
+      throw new Error(`Unknown grid '${nameOrPath}': use one of ${Object.keys(GRIDS).join(", ")} or a .json file`);
+    }
+    try {
+      raw = JSON.parse(await Deno.readTextFile(nameOrPath));
+    } catch (e) {
+      throw new Error(`Cannot read grid file '${nameOrPath}': ${(e as Error).message}`);
+    }
+  }
+  const parsed = GridSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`Cannot parse grid '${nameOrPath}':\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

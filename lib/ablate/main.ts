@@ -1,0 +1,58 @@
+/**
+ * `deno task ablate --grid <name|file.json> [--seeds 3] [--minutes M | --steps N] [--parallel P]`
+ *
+ * Runs a grid of configs × seeds (each an ordinary run in `runs/`), skipping
+ * finished runs, then writes the summary (JSON, markdown, SVG) to
+ * `data/results/<grid>/`.
+ * @module
+ */
+import { parseArgs as parseCli } from "node:util";
+import { GRIDS, loadGrid } from "./grids.ts";
+import { runGrid } from "./runner.ts";
+import { summarizeGrid, summaryTable, writeSummary } from "./summary.ts";
+
+if (import.meta.main) {
+  const { values } = parseCli({
+    args: Deno.args,
+    options: {
+      grid: { type: "string" },
+      seeds: { type: "string", default: "3" },
+      minutes: { type: "string" },
+      steps: { type: "string" },
+      parallel: { type: "string", default: String(navigator.hardwareConcurrency ?? 1) },
+      runsDir: { type: "string", default: "runs" },
+      out: { type: "string", default: "data/results" },
+      "summary-only": { type: "boolean", default: false },
+    },
+  });
+  if (!values.grid) {
+    console.error(`Usage: deno task ablate --grid <${Object.keys(GRIDS).join("|")}|file.json> [--seeds 3] [--minutes M | --steps N]`);
+    Deno.exit(2);
+  }
+  const num = (s: string | undefined, what: string) => {
+    if (s === undefined) return undefined;
+    const n = Number(s);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${what} must be a non-negative number, got '${s}'`);
+    return n;
+  };
+  const grid = await loadGrid(values.grid);
+  const seeds = num(values.seeds, "seeds")!;
+  if (!values["summary-only"]) {
+    const minutes = num(values.minutes, "minutes");
+    const steps = num(values.steps, "steps");
+    const result = await runGrid({
+      grid,
+      seeds,
+      parallel: num(values.parallel, "parallel")!,
+      runsDir: values.runsDir,
+      ...(minutes !== undefined ? { minutes } : {}),
+      ...(steps !== undefined ? { steps } : {}),
+    });
+    console.log(`ran ${result.ran.length}, skipped ${result.skipped.length} finished, failed ${result.failed.length}`);
+    for (const f of result.failed) console.log(`  FAILED ${f.name}: see ${f.log}`);
+  }
+  const summary = await summarizeGrid(grid, seeds, values.runsDir);
+  const files = await writeSummary(summary, `${values.out}/${grid.name}`);
+  console.log(summaryTable(summary));
+  console.log(`wrote ${files.join(", ")}`);
+}

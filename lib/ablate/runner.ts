@@ -1,0 +1,136 @@
+/**
+ * Runs a grid: every variant × seed as an ordinary `deno task train` run in
+ * `runs/<grid>-<variant>-s<seed>/`, at most `parallel` at a time, with an equal
+ * step or wall-clock budget. A run whose `summary.json` exists is finished and
+ * skipped, so an interrupted grid continues where it stopped.
+ * @module
+ */
+import cliProgress from "cli-progress";
+import { z } from "zod";
+import type { Grid } from "./grids.ts";
+
+/** What the trainer writes at the end of a run (`runs/<name>/summary.json`). */
+export const RunSummarySchema = z.object({
+  name: z.string(),
+  step: z.number().int(),
+  seconds: z.number(),
+  stepsPerS: z.number(),
+  /** Held-out accuracy per task type at the end. */
+  eval: z.record(z.string(), z.number()),
+  /** The enumerative-search baseline's accuracy on the same suites (induction). */
+  evalSearch: z.record(z.string(), z.number()).optional(),
+});
+/** A finished run's summary. */
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+/** One planned run of a grid. */
+export interface PlannedRun {
+  variant: string;
+  seed: number;
+  name: string;
+  /** `--key=value` arguments for the trainer. */
+  args: string[];
+}
+
+/** Options of {@linkcode runGrid}. */
+export interface RunGridOptions {
+  grid: Grid;
+  seeds: number;
+  /** Wall-clock budget per run (minutes); overrides the grid's own. */
+  minutes?: number;
+  /** Step budget per run; overrides the grid's own. */
+  steps?: number;
+  /** Runs at the same time. */
+  parallel: number;
+  runsDir: string;
+  /** Print progress (default true). */
+  progress?: boolean;
+}
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+function cliValue(v: unknown): string {
+  return Array.isArray(v) ? v.join(",") : typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** The runs a grid consists of, in a stable order. */
+export function planGrid(opts: Omit<RunGridOptions, "parallel">): PlannedRun[] {
+  const { grid } = opts;
+  const runs: PlannedRun[] = [];
+  for (const variant of grid.variants) {
+    for (let seed = 0; seed < opts.seeds; seed++) {
+      const name = `${grid.name}-${variant.name}-s${seed}`;
+      const merged: Record<string, unknown> = { ...grid.base, ...variant.overrides };
+      if (opts.minutes !== undefined) merged.maxMinutes = opts.minutes;
+      // A budget from the command line applies to every run except those a variant pins (untrained: steps=0).
+      if (opts.steps !== undefined && variant.overrides.steps === undefined) merged.steps = opts.steps;
+      const args = [`--preset=${grid.preset}`, `--name=${name}`, `--seed=${seed}`, `--runsDir=${opts.runsDir}`];
+      for (const [k, v] of Object.entries(merged)) args.push(`--${k}=${cliValue(v)}`);
+      runs.push({ variant: variant.name, seed, name, args });
+    }
+  }
+  return runs;
+}
+
+/** Reads a run's summary, or undefined when the run has not finished. */
+export async function readRunSummary(runsDir: string, name: string): Promise<RunSummary | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(`${runsDir}/${name}/summary.json`);
+  } catch {
+    return undefined;
+  }
+  const parsed = RunSummarySchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`Corrupt ${runsDir}/${name}/summary.json: delete it to rerun that run`);
+  return parsed.data;
+}
+
+/** Result of {@linkcode runGrid}. */
+export interface GridRunResult {
+  ran: string[];
+  skipped: string[];
+  failed: { name: string; log: string }[];
+}
+
+/** Runs what is not finished yet; never throws for a failed run (it is reported). */
+export async function runGrid(opts: RunGridOptions): Promise<GridRunResult> {
+  const planned = planGrid(opts);
+  const result: GridRunResult = { ran: [], skipped: [], failed: [] };
+  const todo: PlannedRun[] = [];
+  for (const run of planned) {
+    if (await readRunSummary(opts.runsDir, run.name)) result.skipped.push(run.name);
+    else todo.push(run);
+  }
+  const bar = opts.progress === false ? undefined : new cliProgress.SingleBar({
+    format: `grid ${opts.grid.name} {bar} {value}/{total} runs | ETA {eta_formatted} | {last}`,
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
+  }, cliProgress.Presets.shades_classic);
+  bar?.start(planned.length, result.skipped.length, { last: `${result.skipped.length} already finished` });
+  const queue = [...todo];
+  const worker = async () => {
+    for (let run = queue.shift(); run; run = queue.shift()) {
+      await Deno.mkdir(`${opts.runsDir}/${run.name}`, { recursive: true });
+      const logPath = `${opts.runsDir}/${run.name}/train.log`;
+      const log = await Deno.open(logPath, { write: true, create: true, truncate: true });
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", `${ROOT}lib/trainer/main.ts`, ...run.args, "--quiet"],
+        cwd: ROOT,
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      await Promise.all([
+        child.stdout.pipeTo(log.writable, { preventClose: true }),
+        child.stderr.pipeTo(log.writable, { preventClose: true }),
+      ]);
+      const { success } = await child.status;
+      log.close();
+      if (success && (await readRunSummary(opts.runsDir, run.name))) result.ran.push(run.name);
+      else result.failed.push({ name: run.name, log: logPath });
+      bar?.increment(1, { last: `${success ? "done" : "FAILED"} ${run.name}` });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.parallel) }, worker));
+  bar?.stop();
+  return result;
+}

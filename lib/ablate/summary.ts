@@ -1,0 +1,147 @@
+/**
+ * The compact result of a grid: per variant, held-out accuracy per task type
+ * (mean and 95% CI over seeds), final step and steps/s; learning curves with
+ * CI bands and bar charts as SVG. Written to `data/results/<grid>/`.
+ * @module
+ */
+import * as Plot from "@observablehq/plot";
+import { barChart } from "../plot/charts.ts";
+import { plotToSvg } from "../plot/svg.ts";
+import { readMetrics } from "../trainer/metrics.ts";
+import type { Grid } from "./grids.ts";
+import { planGrid, readRunSummary, type RunSummary } from "./runner.ts";
+import { meanCI, type MeanCI } from "./stats.ts";
+
+/** One variant's row of the summary. */
+export interface VariantSummary {
+  variant: string;
+  description: string;
+  seeds: number;
+  eval: Record<string, MeanCI>;
+  evalSearch: Record<string, MeanCI>;
+  finalStep: MeanCI;
+  stepsPerS: MeanCI;
+}
+
+/** A grid's summary, as written to `summary.json`. */
+export interface GridSummary {
+  grid: string;
+  description: string;
+  preset: string;
+  createdAt: string;
+  variants: VariantSummary[];
+  /** Learning curves: held-out accuracy per variant, task type and step, over seeds. */
+  curves: { variant: string; task: string; step: number; mean: number; lo: number; hi: number }[];
+}
+
+/** Collects the finished runs of a grid into a summary. */
+export async function summarizeGrid(grid: Grid, seeds: number, runsDir: string): Promise<GridSummary> {
+  const planned = planGrid({ grid, seeds, runsDir });
+  const variants: VariantSummary[] = [];
+  const curves: GridSummary["curves"] = [];
+  for (const v of grid.variants) {
+    const runs = planned.filter((r) => r.variant === v.name);
+    const done: RunSummary[] = [];
+    const evalByStep = new Map<string, number[]>();
+    for (const run of runs) {
+      const s = await readRunSummary(runsDir, run.name);
+      if (!s) continue;
+      done.push(s);
+      const metrics = await readMetrics(`${runsDir}/${run.name}/metrics.jsonl`).catch(() => []);
+      for (const m of metrics) {
+        for (const [k, val] of Object.entries(m)) {
+          if (k.startsWith("eval/acc/") && typeof val === "number") {
+            const key = `${k.slice("eval/acc/".length)}@${m.step}`;
+            evalByStep.set(key, [...(evalByStep.get(key) ?? []), val]);
+          }
+        }
+      }
+    }
+    const tasks = [...new Set(done.flatMap((s) => Object.keys(s.eval)))].sort();
+    const searchTasks = [...new Set(done.flatMap((s) => Object.keys(s.evalSearch ?? {})))].sort();
+    variants.push({
+      variant: v.name,
+      description: v.description,
+      seeds: done.length,
+      eval: Object.fromEntries(tasks.map((t) => [t, meanCI(done.map((s) => s.eval[t] ?? NaN))])),
+      evalSearch: Object.fromEntries(searchTasks.map((t) => [t, meanCI(done.map((s) => s.evalSearch?.[t] ?? NaN))])),
+      finalStep: meanCI(done.map((s) => s.step)),
+      stepsPerS: meanCI(done.map((s) => s.stepsPerS)),
+    });
+    for (const [key, xs] of evalByStep) {
+      const [task, step] = key.split("@") as [string, string];
+      const { mean, ci95 } = meanCI(xs);
+      const half = Number.isFinite(ci95) ? ci95 : 0;
+      curves.push({ variant: v.name, task, step: Number(step), mean, lo: mean - half, hi: mean + half });
+    }
+  }
+  curves.sort((a, b) => a.variant.localeCompare(b.variant) || a.task.localeCompare(b.task) || a.step - b.step);
+  return {
+    grid: grid.name,
+    description: grid.description,
+    preset: grid.preset,
+    createdAt: new Date().toISOString(),
+    variants,
+    curves,
+  };
+}
+
+const pct = (m: MeanCI | undefined) =>
+  !m || !Number.isFinite(m.mean)
+    ? "–"
+    : `${(100 * m.mean).toFixed(1)}${Number.isFinite(m.ci95) ? ` ± ${(100 * m.ci95).toFixed(1)}` : ""}`;
+
+/** A markdown table: one row per variant, held-out accuracy (%) per task type, mean ± 95% CI. */
+export function summaryTable(s: GridSummary): string {
+  const tasks = [...new Set(s.variants.flatMap((v) => Object.keys(v.eval)))].sort();
+  const head = `| variant | seeds | ${tasks.map((t) => `${t} %`).join(" | ")} | final step | steps/s |`;
+  const rule = `|${"---|".repeat(tasks.length + 4)}`;
+  const rows = s.variants.map((v) =>
+    `| ${v.variant} | ${v.seeds} | ${tasks.map((t) => pct(v.eval[t])).join(" | ")} | ${
+      Number.isFinite(v.finalStep.mean) ? v.finalStep.mean.toFixed(0) : "–"
+    } | ${Number.isFinite(v.stepsPerS.mean) ? v.stepsPerS.mean.toFixed(3) : "–"} |`
+  );
+  const search = s.variants.find((v) => Object.keys(v.evalSearch).length > 0);
+  const footer = search
+    ? `\nEnumerative-search baseline on the same suites: ${
+      Object.entries(search.evalSearch).map(([t, m]) => `${t} ${pct(m)} %`).join(", ")
+    }.`
+    : "";
+  return [head, rule, ...rows].join("\n") + "\n" + footer;
+}
+
+/** Writes summary.json, summary.md, curves.svg and bars.svg into `dir`. */
+export async function writeSummary(s: GridSummary, dir: string): Promise<string[]> {
+  await Deno.mkdir(dir, { recursive: true });
+  const bars = s.variants.flatMap((v) =>
+    Object.entries(v.eval).map(([task, m]) => ({
+      group: task,
+      series: v.variant,
+      mean: m.mean,
+      lo: m.mean - (Number.isFinite(m.ci95) ? m.ci95 : 0),
+      hi: m.mean + (Number.isFinite(m.ci95) ? m.ci95 : 0),
+    }))
+  );
+  const curves = plotToSvg({
+    title: `Held-out accuracy during training (${s.grid}; band = 95% CI over seeds)`,
+    width: 720,
+    height: 260,
+    marginLeft: 50,
+    fx: { label: null },
+    x: { label: "step" },
+    y: { label: "accuracy", grid: true, domain: [0, 1] },
+    color: { legend: true },
+    marks: [
+      Plot.areaY(s.curves, { fx: "task", x: "step", y1: "lo", y2: "hi", fill: "variant", fillOpacity: 0.15 }),
+      Plot.line(s.curves, { fx: "task", x: "step", y: "mean", stroke: "variant" }),
+    ],
+  });
+  const files: [string, string][] = [
+    ["summary.json", JSON.stringify(s, null, 2) + "\n"],
+    ["summary.md", `# Grid \`${s.grid}\`\n\n${s.description}\n\n${summaryTable(s)}\n`],
+    ["curves.svg", curves],
+    ["bars.svg", barChart(bars, { title: `Final held-out accuracy (${s.grid}; ±95% CI)`, yLabel: "accuracy" })],
+  ];
+  for (const [name, text] of files) await Deno.writeTextFile(`${dir}/${name}`, text);
+  return files.map(([name]) => `${dir}/${name}`);
+}

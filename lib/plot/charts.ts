@@ -1,0 +1,119 @@
+/**
+ * The figures the kit draws again and again: metric curves from
+ * `metrics.jsonl` records, per-item scatter over steps, bar charts with error
+ * bars. Each returns SVG/figure markup (see {@linkcode plotToSvg}).
+ * @module
+ */
+import * as Plot from "@observablehq/plot";
+import { plotToSvg } from "./svg.ts";
+
+/** A point of a long-format series. */
+export interface SeriesPoint {
+  step: number;
+  series: string;
+  value: number;
+}
+
+/**
+ * Long-format points for every metric key that starts with `prefix` (or is in
+ * the list); the series name is the key with the prefix removed.
+ */
+export function metricSeries(
+  records: readonly Record<string, unknown>[],
+  keys: string | readonly string[],
+): SeriesPoint[] {
+  const pick = typeof keys === "string" ? (k: string) => k.startsWith(keys) : (k: string) => keys.includes(k);
+  const strip = (k: string) => (typeof keys === "string" ? k.slice(keys.length) || k : k);
+  const out: SeriesPoint[] = [];
+  for (const r of records) {
+    const step = r.step;
+    if (typeof step !== "number") continue;
+    for (const [k, v] of Object.entries(r)) {
+      if (pick(k) && typeof v === "number" && Number.isFinite(v)) out.push({ step, series: strip(k), value: v });
+    }
+  }
+  return out;
+}
+
+/** Options of {@linkcode lineChart}. */
+export interface LineChartOptions {
+  title?: string;
+  yLabel?: string;
+  /** Fixed y domain, e.g. [0, 1] for rates. */
+  yDomain?: [number, number];
+  width?: number;
+  height?: number;
+}
+
+/** Lines of value over step, one per series, with a legend. */
+export function lineChart(points: readonly SeriesPoint[], opts: LineChartOptions = {}): string {
+  return plotToSvg({
+    ...(opts.title ? { title: opts.title } : {}),
+    width: opts.width ?? 640,
+    height: opts.height ?? 260,
+    marginLeft: 50,
+    x: { label: "step" },
+    y: { label: opts.yLabel ?? null, grid: true, ...(opts.yDomain ? { domain: opts.yDomain } : {}) },
+    color: { legend: true },
+    marks: [
+      Plot.line(points, { x: "step", y: "value", stroke: "series", marker: points.length < 60 ? "dot" : null }),
+      Plot.ruleY([0], { strokeOpacity: 0.3 }),
+    ],
+  });
+}
+
+/** Options of {@linkcode scatterChart}. */
+export interface ScatterChartOptions extends LineChartOptions {
+  /** Field for the x position (default "step"). */
+  x?: string;
+  /** Field for the y position. */
+  y: string;
+  /** Field for the colour. */
+  color?: string;
+}
+
+/** One dot per item (e.g. per proposal), jittered a little on x, with a mean line per colour. */
+export function scatterChart(items: readonly Record<string, unknown>[], opts: ScatterChartOptions): string {
+  const x = opts.x ?? "step";
+  return plotToSvg({
+    ...(opts.title ? { title: opts.title } : {}),
+    width: opts.width ?? 640,
+    height: opts.height ?? 260,
+    marginLeft: 50,
+    x: { label: x },
+    y: { label: opts.yLabel ?? opts.y, grid: true, ...(opts.yDomain ? { domain: opts.yDomain } : {}) },
+    color: { legend: true },
+    marks: [
+      Plot.dot(items, { x, y: opts.y, ...(opts.color ? { stroke: opts.color } : {}), r: 2, strokeOpacity: 0.4 }),
+      Plot.lineY(items, Plot.groupX({ y: "mean" }, { x, y: opts.y, ...(opts.color ? { stroke: opts.color } : {}) })),
+    ],
+  });
+}
+
+/** A bar with its confidence interval. */
+export interface BarWithError {
+  group: string;
+  series: string;
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+/** Grouped bars (x = group, colour = series) with error bars [lo, hi]. */
+export function barChart(bars: readonly BarWithError[], opts: LineChartOptions = {}): string {
+  return plotToSvg({
+    ...(opts.title ? { title: opts.title } : {}),
+    width: opts.width ?? 640,
+    height: opts.height ?? 280,
+    marginLeft: 50,
+    fx: { label: null },
+    x: { axis: null },
+    y: { label: opts.yLabel ?? null, grid: true, ...(opts.yDomain ? { domain: opts.yDomain } : {}) },
+    color: { legend: true },
+    marks: [
+      Plot.barY(bars, { fx: "group", x: "series", y: "mean", fill: "series" }),
+      Plot.ruleX(bars, { fx: "group", x: "series", y1: "lo", y2: "hi", stroke: "black" }),
+      Plot.ruleY([0]),
+    ],
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * Metrics: one flat JSON object per step in `metrics.jsonl`, keys namespaced
+ * by what they measure (`reward/propose/deduction`, `acc/solve/induction`,
+ * `sandbox/valid_rate`, `perf/step_s`, `eval/acc/abduction`, …).
+ * Non-finite numbers are written as null so that a NaN is visible, not hidden.
+ * @module
+ */
+import { z } from "zod";
+
+/** One step's metrics. `step` is always present. */
+export type Metrics = Record<string, number | string | null> & { step: number };
+
+const MetricsSchema = z.record(z.string(), z.union([z.number(), z.string(), z.null()]))
+  .refine((r) => typeof r.step === "number", "every record needs a numeric 'step'");
+
+/** Appends one record per call (the file is opened, appended, closed: a killed run loses nothing written). */
+export async function appendMetrics(path: string, record: Metrics): Promise<void> {
+  const clean: Record<string, number | string | null> = {};
+  for (const [k, v] of Object.entries(record)) {
+    clean[k] = typeof v === "number" && !Number.isFinite(v) ? null : v;
+  }
+  await Deno.writeTextFile(path, JSON.stringify(clean) + "\n", { append: true, create: true });
+}
+
+/** Reads metrics, keeping records with step ≤ maxStep. A malformed line throws with file:line. */
+export async function readMetrics(path: string, maxStep = Infinity): Promise<Metrics[]> {
+  const lines = (await Deno.readTextFile(path)).split("\n");
+  const out: Metrics[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    let parsed;
+    try {
+      parsed = MetricsSchema.safeParse(JSON.parse(line));
+    } catch (e) {
+      // A run killed mid-write can leave a partial last line: that line is not a record.
+      if (i >= lines.length - 2) break;
+      throw new Error(`Cannot read metrics ${path}:${i + 1}: ${(e as Error).message}`);
+    }
+    if (!parsed.success) {
+      throw new Error(`Cannot read metrics ${path}:${i + 1}: ${parsed.error.issues[0]!.message}`);
+    }
+    const record = parsed.data as Metrics;
+    if (record.step <= maxStep) out.push(record);
+  }
+  return out;
+}
+
+/** Mean of the finite numbers (NaN when there are none). */
+export function mean(xs: readonly number[]): number {
+  let s = 0;
+  let n = 0;
+  for (const x of xs) {
+    if (Number.isFinite(x)) {
+      s += x;
+      n++;
+    }
+  }
+  return n ? s / n : NaN;
+}
