@@ -115,6 +115,8 @@ export const ConfigSchema = z.strictObject({
     .describe("paper: 0 for always/never solved; official: -0.5 for those"),
   estimator: z.enum(["trr++", "reinforce++", "grpo"]).default("trr++")
     .describe("Advantage estimator: 6 task-relative baselines, one global, or per-prompt groups"),
+  advantageEps: z.number().nonnegative().default(1e-6)
+    .describe("ε in A = (r − μ) / (σ + ε); σ is the population std of the baseline group"),
   ppoClip: z.number().positive().default(0.2).describe("PPO ratio clip (paper 0.2)"),
   ppoEpochs: posInt().default(1).describe("PPO epochs per batch (paper 1)"),
   entropyCoef: z.number().nonnegative().default(0.001).describe(

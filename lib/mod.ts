@@ -6,3 +6,5 @@
 export * from "./config.ts";
 export * from "./rng.ts";
 export * from "./plot/mod.ts";
+export * from "./reward/mod.ts";
+export * from "./eval/mod.ts";

@@ -1,0 +1,5 @@
+/**
+ * Held-out evaluation: suites of hand-written tasks (`data/eval/*.jsonl`).
+ * @module
+ */
+export * from "./suite.ts";
