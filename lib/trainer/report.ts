@@ -20,6 +20,8 @@ export interface ProposalRow {
   solveRate?: number;
   reward: number;
   program: string;
+  /** The same program and inputs were proposed earlier in this step's batch. */
+  duplicate?: boolean;
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot" }[c]};`);

@@ -1,0 +1,121 @@
+/**
+ * Solving and checking (paper §3.3.2): the policy answers tasks from the
+ * buffers; answers are checked against the executor. Deduction: the output
+ * equals the task's output. Abduction: `f(answer)` equals the output (any input
+ * that produces it is right). Induction: the written program reproduces every
+ * held-out pair. One `executor.run` call checks the whole batch.
+ * @module
+ */
+import { renderProgram } from "../lang/render.ts";
+import { decodeArgs, decodeValue } from "../lang/values.ts";
+import type { Executor, JsonValue, SandboxJob } from "../sandbox/mod.ts";
+import { sameValue } from "../sandbox/mod.ts";
+import { sampleTokens } from "../model/sample.ts";
+import type { Transformer } from "../model/transformer.ts";
+import type { Rng } from "../rng.ts";
+import type { Rollout } from "./propose.ts";
+import { inductionSplit, type PromptOptions, recordSignature, solverConstraint, solverPrompt } from "./prompts.ts";
+import type { InductionRecord, TaskRecord } from "./records.ts";
+
+/** A solver rollout and the task it answers. */
+export interface Attempt {
+  record: TaskRecord;
+  rollout: Rollout;
+  /** The sequence hit its token budget before completing (cannot happen when contextLen fits). */
+  unfinished: boolean;
+}
+
+/** Options of {@linkcode solveTasks}. */
+export interface SolveOptions extends PromptOptions {
+  temperature: number;
+  greedy?: boolean;
+}
+
+/** One answer per record (repeat a record for several rollouts); `group` labels each prompt for GRPO. */
+export async function solveTasks(
+  model: Transformer,
+  records: readonly TaskRecord[],
+  rng: Rng,
+  opts: SolveOptions,
+  groups: readonly string[] = records.map((_, i) => `solve/${i}`),
+): Promise<Attempt[]> {
+  if (records.length === 0) return [];
+  const prompts = records.map((r) => solverPrompt(r, opts));
+  const maxTokens = Math.max(opts.programMaxTokens, opts.inputMaxTokens);
+  const s = await sampleTokens(model, prompts, {
+    maxTokens,
+    temperature: opts.temperature,
+    greedy: opts.greedy ?? false,
+    seed: rng.nextU32(),
+    constraints: records.map((r) => solverConstraint(r, opts)),
+  });
+  return records.map((record, b) => ({
+    record,
+    unfinished: !s.finished[b],
+    rollout: {
+      role: "solve",
+      task: record.task,
+      prompt: prompts[b]!,
+      completion: s.tokens[b]!,
+      logprobs: s.logprobs[b]!,
+      masks: s.masks[b]!,
+      temperature: opts.temperature,
+      group: groups[b]!,
+    },
+  }));
+}
+
+/** Outcome of checking one answer. */
+export type CheckOutcome = "correct" | "incorrect" | "format_error";
+
+/** Checks answers to tasks given as (record, answer tokens) pairs, with one sandbox call. */
+export async function checkAnswers(
+  executor: Executor,
+  items: readonly { record: TaskRecord; answer: readonly number[]; unfinished?: boolean }[],
+): Promise<CheckOutcome[]> {
+  const jobs: SandboxJob[] = [];
+  const plans: ({ kind: "done"; outcome: CheckOutcome } | { kind: "jobs"; first: number; expected: JsonValue[] })[] =
+    [];
+  for (const { record, answer, unfinished } of items) {
+    if (unfinished) {
+      plans.push({ kind: "done", outcome: "format_error" });
+      continue;
+    }
+    const sig = recordSignature(record);
+    if (record.task === "deduction") {
+      const v = decodeValue(sig.returns, answer);
+      plans.push({
+        kind: "done",
+        outcome: !v.ok ? "format_error" : sameValue(v.value, record.output as JsonValue) ? "correct" : "incorrect",
+      });
+    } else if (record.task === "abduction") {
+      const args = decodeArgs(sig, answer);
+      if (!args.ok) {
+        plans.push({ kind: "done", outcome: "format_error" });
+        continue;
+      }
+      plans.push({ kind: "jobs", first: jobs.length, expected: [record.output as JsonValue] });
+      jobs.push({ program: record.program, args: args.value });
+    } else {
+      let program: string;
+      try {
+        program = renderProgram(answer);
+      } catch {
+        plans.push({ kind: "done", outcome: "format_error" });
+        continue;
+      }
+      const { heldOut } = inductionSplit(record as InductionRecord);
+      plans.push({ kind: "jobs", first: jobs.length, expected: heldOut.map((e) => e.output as JsonValue) });
+      for (const ex of heldOut) jobs.push({ program, args: ex.input as JsonValue[] });
+    }
+  }
+  const results = jobs.length ? await executor.run(jobs) : [];
+  return plans.map((plan) => {
+    if (plan.kind === "done") return plan.outcome;
+    const ok = plan.expected.every((want, k) => {
+      const r = results[plan.first + k]!;
+      return r.ok && sameValue(r.value, want);
+    });
+    return ok ? "correct" : "incorrect";
+  });
+}

@@ -1,0 +1,304 @@
+/**
+ * The Absolute Zero self-play loop, top to bottom in one function (paper
+ * Algorithm 1): propose → validate → learnability rollouts → solve → check →
+ * rewards → TRR++ advantages → update → log → eval → checkpoint.
+ *
+ * Every stage is a plain function from lib/tasks, lib/reward and lib/model
+ * that a notebook can call on its own; ablations are config values read where
+ * they matter (`taskTypes`, `trainProposer`, `curriculum`, `refK`,
+ * `learnability`, `estimator`).
+ * @module
+ */
+import type { Config, TaskType } from "../config.ts";
+import { VOCAB_SIZE, vocabHash } from "../lang/vocab.ts";
+import { initBackend } from "../model/backend.ts";
+import { AdamW } from "../model/optimizer.ts";
+import { Transformer } from "../model/transformer.ts";
+import { computeAdvantages, proposerReward, type RewardRecord, solverReward } from "../reward/mod.ts";
+import { Rng } from "../rng.ts";
+import { createSandbox } from "../sandbox/mod.ts";
+import { appendBufferFile, readBufferFile, TaskBuffer } from "../tasks/buffer.ts";
+import { type Buffers, type Proposal, proposalKey, proposeTasks, type Rollout } from "../tasks/propose.ts";
+import { randomProposals } from "../tasks/random.ts";
+import { seedInduction, seedTriplets } from "../tasks/seed.ts";
+import { checkAnswers, solveTasks } from "../tasks/solve.ts";
+import { validateProposals } from "../tasks/validate.ts";
+import type { TaskRecord } from "../tasks/records.ts";
+import { evaluateSuites, type EvalReport } from "../eval/evaluate.ts";
+import { loadSuites } from "../eval/suite.ts";
+import type { RunSummary } from "../ablate/runner.ts";
+import { latestCheckpoint, restoreTrainer, saveTrainer } from "./checkpoint.ts";
+import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
+import { renderReport, type ProposalRow } from "./report.ts";
+import { openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
+import { policyUpdate } from "./update.ts";
+
+/** Callbacks of {@linkcode train}; all optional. */
+export interface TrainHooks {
+  /** Continue the run from its last checkpoint. */
+  resume?: boolean;
+  /** One-line messages (backend, seeding, eval). */
+  log?: (line: string) => void;
+  /** Called once with the first step to run. */
+  onStart?: (step: number) => void;
+  /** Called after every step with its metrics. */
+  onStep?: (metrics: Metrics) => void;
+}
+
+const ALL_TASKS: TaskType[] = ["deduction", "abduction", "induction"];
+
+/** Runs self-play for `config.steps` steps (or `maxMinutes`); returns the run's summary. */
+export async function train(config: Config, hooks: TrainHooks = {}): Promise<RunSummary> {
+  const log = hooks.log ?? (() => {});
+  const started = performance.now();
+  const timeUp = () => config.maxMinutes > 0 && performance.now() - started > config.maxMinutes * 60_000;
+
+  // ── setup: run folder, backend, model, optimizer, sandbox, buffers ──────────
+  const { cfg, paths } = await openRunDir(config, hooks.resume ?? false);
+  const backend = await initBackend(cfg.backend, { log: false });
+  log(`backend: ${backend.name} (${backend.reason})`);
+  const model = new Transformer({ vocabSize: VOCAB_SIZE, ...cfg });
+  const optimizer = new AdamW(model.params, cfg);
+  const executor = await createSandbox({
+    poolSize: cfg.sandboxPoolSize,
+    timeoutMs: cfg.sandboxTimeoutMs,
+    memoryMb: cfg.sandboxMemoryMb,
+    outputCap: cfg.sandboxOutputCap,
+    batchSize: cfg.sandboxBatchSize,
+  });
+  const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
+  const buffers: Buffers = {
+    deduction: new TaskBuffer("deduction"),
+    abduction: new TaskBuffer("abduction"),
+    induction: new TaskBuffer("induction"),
+  };
+  const tasks = ALL_TASKS.filter((t) => cfg.taskTypes.includes(t));
+  let rng = new Rng(cfg.seed);
+  let step = 0;
+
+  try {
+    if (hooks.resume) {
+      // ── resume: weights, optimizer, RNG, and every log cut back to the checkpoint ──
+      const ckpt = await latestCheckpoint(paths.checkpoints);
+      if (!ckpt) throw new Error(`Cannot resume '${cfg.name}': no checkpoint in ${paths.checkpoints}`);
+      const restored = await restoreTrainer(ckpt, { model, optimizer, vocabHash });
+      rng = Rng.fromState(restored.rngState);
+      step = restored.step + 1;
+      for (const path of [paths.metrics, paths.proposals, ...ALL_TASKS.map(paths.buffer)]) {
+        await truncateJsonl(path, restored.step);
+      }
+      for (const t of ALL_TASKS) buffers[t].add(await readBufferFile(paths.buffer(t), t, restored.step));
+      log(`resumed '${cfg.name}' after step ${restored.step} from ${ckpt}`);
+    } else {
+      // ── seed: the identity program, then proposals without updates (paper: batch × 4) ──
+      const seeds: TaskRecord[][] = [seedTriplets("deduction"), seedTriplets("abduction"), seedInduction()];
+      ALL_TASKS.forEach((t, i) => buffers[t].add(seeds[i]!));
+      for (const t of ALL_TASKS) await appendBufferFile(paths.buffer(t), buffers[t].entries);
+      const target = cfg.batchSize * cfg.seedingFactor;
+      for (let round = 0; round < 20 && tasks.some((t) => buffers[t].size < target); round++) {
+        for (const t of tasks) {
+          if (buffers[t].size >= target) continue;
+          const proposals = cfg.curriculum === "random"
+            ? randomProposals(t, buffers, rng, { ...cfg, n: cfg.batchSize })
+            : await proposeTasks(model, t, buffers, rng, { ...cfg, temperature: cfg.proposeTemperature }, -1);
+          const verdicts = await validateProposals(executor, proposals, cfg, -1);
+          const valid = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
+          buffers[t].add(valid);
+          await appendBufferFile(paths.buffer(t), valid);
+        }
+      }
+      log(`seeded buffers: ${tasks.map((t) => `${t} ${buffers[t].size}`).join(", ")}`);
+      if (cfg.evalEvery > 0) await logEval(-1);
+    }
+    hooks.onStart?.(step);
+
+    while (step < cfg.steps && !timeUp()) {
+      const t0 = performance.now();
+      const m: Metrics = { step };
+      const timer = (stage: string, since: number) => (m[`perf/${stage}_s`] = (performance.now() - since) / 1000);
+      const rollouts: Rollout[] = [];
+      const rewards: RewardRecord[] = [];
+      const proposalRows: ProposalRow[] = [];
+
+      // ── 1. propose: each task type's proposer writes batchSize tasks ──────────
+      let t = performance.now();
+      const proposals = new Map<TaskType, Proposal[]>();
+      for (const task of tasks) {
+        proposals.set(
+          task,
+          cfg.curriculum === "random"
+            ? randomProposals(task, buffers, rng, { ...cfg, n: cfg.batchSize })
+            : await proposeTasks(model, task, buffers, rng, { ...cfg, temperature: cfg.proposeTemperature }, step),
+        );
+      }
+      timer("propose", t);
+
+      // ── 2. validate in the sandbox: runs, typed, in bounds, deterministic ───────
+      t = performance.now();
+      const all = tasks.flatMap((task) => proposals.get(task)!);
+      const verdicts = await validateProposals(executor, all, cfg, step);
+      timer("validate", t);
+
+      // ── 3. learnability: n solver rollouts per valid proposal → proposer reward ──
+      t = performance.now();
+      const trainProposer = cfg.trainProposer && cfg.curriculum === "policy";
+      const validRecords = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
+      const solveRates = new Map<TaskRecord, number>();
+      if (trainProposer && validRecords.length > 0) {
+        const repeated = validRecords.flatMap((r) => Array.from({ length: cfg.nRollouts }, () => r));
+        const attempts = await solveTasks(model, repeated, rng, {
+          ...cfg,
+          temperature: cfg.solveTemperature,
+          greedy: cfg.rolloutGreedy,
+        });
+        const outcomes = await checkAnswers(executor, attempts.map((a) => ({ ...a, answer: a.rollout.completion })));
+        validRecords.forEach((r, i) => {
+          const own = outcomes.slice(i * cfg.nRollouts, (i + 1) * cfg.nRollouts);
+          solveRates.set(r, own.filter((o) => o === "correct").length / cfg.nRollouts);
+        });
+      }
+      timer("rollouts", t);
+      const seenKeys = new Set<string>();
+      all.forEach((p, i) => {
+        const v = verdicts[i]!;
+        const rate = v.valid ? solveRates.get(v.record) : undefined;
+        const reward = proposerReward(
+          v.valid ? { valid: true, solveRate: rate ?? 0 } : { valid: false },
+          cfg.learnability,
+        );
+        if (p.rollout && trainProposer) {
+          rollouts.push(p.rollout);
+          rewards.push({ role: "propose", task: p.task, reward, group: p.rollout.group });
+        }
+        const key = proposalKey(p);
+        proposalRows.push({
+          step,
+          task: p.task,
+          valid: v.valid,
+          ...(v.valid ? {} : { kind: v.kind }),
+          programTokens: p.programTokens.length,
+          ...(rate !== undefined ? { solveRate: rate } : {}),
+          reward,
+          program: v.valid ? v.record.program : "",
+          ...(seenKeys.has(key) ? { duplicate: true } : {}),
+        });
+        seenKeys.add(key);
+      });
+      for (const task of tasks) {
+        const valid = verdicts.flatMap((v, i) => (v.valid && all[i]!.task === task ? [v.record] : []));
+        buffers[task].add(valid);
+        await appendBufferFile(paths.buffer(task), valid);
+      }
+
+      // ── 4. solve: batchSize tasks per type from the buffers (newest first) ──────
+      t = performance.now();
+      const solverRecords = tasks.flatMap((task) => buffers[task].solverBatch(rng, cfg.batchSize, step));
+      const groups = solverRecords.map((_, i) => `solve/${step}/${i}`);
+      const attempts = await solveTasks(model, solverRecords, rng, { ...cfg, temperature: cfg.solveTemperature }, groups);
+      timer("solve", t);
+
+      // ── 5. check answers in the sandbox → solver reward ─────────────────────────
+      t = performance.now();
+      const outcomes = await checkAnswers(executor, attempts.map((a) => ({ ...a, answer: a.rollout.completion })));
+      attempts.forEach((a, i) => {
+        rollouts.push(a.rollout);
+        rewards.push({ role: "solve", task: a.record.task, reward: solverReward(outcomes[i]!), group: a.rollout.group });
+      });
+      timer("check", t);
+
+      // ── 6. advantages: TRR++ (6 baselines), REINFORCE++ (1) or GRPO (per prompt) ──
+      const advantages = computeAdvantages(rewards, { estimator: cfg.estimator, eps: cfg.advantageEps });
+
+      // ── 7. update: one PPO-clip step on proposer and solver rollouts together ───
+      t = performance.now();
+      const upd = await policyUpdate(model, optimizer, rollouts, advantages, cfg);
+      timer("update", t);
+
+      // ── 8. log: flat namespaced metrics, proposals, report ──────────────────────
+      m["perf/step_s"] = (performance.now() - t0) / 1000;
+      m["perf/tokens_per_s"] = rollouts.reduce((s, r) => s + r.completion.length, 0) / m["perf/step_s"];
+      m["loss/policy"] = upd.loss;
+      m["loss/grad_norm"] = upd.gradNorm;
+      m["policy/entropy"] = upd.entropy;
+      m["policy/clip_frac"] = upd.clipFrac;
+      m["valid_rate/all"] = m["sandbox/valid_rate"] = mean(verdicts.map((v) => (v.valid ? 1 : 0)));
+      for (const task of tasks) {
+        const rows = proposalRows.filter((r) => r.task === task);
+        const rs = rewards.filter((r) => r.task === task);
+        const solved = outcomes.filter((_, i) => attempts[i]!.record.task === task);
+        const rates = rows.flatMap((r) => (r.solveRate !== undefined ? [r.solveRate] : []));
+        m[`valid_rate/${task}`] = mean(rows.map((r) => (r.valid ? 1 : 0)));
+        m[`reward/propose/${task}`] = mean(rows.map((r) => r.reward));
+        m[`reward/solve/${task}`] = mean(rs.filter((r) => r.role === "solve").map((r) => r.reward));
+        m[`acc/solve/${task}`] = mean(solved.map((o) => (o === "correct" ? 1 : 0)));
+        m[`learn/solve_rate/${task}`] = mean(rates);
+        m[`learn/nonzero/${task}`] = mean(rates.map((s) => (s > 0 && s < 1 ? 1 : 0)));
+        m[`propose/program_tokens/${task}`] = mean(rows.map((r) => r.programTokens));
+        m[`propose/dup_rate/${task}`] = mean(rows.map((r) => (r.duplicate ? 1 : 0)));
+        m[`buffer/size/${task}`] = buffers[task].size;
+      }
+      for (const row of proposalRows) {
+        if (!row.valid) m[`invalid/${row.kind}`] = ((m[`invalid/${row.kind}`] as number) ?? 0) + 1;
+      }
+
+      // ── 9. eval: held-out suites every evalEvery steps ──────────────────────────
+      if (cfg.evalEvery > 0 && (step + 1) % cfg.evalEvery === 0) Object.assign(m, await evalMetrics());
+
+      await appendMetrics(paths.metrics, m);
+      await Deno.writeTextFile(paths.proposals, proposalRows.map((r) => JSON.stringify(r)).join("\n") + "\n", {
+        append: true,
+      });
+      hooks.onStep?.(m);
+
+      // ── 10. checkpoint: weights, optimizer, RNG (atomic) ────────────────────────
+      if ((step + 1) % cfg.checkpointEvery === 0 || step + 1 === cfg.steps) {
+        await saveTrainer(paths.checkpoints, { model, optimizer, config: cfg, vocabHash, step, rng });
+      }
+      step++;
+    }
+
+    // ── end: final eval, summary.json, report.html ──────────────────────────────────
+    const final = await runEval();
+    const seconds = (performance.now() - started) / 1000;
+    const summary: RunSummary = {
+      name: cfg.name,
+      step,
+      seconds,
+      stepsPerS: step / seconds,
+      eval: final.accuracy,
+      evalSearch: final.searchAccuracy,
+    };
+    await writeAtomic(paths.summary, JSON.stringify(summary, null, 2) + "\n");
+    await writeReport();
+    return summary;
+  } finally {
+    await executor.close();
+    optimizer.dispose();
+    model.dispose();
+  }
+
+  // The search baseline does not change during training: it runs in the final eval only.
+  async function runEval(withSearch = true): Promise<EvalReport> {
+    return await evaluateSuites(model, executor, suites, {
+      ...cfg,
+      greedy: cfg.evalGreedy,
+      limit: cfg.evalLimit,
+      seed: cfg.seed,
+      ...(withSearch ? {} : { searchEvals: 0 }),
+    });
+  }
+  async function evalMetrics(): Promise<Record<string, number>> {
+    const r = await runEval(false);
+    log(`eval: ${Object.entries(r.accuracy).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join(", ")}`);
+    return Object.fromEntries(Object.entries(r.accuracy).map(([k, v]) => [`eval/acc/${k}`, v]));
+  }
+  async function logEval(atStep: number): Promise<void> {
+    await appendMetrics(paths.metrics, { step: atStep, ...(await evalMetrics()) });
+  }
+  async function writeReport(): Promise<void> {
+    const metrics = await readMetrics(paths.metrics);
+    const proposals = (await Deno.readTextFile(paths.proposals).catch(() => ""))
+      .split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as ProposalRow);
+    await writeAtomic(paths.report, renderReport({ name: cfg.name, config: cfg, metrics, proposals }));
+  }
+}
