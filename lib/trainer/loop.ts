@@ -219,7 +219,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       m["perf/tokens_per_s"] = rollouts.reduce((s, r) => s + r.completion.length, 0) / m["perf/step_s"];
       m["loss/policy"] = upd.loss;
       m["loss/grad_norm"] = upd.gradNorm;
-      m["policy/entropy"] = upd.entropy;
+      if (Number.isFinite(upd.entropy)) m["policy/entropy"] = upd.entropy; // absent when the step was skipped
+      m["update/skipped"] = upd.tokens > 0 && upd.gradNorm === 0 ? 1 : 0;
       m["policy/clip_frac"] = upd.clipFrac;
       m["valid_rate/all"] = m["sandbox/valid_rate"] = mean(verdicts.map((v) => (v.valid ? 1 : 0)));
       for (const task of tasks) {

@@ -1,0 +1,208 @@
+/**
+ * Enumerative program search: bottom-up enumeration of programs by size with
+ * observational-equivalence pruning on the reference interpreter. Given a signature and
+ * input/output examples it returns the smallest program it meets that is consistent with
+ * all of them, or null when the evaluation budget or the size limit runs out.
+ *
+ * Expressions are banked per nonterminal (type × bound lambda variables). A closed
+ * expression is identified by its results on the examples. A lambda body (which may use
+ * `v`, `i`, `a`) is identified by its results on the examples crossed with a fixed set of
+ * probe values for its variables, an approximation: two bodies that agree on every probe
+ * are treated as the same. This is the baseline the learned induction solver must beat.
+ * @module
+ */
+import { BOUND_VARS, type Compiled, type Env, fueled, PRODUCTIONS, VAR_BIT } from "./grammar.ts";
+import { compileNode, toDomain } from "./interpret.ts";
+import { ALTERNATIVES, ntId, ntParts, SCOPES } from "./nonterminals.ts";
+import { signatureIndex } from "./constraint.ts";
+import { LANG_TYPES, type Signature } from "./types.ts";
+import { signatureToken } from "./tree.ts";
+import { intToken, PROD_BASE, tokenInt } from "./vocab.ts";
+
+/** One input/output example: `f(...input)` must equal `output`. */
+export interface SearchExample {
+  input: readonly unknown[];
+  output: unknown;
+}
+
+/** Options of {@linkcode enumerativeSearch}. */
+export interface SearchOptions {
+  signature: Signature;
+  examples: readonly SearchExample[];
+  /** Most candidate expressions to evaluate (each on all its contexts). */
+  maxEvals: number;
+  /** Largest body size in tokens (default 12). */
+  maxSize?: number;
+  /** Int literals the search may use (default 0, 1, 2, 3). */
+  literals?: readonly number[];
+  /** Interpreter fuel per context evaluation (default 10,000). */
+  fuel?: number;
+  /** Allow lambdas inside lambda bodies (default false: much smaller search space). */
+  nestedLambdas?: boolean;
+}
+
+/** Outcome of a search. */
+export interface SearchResult {
+  /** Program tokens (signature token first), or null when none was found within budget. */
+  program: number[] | null;
+  /** Candidate expressions evaluated. */
+  evals: number;
+  /** Body size of the program found, or the size reached. */
+  size: number;
+}
+
+/** Probe values of the lambda variables. */
+const PROBES: Readonly<Record<(typeof BOUND_VARS)[number], readonly number[]>> = {
+  v: [-3, -2, -1, 0, 1, 2, 3, 5, 8],
+  i: [0, 1, 2, 4],
+  a: [-2, 0, 1, 6],
+};
+
+/** Productions whose two children commute (same result either way round). */
+const COMMUTATIVE = new Set(["ADD", "MUL", "MAX2", "MIN2", "EQ", "NE", "AND", "OR"]);
+
+function order(x: readonly number[], y: readonly number[]): number {
+  for (let k = 0; k < Math.min(x.length, y.length); k++) if (x[k] !== y[k]) return x[k]! - y[k]!;
+  return x.length - y.length;
+}
+
+interface Entry {
+  tokens: number[];
+  fn: Compiled;
+}
+
+function key(x: unknown): string {
+  if (typeof x === "number") return Object.is(x, -0) ? "-0" : String(x);
+  if (typeof x === "boolean") return x ? "t" : "f";
+  if (x === undefined) return "u";
+  if (Array.isArray(x)) return `[${x.map(key).join(",")}]`;
+  return "?";
+}
+
+/** Finds a program consistent with the examples, smallest first (see the module doc). */
+export function enumerativeSearch(opts: SearchOptions): SearchResult {
+  const sig = signatureIndex(opts.signature);
+  const maxSize = opts.maxSize ?? 12;
+  const literals = new Set((opts.literals ?? [0, 1, 2, 3]).map(intToken));
+  const fuel = { left: 0 };
+  const fuelPer = opts.fuel ?? 10_000;
+  const expected = opts.examples.map((e) => key(e.output));
+
+  // Contexts of each scope: the examples crossed with probe values of its variables.
+  const contexts: Env[][] = [];
+  for (let scope = 0; scope < SCOPES; scope++) {
+    let envs: Env[] = opts.examples.map((e) => ({ params: e.input, fuel }));
+    for (const v of BOUND_VARS) {
+      if (!(scope & VAR_BIT[v])) continue;
+      envs = envs.flatMap((e) => PROBES[v].map((p) => ({ ...e, [v]: p })));
+    }
+    contexts.push(envs);
+  }
+
+  // Without nesting, a body's scope is exactly what one lambda binds.
+  const nested = opts.nestedLambdas ?? false;
+  const scopes = new Set<number>([0]);
+  for (const p of PRODUCTIONS) {
+    for (const c of p.children) {
+      if (c.binds) scopes.add(c.binds.reduce((m, v) => m | VAR_BIT[v], 0));
+    }
+  }
+  const nts: number[] = [];
+  for (let scope = 0; scope < SCOPES; scope++) {
+    if (!nested && !scopes.has(scope)) continue;
+    for (const t of LANG_TYPES) nts.push(ntId(sig, t, scope));
+  }
+  // bank[nt][size] = entries; seen[nt] = behaviour keys already banked.
+  const bank = new Map<number, Entry[][]>(nts.map((nt) => [nt, [[]]]));
+  const seen = new Map<number, Set<string>>(nts.map((nt) => [nt, new Set()]));
+  const top = ntId(sig, opts.signature.returns, 0);
+  let evals = 0;
+
+  const consider = (nt: number, tokens: number[], fn: Compiled, size: number): boolean => {
+    evals++;
+    const { scope } = ntParts(nt);
+    const parts: string[] = [];
+    let anyOk = false;
+    for (const env of contexts[scope]!) {
+      fuel.left = fuelPer;
+      try {
+        const v = fn(env);
+        parts.push(key(v));
+        anyOk = true;
+      } catch {
+        parts.push("E");
+      }
+    }
+    if (!anyOk) return false;
+    if (nt === top && scope === 0) {
+      const match = parts.every((p, k) => p === expected[k]) &&
+        opts.examples.every((_, k) => {
+          fuel.left = fuelPer;
+          try {
+            return toDomain(fn(contexts[0]![k]!)).ok;
+          } catch {
+            return false;
+          }
+        });
+      if (match) return true;
+    }
+    const sig = parts.join("|");
+    const s = seen.get(nt)!;
+    if (s.has(sig)) return false;
+    s.add(sig);
+    bank.get(nt)![size]!.push({ tokens, fn });
+    return false;
+  };
+
+  for (let size = 1; size <= maxSize; size++) {
+    for (const nt of nts) bank.get(nt)!.push([]);
+    for (const nt of nts) {
+      for (const alt of ALTERNATIVES[nt]!) {
+        const p = alt.token >= PROD_BASE ? PRODUCTIONS[alt.token - PROD_BASE] : undefined;
+        if (alt.children.length === 0) {
+          if (size !== 1) continue;
+          if (tokenInt(alt.token) !== undefined && !literals.has(alt.token)) continue;
+          const fn = compileNode({ token: alt.token, kids: [] });
+          if (consider(nt, [alt.token], fn, 1)) return found([alt.token], evals, 1);
+          if (evals >= opts.maxEvals) return { program: null, evals, size };
+          continue;
+        }
+        if (!p || size < 1 + alt.children.length) continue;
+        if (!nested && ntParts(nt).scope !== 0 && p.children.some((c) => c.binds)) continue;
+        const symmetric = COMMUTATIVE.has(p.name);
+        // Every way to give the children sizes summing to size - 1, then every combination.
+        const picks: Entry[] = [];
+        const rec = (c: number, left: number): number[] | null | "stop" => {
+          if (c === alt.children.length) {
+            if (left !== 0) return null;
+            // a ∘ b and b ∘ a behave alike: keep one order.
+            if (symmetric && order(picks[0]!.tokens, picks[1]!.tokens) > 0) return null;
+            const tokens = [alt.token, ...picks.flatMap((e) => e.tokens)];
+            const fn = fueled(p.compile(picks.map((e) => e.fn)));
+            if (consider(nt, tokens, fn, size)) return tokens;
+            return evals >= opts.maxEvals ? "stop" : null;
+          }
+          const remainingKids = alt.children.length - c - 1;
+          const ch = bank.get(alt.children[c]!)!;
+          for (let s = 1; s <= left - remainingKids; s++) {
+            for (const e of ch[s] ?? []) {
+              picks.push(e);
+              const r = rec(c + 1, left - s);
+              picks.pop();
+              if (r !== null) return r;
+            }
+          }
+          return null;
+        };
+        const r = rec(0, size - 1);
+        if (r === "stop") return { program: null, evals, size };
+        if (r) return found(r, evals, size);
+      }
+    }
+  }
+  return { program: null, evals, size: maxSize };
+
+  function found(body: number[], evals: number, size: number): SearchResult {
+    return { program: [signatureToken(opts.signature), ...body], evals, size };
+  }
+}

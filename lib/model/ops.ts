@@ -1,0 +1,114 @@
+/**
+ * Differentiable building blocks with hand-written gradients that stay fast on the wasm backend:
+ * there, the default gradients of batched/transposed matMuls take a slow path and the gradient of
+ * `tf.gather` needs `UnsortedSegmentSum`, which is not registered. Each custom gradient below uses
+ * only plain matMuls with explicit transposes.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+
+/** The value and hand-written gradient of one custom op. */
+interface CustomResult {
+  value: tf.Tensor;
+  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+}
+
+/** tf.customGrad over a fixed number of tensor inputs (typed without casts at each use). */
+function customOp(
+  arity: number,
+  fn: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => CustomResult,
+): (...inputs: tf.Tensor[]) => tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
+    fn(args.slice(0, arity) as tf.Tensor[], args[arity] as tf.GradSaveFunc)
+  ) as (...inputs: tf.Tensor[]) => tf.Tensor;
+}
+
+/** `x @ w + b` for x [N, in], w [in, out], b [out] → [N, out], with a 2-D-matMul gradient. */
+export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  if (b === undefined) return denseNoBias(x, w);
+  const f = customOp(3, ([xi, wi, bi], save) => {
+    save([xi!, wi!]);
+    return {
+      value: tf.add(tf.matMul(xi as tf.Tensor2D, wi as tf.Tensor2D), bi!),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [
+          tf.matMul(dy as tf.Tensor2D, tf.transpose(ws)), // dx [N, in]
+          tf.matMul(tf.transpose(xs), dy as tf.Tensor2D), // dw [in, out]
+          tf.sum(dy, 0), // db [out]
+        ];
+      },
+    };
+  });
+  return f(x, w, b) as tf.Tensor2D;
+}
+
+function denseNoBias(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  const f = customOp(2, ([xi, wi], save) => {
+    save([xi!, wi!]);
+    return {
+      value: tf.matMul(xi as tf.Tensor2D, wi as tf.Tensor2D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [
+          tf.matMul(dy as tf.Tensor2D, tf.transpose(ws)),
+          tf.matMul(tf.transpose(xs), dy as tf.Tensor2D),
+        ];
+      },
+    };
+  });
+  return f(x, w) as tf.Tensor2D;
+}
+
+/** Batched `a @ b` for a [n, p, q], b [n, q, r] → [n, p, r], gradient without transposed matMuls. */
+export function bmm(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const f = customOp(2, ([ai, bi], save) => {
+    save([ai!, bi!]);
+    return {
+      value: tf.matMul(ai as tf.Tensor3D, bi as tf.Tensor3D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [as, bs] = saved as [tf.Tensor3D, tf.Tensor3D];
+        return [
+          tf.matMul(dy as tf.Tensor3D, tf.transpose(bs, [0, 2, 1])), // da [n, p, q]
+          tf.matMul(tf.transpose(as, [0, 2, 1]), dy as tf.Tensor3D), // db [n, q, r]
+        ];
+      },
+    };
+  });
+  return f(a, b) as tf.Tensor3D;
+}
+
+/**
+ * Rows of a table: table [V, D], ids int32 [N] → [N, D]. Forward is a gather; the gradient is a
+ * one-hot matMul (onehot(ids)ᵀ @ dy), because gather's own gradient is missing on wasm.
+ */
+export function embed(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const rows = table.shape[0];
+  // ids is an input (not a closure) so the tape keeps it alive until the backward pass.
+  const f = customOp(2, ([t, i], save) => {
+    save([i!]);
+    return {
+      value: tf.gather(t!, i!),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const idx = saved[0] as tf.Tensor1D;
+        const hot = tf.transpose(tf.cast(tf.oneHot(idx, rows), "float32")); // [V, N]
+        return [tf.matMul(hot as tf.Tensor2D, dy as tf.Tensor2D), tf.zerosLike(idx)]; // [V, D]
+      },
+    };
+  });
+  return f(table, ids) as tf.Tensor2D;
+}
+
+/** LayerNorm over the last axis of x [N, D] with gain g [D] and bias b [D] (eps 1e-5). */
+export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor2D {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** GELU, tanh approximation (as in GPT-2). */
+export function gelu<T extends tf.Tensor>(x: T): T {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_C);
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1)) as T;
+}

@@ -1,0 +1,113 @@
+/**
+ * AdamW (decoupled weight decay) with global-norm gradient clipping: one call does
+ * loss → gradients → clip → update and reports the loss and the pre-clip gradient norm.
+ *
+ * @example
+ * ```ts
+ * const opt = new AdamW(model.params, { lr: 3e-4, weightDecay: 0.01, beta1: 0.9, beta2: 0.99, gradClip: 1 });
+ * const { loss, gradNorm } = await opt.step(() => lossScalar());
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+
+/** Hyper-parameters of {@linkcode AdamW} (the config's names). */
+export interface AdamWOptions {
+  /** Learning rate. */
+  lr: number;
+  /** Decoupled weight decay, applied to matrices and embeddings only (not gains or biases). */
+  weightDecay: number;
+  /** First-moment decay. */
+  beta1: number;
+  /** Second-moment decay. */
+  beta2: number;
+  /** Clip the global gradient norm to this value. */
+  gradClip: number;
+  /** Denominator epsilon (default 1e-8). */
+  eps?: number;
+}
+
+/** The result of one optimizer step. */
+export interface StepResult {
+  /** The loss before the update. */
+  loss: number;
+  /** Global L2 norm of the gradients before clipping. */
+  gradNorm: number;
+}
+
+/** Serializable optimizer state: step count and per-parameter moments (by parameter name). */
+export interface AdamWState {
+  /** Updates applied so far. */
+  t: number;
+  /** First moments by parameter name. */
+  m: Map<string, tf.Variable>;
+  /** Second moments by parameter name. */
+  v: Map<string, tf.Variable>;
+}
+
+/** AdamW over a fixed list of variables. */
+export class AdamW {
+  /** Hyper-parameters (lr may be changed between steps). */
+  readonly options: Required<AdamWOptions>;
+  readonly #params: Map<string, tf.Variable>;
+  /** Step count and moments (read by checkpoints). */
+  readonly state: AdamWState;
+
+  /** Creates zeroed moments for every named parameter (e.g. `model.params`). */
+  constructor(params: Map<string, tf.Variable>, options: AdamWOptions) {
+    this.options = { eps: 1e-8, ...options };
+    this.#params = params;
+    this.state = { t: 0, m: new Map(), v: new Map() };
+    for (const [name, w] of params) {
+      this.state.m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(w), false)));
+      this.state.v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(w), false)));
+    }
+  }
+
+  /** Computes `loss()`'s gradients, clips their global norm, and applies one AdamW update. */
+  async step(loss: () => tf.Scalar): Promise<StepResult> {
+    const { value, grads } = tf.variableGrads(loss, [...this.#params.values()]);
+    try {
+      const gradNorm = tf.tidy(() =>
+        tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))))
+      );
+      const norm = (await gradNorm.data())[0]!;
+      gradNorm.dispose();
+      const lossValue = (await value.data())[0]!; // async reads: webgpu cannot read synchronously in Deno
+      if (!Number.isFinite(norm) || !Number.isFinite(lossValue)) {
+        throw new Error(
+          `AdamW.step: non-finite loss (${lossValue}) or gradient norm (${norm}); lower lr`,
+        );
+      }
+      const { lr, weightDecay, beta1, beta2, gradClip, eps } = this.options;
+      const scale = norm > gradClip ? gradClip / norm : 1;
+      this.state.t += 1;
+      const t = this.state.t;
+      const c1 = 1 / (1 - beta1 ** t);
+      const c2 = 1 / (1 - beta2 ** t);
+      tf.tidy(() => {
+        for (const [name, w] of this.#params) {
+          const g = grads[w.name];
+          if (!g) continue; // unused by this loss: no update, no decay
+          const m = this.state.m.get(name)!;
+          const v = this.state.v.get(name)!;
+          const gs = tf.mul(g, scale);
+          m.assign(tf.add(tf.mul(m, beta1), tf.mul(gs, 1 - beta1)));
+          v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(gs), 1 - beta2)));
+          const update = tf.div(tf.mul(m, c1), tf.add(tf.sqrt(tf.mul(v, c2)), eps));
+          const decay = w.rank >= 2 ? weightDecay : 0;
+          w.assign(tf.sub(tf.mul(w, 1 - lr * decay), tf.mul(update, lr)));
+        }
+      });
+      return { loss: lossValue, gradNorm: norm };
+    } finally {
+      value.dispose();
+      tf.dispose(Object.values(grads));
+    }
+  }
+
+  /** Frees the moments. */
+  dispose(): void {
+    for (const m of [...this.state.m.values(), ...this.state.v.values()]) m.dispose();
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * The trusted loop that runs inside each sandbox child, after `lockdown()`.
+ *
+ * Its source is shipped into the child with `Function#toString`, so `childMain` must stay
+ * self-contained: it sees only its `deps` argument and the child's globals.
+ *
+ * Protocol (one JSON document per line):
+ * - stdin, first line: {@link ChildHello} (the frame nonce and the limits);
+ * - stdin, then: one {@link ChildBatch} per line;
+ * - stdout: `<nonce> <json>` frames, first `{"ready":true}`, then one {@link ChildReply}
+ *   per job, in order, written as soon as the job ends (the parent's watchdog uses them
+ *   as progress marks).
+ * @module
+ */
+import type { JsonEncoding, JsonDomainLimits } from "./value_domain.ts";
+
+/** First line on the child's stdin. */
+export interface ChildHello {
+  nonce: string;
+  maxDepth: number;
+  maxChars: number;
+  /** Output cap in bytes of UTF-8. */
+  maxBytes: number;
+}
+
+/** One job as the child sees it; `args` is JSON text, parsed afresh for every run. */
+export interface ChildJob {
+  program: string;
+  args: string;
+  det: boolean;
+}
+
+/** One batch of jobs. */
+export interface ChildBatch {
+  jobs: ChildJob[];
+}
+
+/** The child's answer for one job; `text` is the value's JSON encoding. */
+export type ChildReply =
+  | { ok: true; text: string; ms: number }
+  | { ok: false; kind: string; message: string; ms: number };
+
+/** What the entry module passes in. */
+export interface ChildDeps {
+  encode: (value: unknown, limits: JsonDomainLimits) => JsonEncoding;
+  isProxy: (v: object) => boolean;
+}
+
+/** The child's main loop: read batches, run each job in fresh compartments, write replies. */
+export async function childMain(deps: ChildDeps): Promise<void> {
+  type Outcome = { ok: true; text: string } | { ok: false; kind: string; message: string };
+  type CompartmentCtor = new () => { evaluate(src: string): unknown };
+  const Compartment = (globalThis as unknown as { Compartment: CompartmentCtor }).Compartment;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const reader = Deno.stdin.readable.getReader();
+  let pending = "";
+
+  const nextLine = async (): Promise<string | null> => {
+    for (;;) {
+      const nl = pending.indexOf("\n");
+      if (nl >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        return line;
+      }
+      const { value, done } = await reader.read();
+      if (done) return null;
+      pending += decoder.decode(value, { stream: true });
+    }
+  };
+
+  const hello = JSON.parse((await nextLine()) ?? "null") as ChildHello;
+  const limits: JsonDomainLimits = {
+    maxDepth: hello.maxDepth,
+    maxChars: hello.maxChars,
+    isProxy: deps.isProxy,
+  };
+  const send = (obj: unknown): void => {
+    const bytes = encoder.encode(hello.nonce + " " + JSON.stringify(obj) + "\n");
+    let off = 0;
+    while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
+  };
+
+  // A macrotask boundary: every microtask the program queued (however long the chain)
+  // runs before it, so nothing a program schedules outlives its job.
+  const channel = new MessageChannel();
+  let wake: () => void = () => {};
+  channel.port1.onmessage = () => wake();
+  const drain = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      channel.port2.postMessage(null);
+    });
+
+  // Describe a thrown value without trusting it: only string `name`/`message` are used.
+  const describe = (e: unknown, loading: boolean): Outcome => {
+    let name = "";
+    let message = "";
+    try {
+      if (e !== null && (typeof e === "object" || typeof e === "function")) {
+        if (deps.isProxy(e)) {
+          message = "a Proxy was thrown";
+        } else {
+          const n = (e as { name?: unknown }).name;
+          const m = (e as { message?: unknown }).message;
+          name = typeof n === "string" ? n : "";
+          message = typeof m === "string" ? m : "";
+          if (name === "" && message === "") message = "a non-Error object was thrown";
+        }
+      } else if (typeof e === "string") {
+        message = "uncaught " + JSON.stringify(e);
+      } else if (typeof e === "symbol") {
+        message = "uncaught symbol";
+      } else {
+        message = "uncaught " + String(e);
+      }
+    } catch {
+      message = "the thrown value could not be described";
+    }
+    const text = ((name === "" ? "" : name + ": ") + message).slice(0, 500);
+    if (loading && name === "SyntaxError") return { ok: false, kind: "syntax", message: text };
+    if (
+      name === "RangeError" && /Invalid string length|allocation failed|out of memory/i.test(message)
+    ) {
+      return { ok: false, kind: "memory", message: text };
+    }
+    return { ok: false, kind: "error", message: text };
+  };
+
+  const runOnce = async (job: ChildJob): Promise<Outcome> => {
+    let f: unknown;
+    try {
+      const c = new Compartment();
+      f = c.evaluate(job.program + '\n;(typeof f === "function" ? f : void 0)');
+    } catch (e) {
+      const d = describe(e, true);
+      await drain();
+      return d;
+    }
+    if (typeof f !== "function") {
+      await drain();
+      return { ok: false, kind: "error", message: "the program does not define a function f" };
+    }
+    let value: unknown;
+    try {
+      value = (f as (...a: unknown[]) => unknown)(...(JSON.parse(job.args) as unknown[]));
+    } catch (e) {
+      const d = describe(e, false);
+      await drain();
+      return d;
+    }
+    await drain();
+    const r = deps.encode(value, limits);
+    if (!r.ok) return r;
+    // Bytes >= chars; only encode when the UTF-8 length could pass the cap.
+    if (r.text.length * 3 > hello.maxBytes && encoder.encode(r.text).length > hello.maxBytes) {
+      return {
+        ok: false,
+        kind: "output_too_large",
+        message: `result is larger than ${hello.maxBytes} bytes`,
+      };
+    }
+    return r;
+  };
+
+  const runJob = async (job: ChildJob): Promise<ChildReply> => {
+    const t0 = performance.now();
+    const first = await runOnce(job);
+    if (job.det) {
+      const second = await runOnce(job);
+      const same = first.ok && second.ok
+        ? first.text === second.text
+        : !first.ok && !second.ok && first.kind === second.kind && first.message === second.message;
+      if (!same) {
+        return {
+          ok: false,
+          kind: "nondeterministic",
+          message: "two runs of the same job gave different results",
+          ms: performance.now() - t0,
+        };
+      }
+    }
+    return { ...first, ms: performance.now() - t0 };
+  };
+
+  send({ ready: true });
+  for (;;) {
+    const line = await nextLine();
+    if (line === null) break;
+    const batch = JSON.parse(line) as ChildBatch;
+    for (const job of batch.jobs) send(await runJob(job));
+  }
+  channel.port1.close();
+}

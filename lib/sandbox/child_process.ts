@@ -1,0 +1,180 @@
+/**
+ * One locked-down child process: `deno run` with no `--allow-*` flag, no remote or npm
+ * modules, no config, a cleared environment, a fresh empty working folder and DENO_DIR,
+ * and a hard data-segment limit from `prlimit`.
+ * @module
+ */
+import type { ChildBatch, ChildHello, ChildReply } from "./child_main.ts";
+
+/** How to start a child. */
+export interface ChildSpec {
+  /** Path of the trusted entry module (see `writeChildEntry`). */
+  entry: string;
+  /** Folder under which each child gets its own `cN/` working and DENO_DIR folders. */
+  baseDir: string;
+  /** Limits sent in the first stdin line (the nonce is added per child). */
+  limits: Omit<ChildHello, "nonce">;
+  /** V8 old-space limit, in MiB (soft: ArrayBuffers and wasm memory pass it). */
+  heapMb: number;
+  /** Hard `RLIMIT_DATA`, in bytes, or undefined when `prlimit` is missing. */
+  dataBytes: number | undefined;
+  /** Absolute path of `prlimit`, or undefined. */
+  prlimit: string | undefined;
+}
+
+/** How a child ended. */
+export interface ChildExit {
+  code: number;
+  signal: string | null;
+  /** Last few KiB of its stderr (for classifying out-of-memory deaths; never shown to callers). */
+  stderrTail: string;
+}
+
+let spawnCounter = 0;
+
+/** A running child; replies and its exit are delivered through callbacks. */
+export class SandboxChild {
+  /** Called with each job reply, in order. */
+  onReply: (reply: ChildReply) => void = () => {};
+  /** Called once, when the process has exited and its stdout is drained. */
+  onExit: (exit: ChildExit) => void = () => {};
+  /** Resolves when the child has locked down and said ready; rejects if it dies first. */
+  readonly ready: Promise<void>;
+  readonly #proc: Deno.ChildProcess;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #dir: string;
+  #stderrTail = "";
+  #exited = false;
+
+  private constructor(proc: Deno.ChildProcess, dir: string, nonce: string, hello: string) {
+    this.#proc = proc;
+    this.#dir = dir;
+    this.#writer = proc.stdin.getWriter();
+    let markReady: () => void = () => {};
+    let failReady: (e: Error) => void = () => {};
+    this.ready = new Promise<void>((res, rej) => {
+      markReady = res;
+      failReady = rej;
+    });
+    this.ready.catch(() => {});
+    this.#write(hello + "\n");
+    const stdoutDone = this.#readStdout(nonce, markReady);
+    const stderrDone = this.#readStderr();
+    Promise.all([proc.status, stdoutDone, stderrDone]).then(async ([status]) => {
+      this.#exited = true;
+      const exit = { code: status.code, signal: status.signal, stderrTail: this.#stderrTail };
+      failReady(new Error(`sandbox child exited during start-up (code ${exit.code}): ` +
+        exit.stderrTail.slice(-600)));
+      await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+      this.onExit(exit);
+    });
+  }
+
+  /** Start a child; await `ready` before sending it work. */
+  static async spawn(spec: ChildSpec): Promise<SandboxChild> {
+    const dir = `${spec.baseDir}/c${spawnCounter++}`;
+    await Deno.mkdir(`${dir}/work`, { recursive: true });
+    await Deno.mkdir(`${dir}/deno`, { recursive: true });
+    const denoArgs = [
+      "run",
+      "--no-prompt",
+      "--no-remote",
+      "--no-npm",
+      "--cached-only",
+      "--no-config",
+      "--no-lock",
+      "--quiet",
+      `--v8-flags=--max-old-space-size=${spec.heapMb}`,
+      spec.entry,
+    ];
+    const [cmd, args] = spec.prlimit !== undefined && spec.dataBytes !== undefined
+      ? [spec.prlimit, [`--data=${spec.dataBytes}`, "--", Deno.execPath(), ...denoArgs]]
+      : [Deno.execPath(), denoArgs];
+    const proc = new Deno.Command(cmd, {
+      args,
+      cwd: `${dir}/work`,
+      clearEnv: true,
+      env: { DENO_DIR: `${dir}/deno`, NO_COLOR: "1" },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const nonce = crypto.randomUUID();
+    return new SandboxChild(proc, dir, nonce, JSON.stringify({ ...spec.limits, nonce }));
+  }
+
+  /** True once the process has exited. */
+  get exited(): boolean {
+    return this.#exited;
+  }
+
+  /** Send one batch (one line on stdin). */
+  send(batch: ChildBatch): void {
+    this.#write(JSON.stringify(batch) + "\n");
+  }
+
+  /** SIGKILL the child (it spawns no processes of its own: it has no run permission). */
+  kill(): void {
+    if (this.#exited) return;
+    try {
+      this.#proc.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+
+  #write(text: string): void {
+    this.#writer.write(new TextEncoder().encode(text)).catch(() => {
+      // The child died; its exit callback reports it.
+    });
+  }
+
+  async #readStdout(nonce: string, markReady: () => void): Promise<void> {
+    const prefix = nonce + " ";
+    let buf = "";
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of this.#proc.stdout) {
+        buf += decoder.decode(chunk, { stream: true });
+        let nl: number;
+        while ((nl = buf.indexOf("\n")) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          // Only framed lines count; anything else on stdout is noise.
+          if (!line.startsWith(prefix)) continue;
+          const msg = JSON.parse(line.slice(prefix.length)) as ChildReply | { ready: true };
+          if ("ready" in msg) markReady();
+          else this.onReply(msg);
+        }
+      }
+    } catch {
+      // stream broken by a kill: the exit callback reports it
+    }
+  }
+
+  async #readStderr(): Promise<void> {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of this.#proc.stderr) {
+        this.#stderrTail = (this.#stderrTail + decoder.decode(chunk, { stream: true })).slice(-4096);
+      }
+    } catch {
+      // stream broken by a kill
+    }
+  }
+}
+
+/** Absolute path of `prlimit` on PATH, or undefined (the child then has only V8's soft cap). */
+export async function findPrlimit(): Promise<string | undefined> {
+  const path = Deno.env.get("PATH") ?? "/usr/bin:/bin";
+  for (const dir of [...path.split(":"), "/usr/bin", "/bin"]) {
+    if (dir === "") continue;
+    try {
+      const info = await Deno.stat(`${dir}/prlimit`);
+      if (info.isFile) return `${dir}/prlimit`;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,312 @@
+/**
+ * `createSandbox`: a pool of persistent locked-down child processes that runs batches of
+ * jobs, enforces time and memory limits, and never throws for anything a program does.
+ * @module
+ */
+import type { ChildJob, ChildReply } from "./child_main.ts";
+import { type ChildExit, type ChildSpec, findPrlimit, SandboxChild } from "./child_process.ts";
+import { writeChildEntry } from "./child_entry.ts";
+import { screenProgram } from "./screen.ts";
+import type {
+  Executor,
+  JsonValue,
+  SandboxErrorKind,
+  SandboxJob,
+  SandboxOptions,
+  SandboxResult,
+} from "./types.ts";
+import { checkJsonValue } from "./value_domain.ts";
+
+/** Headroom for the child's own V8 and Deno runtime under the hard data limit, in MiB. */
+const RUNTIME_HEADROOM_MB = 600;
+
+const KINDS: ReadonlySet<string> = new Set<SandboxErrorKind>([
+  "syntax",
+  "banned",
+  "error",
+  "timeout",
+  "memory",
+  "output_too_large",
+  "invalid_value",
+  "nondeterministic",
+  "crashed",
+]);
+
+/** A job waiting for, or running in, a child. */
+interface Pending {
+  job: ChildJob;
+  /** Limit for this job in ms (doubled when it runs twice). */
+  limitMs: number;
+  resolve: (r: SandboxResult) => void;
+}
+
+/** One pool slot: at most one live child and the batch it is running. */
+interface Slot {
+  child: SandboxChild | undefined;
+  inflight: Pending[];
+  /** performance.now() of the last reply (or of the send), in ms. */
+  progressAt: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  respawning: boolean;
+}
+
+/** Options with every default filled in. */
+type Resolved = Required<SandboxOptions>;
+
+function resolveOptions(o: SandboxOptions): Resolved {
+  const poolSize = o.poolSize && o.poolSize > 0 ? o.poolSize : navigator.hardwareConcurrency;
+  const r: Resolved = {
+    poolSize,
+    timeoutMs: o.timeoutMs ?? 200,
+    memoryMb: o.memoryMb ?? 256,
+    outputCap: o.outputCap ?? 65_536,
+    batchSize: o.batchSize ?? 64,
+    maxDepth: o.maxDepth ?? 64,
+    screen: o.screen ?? true,
+  };
+  for (const key of ["poolSize", "timeoutMs", "memoryMb", "outputCap", "batchSize", "maxDepth"]) {
+    const v = r[key as keyof Resolved] as number;
+    if (!Number.isInteger(v) || v <= 0) {
+      throw new Error(`Cannot create sandbox: '${key}' must be a positive integer, got ${v}`);
+    }
+  }
+  return r;
+}
+
+/**
+ * Start a sandbox: `poolSize` persistent children, each locked down with SES, ready to
+ * run jobs. Throws only when the children cannot start (a setup problem).
+ *
+ * @example
+ * ```ts
+ * await using sb = await createSandbox({ poolSize: 1, timeoutMs: 200 });
+ * const [r] = await sb.run([{ program: "function f(xs) { return xs.map((v) => v * 2); }", args: [[1, 2]] }]);
+ * // r = { ok: true, value: [2, 4], ms: 0.2 }
+ * ```
+ */
+export async function createSandbox(options: SandboxOptions = {}): Promise<Executor> {
+  const opts = resolveOptions(options);
+  const baseDir = await Deno.makeTempDir({ prefix: "azr-sandbox-" });
+  const entry = await writeChildEntry(baseDir);
+  const prlimit = await findPrlimit();
+  const spec: ChildSpec = {
+    entry,
+    baseDir,
+    limits: { maxDepth: opts.maxDepth, maxChars: opts.outputCap, maxBytes: opts.outputCap },
+    heapMb: opts.memoryMb,
+    dataBytes: (opts.memoryMb + RUNTIME_HEADROOM_MB) * 1024 * 1024,
+    prlimit,
+  };
+  const pool = new Pool(opts, spec);
+  try {
+    await pool.start();
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
+  return pool;
+}
+
+class Pool implements Executor {
+  readonly #opts: Resolved;
+  readonly #spec: ChildSpec;
+  readonly #slots: Slot[] = [];
+  /** Jobs not yet sent to a child, oldest first. */
+  #queue: Pending[] = [];
+  #closed = false;
+
+  constructor(opts: Resolved, spec: ChildSpec) {
+    this.#opts = opts;
+    this.#spec = spec;
+  }
+
+  async start(): Promise<void> {
+    for (let i = 0; i < this.#opts.poolSize; i++) {
+      this.#slots.push({
+        child: undefined,
+        inflight: [],
+        progressAt: 0,
+        timer: undefined,
+        respawning: false,
+      });
+    }
+    await Promise.all(this.#slots.map((s) => this.#spawn(s, true)));
+  }
+
+  run(jobs: SandboxJob[]): Promise<SandboxResult[]> {
+    const out = jobs.map((job) => this.#admit(job));
+    this.#pump();
+    return Promise.all(out);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const closedResult = (): SandboxResult => fail("crashed", "the sandbox was closed", 0);
+    for (const p of this.#queue) p.resolve(closedResult());
+    this.#queue = [];
+    const exits: Promise<void>[] = [];
+    for (const s of this.#slots) {
+      clearTimeout(s.timer);
+      for (const p of s.inflight) p.resolve(closedResult());
+      s.inflight = [];
+      const child = s.child;
+      s.child = undefined;
+      if (child !== undefined && !child.exited) {
+        exits.push(new Promise<void>((res) => (child.onExit = () => res())));
+        child.kill();
+      }
+    }
+    await Promise.all(exits);
+    await Deno.remove(this.#spec.baseDir, { recursive: true }).catch(() => {});
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Screen and queue one job; returns its result promise. */
+  #admit(job: SandboxJob): Promise<SandboxResult> {
+    if (this.#closed) return Promise.resolve(fail("crashed", "the sandbox was closed", 0));
+    const t0 = performance.now();
+    if (this.#opts.screen) {
+      const s = screenProgram(job.program);
+      if (!s.ok) return Promise.resolve(fail(s.kind, s.message, performance.now() - t0));
+    }
+    const args = checkJsonValue(job.args, {
+      maxDepth: this.#opts.maxDepth + 1,
+      maxChars: Number.MAX_SAFE_INTEGER,
+    });
+    if (!args.ok) {
+      return Promise.resolve(fail("invalid_value", `argument: ${args.message}`, 0));
+    }
+    const det = job.checkDeterminism === true;
+    return new Promise((resolve) => {
+      this.#queue.push({
+        job: { program: job.program, args: JSON.stringify(job.args), det },
+        limitMs: this.#opts.timeoutMs * (det ? 2 : 1),
+        resolve,
+      });
+    });
+  }
+
+  /** Hand queued jobs to idle children, splitting the queue evenly up to `batchSize`. */
+  #pump(): void {
+    for (const s of this.#slots) {
+      if (this.#queue.length === 0) return;
+      if (s.child === undefined || s.inflight.length > 0) continue;
+      const share = Math.ceil(this.#queue.length / this.#slots.length);
+      const batch = this.#queue.splice(0, Math.max(1, Math.min(this.#opts.batchSize, share)));
+      s.inflight = batch;
+      s.progressAt = performance.now();
+      s.child.send({ jobs: batch.map((p) => p.job) });
+      this.#arm(s);
+    }
+  }
+
+  /** Watchdog: fires at the running job's deadline; re-arms if progress was made. */
+  #arm(s: Slot): void {
+    if (s.timer !== undefined) return;
+    const head = s.inflight[0];
+    if (head === undefined) return;
+    const wait = Math.max(0, s.progressAt + head.limitMs - performance.now());
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      const running = s.inflight[0];
+      if (running === undefined) return;
+      const elapsed = performance.now() - s.progressAt;
+      if (elapsed < running.limitMs) return this.#arm(s);
+      this.#evict(s, fail("timeout", `ran longer than ${running.limitMs} ms`, elapsed));
+    }, wait);
+  }
+
+  /** The running job failed and took its child down: answer it, requeue the rest, respawn. */
+  #evict(s: Slot, result: SandboxResult): void {
+    clearTimeout(s.timer);
+    s.timer = undefined;
+    const culprit = s.inflight.shift();
+    culprit?.resolve(result);
+    // The others never ran to completion: they go back to the front, in order.
+    this.#queue.unshift(...s.inflight);
+    s.inflight = [];
+    const child = s.child;
+    s.child = undefined;
+    child?.kill();
+    this.#pump();
+    if (!this.#closed) void this.#spawn(s);
+  }
+
+  #onReply(s: Slot, reply: ChildReply): void {
+    const p = s.inflight.shift();
+    if (p === undefined) return;
+    s.progressAt = performance.now();
+    p.resolve(toResult(reply, p.limitMs));
+    if (s.inflight.length === 0) {
+      clearTimeout(s.timer);
+      s.timer = undefined;
+      this.#pump();
+    }
+  }
+
+  #onExit(s: Slot, child: SandboxChild, exit: ChildExit): void {
+    if (s.child !== child || this.#closed) return;
+    const outOfMemory = /out of memory|allocation failed|OOM|heap limit/i.test(exit.stderrTail);
+    const ms = performance.now() - s.progressAt;
+    this.#evict(
+      s,
+      outOfMemory
+        ? fail("memory", `ran past the memory limit (${this.#opts.memoryMb} MiB)`, ms)
+        : fail("crashed", `the child process died (code ${exit.code}, signal ${exit.signal})`, ms),
+    );
+  }
+
+  /** Start a child in slot `s`; on re-spawn, a child that will not start is retried twice. */
+  async #spawn(s: Slot, initial = false): Promise<void> {
+    if (s.respawning) return;
+    s.respawning = true;
+    try {
+      for (let attempt = 0;; attempt++) {
+        const child = await SandboxChild.spawn(this.#spec);
+        child.onReply = (r) => {
+          if (s.child === child) this.#onReply(s, r);
+        };
+        child.onExit = (e) => this.#onExit(s, child, e);
+        try {
+          await child.ready;
+        } catch (e) {
+          if (initial || attempt >= 2 || this.#closed) throw e;
+          continue;
+        }
+        if (this.#closed) {
+          child.kill();
+          return;
+        }
+        s.child = child;
+        this.#pump();
+        return;
+      }
+    } catch (e) {
+      if (initial) throw e;
+      // A child that cannot start is a setup problem: when no child is left, fail what waits.
+      if (this.#slots.every((x) => x.child === undefined)) {
+        const msg = `sandbox child could not start: ${(e as Error).message}`;
+        for (const p of this.#queue) p.resolve(fail("crashed", msg, 0));
+        this.#queue = [];
+      }
+    } finally {
+      s.respawning = false;
+    }
+  }
+}
+
+function fail(kind: SandboxErrorKind, message: string, ms: number): SandboxResult {
+  return { ok: false, kind, message, ms };
+}
+
+/** Child reply → result; a job that finished past its limit is still a timeout. */
+function toResult(reply: ChildReply, limitMs: number): SandboxResult {
+  if (reply.ms > limitMs) return fail("timeout", `ran longer than ${limitMs} ms`, reply.ms);
+  if (reply.ok) return { ok: true, value: JSON.parse(reply.text) as JsonValue, ms: reply.ms };
+  const kind = KINDS.has(reply.kind) ? reply.kind as SandboxErrorKind : "crashed";
+  return fail(kind, reply.message, reply.ms);
+}

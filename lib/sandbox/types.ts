@@ -1,0 +1,72 @@
+/**
+ * Types shared by the sandbox: jobs, results, error kinds, options, the executor.
+ * @module
+ */
+
+/** A plain JSON value: the only values that go into or come out of the sandbox. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** One execution: `program` defines `function f(...)`; the sandbox calls `f(...args)`. */
+export interface SandboxJob {
+  /** JavaScript source that defines `f` (a script, not a module). */
+  program: string;
+  /** Arguments passed to `f`, as JSON values (each run gets a fresh copy). */
+  args: JsonValue[];
+  /** Run twice in two fresh compartments and require the same value (paper: j = 2). */
+  checkDeterminism?: boolean;
+}
+
+/** Why a job failed. */
+export type SandboxErrorKind =
+  /** The program does not parse. */
+  | "syntax"
+  /** The static screen found a banned name (import, eval, Date, Math.random, …). */
+  | "banned"
+  /** The program threw, or does not define `f`. */
+  | "error"
+  /** The job ran past the time limit; the child was killed. */
+  | "timeout"
+  /** The job ran past the memory limit. */
+  | "memory"
+  /** The result's JSON encoding is larger than the output cap. */
+  | "output_too_large"
+  /** The result is not a plain JSON value (NaN, -0, undefined, Map, Promise, cycle, …). */
+  | "invalid_value"
+  /** Two runs gave different results. */
+  | "nondeterministic"
+  /** The child process died for another reason, or the executor was closed. */
+  | "crashed";
+
+/** One job's outcome; `ms` is the wall time of the job in milliseconds. */
+export type SandboxResult =
+  | { ok: true; value: JsonValue; ms: number }
+  | { ok: false; kind: SandboxErrorKind; message: string; ms: number };
+
+/** Runs jobs; never throws for anything a program does. Every job gets one result, in order. */
+export interface Executor extends AsyncDisposable {
+  /** Run `jobs`; `results[i]` belongs to `jobs[i]`. */
+  run(jobs: SandboxJob[]): Promise<SandboxResult[]>;
+  /** Kill every child process and remove the temporary folder. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Limits and pool shape; every field defaults to the `default` config preset. */
+export interface SandboxOptions {
+  /** Child processes (0 or absent = one per core). */
+  poolSize?: number;
+  /** Wall-clock limit per job, in milliseconds (doubled for a determinism check). */
+  timeoutMs?: number;
+  /** Memory a program may use on top of the child's own V8, in MiB. */
+  memoryMb?: number;
+  /** Largest result, in bytes of JSON. */
+  outputCap?: number;
+  /** Jobs sent to a child in one message. */
+  batchSize?: number;
+  /** Deepest nesting a result may have (arrays and objects). */
+  maxDepth?: number;
+  /**
+   * Run the static screen before the realm (default true). Turn it off only to test the
+   * inner walls on their own.
+   */
+  screen?: boolean;
+}

@@ -1,0 +1,139 @@
+/**
+ * The whole loop on the `tiny` preset: parameters change, metrics are finite,
+ * buffers grow, checkpoints resume exactly after SIGKILL, the report renders,
+ * and bad input (existing run, corrupt buffer, corrupt checkpoint) gives a
+ * clear error without overwriting anything.
+ */
+import assert from "node:assert/strict";
+import { resolveConfig } from "../../lib/config.ts";
+import { VOCAB_SIZE } from "../../lib/lang/vocab.ts";
+import { decodeSafetensors } from "../../lib/model/safetensors.ts";
+import { Transformer } from "../../lib/model/transformer.ts";
+import { readMetrics } from "../../lib/trainer/metrics.ts";
+import { train } from "../../lib/trainer/loop.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const tinyArgs = ["--preset=tiny", "--evalLimit=2", "--evalEvery=2", "--checkpointEvery=1"];
+
+function cfg(runsDir: string, name: string, extra: Record<string, unknown> = {}) {
+  return resolveConfig({ preset: "tiny", overrides: { runsDir, name, evalLimit: 2, evalEvery: 2, ...extra } });
+}
+
+/** Metrics without the wall-clock ones (perf/*), which differ between any two runs. */
+async function trajectory(path: string) {
+  return (await readMetrics(path)).map((m) =>
+    Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith("perf/")))
+  );
+}
+
+Deno.test("tiny run: parameters change, metrics finite, buffers grow, report renders", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    const c = cfg(runs, "t", { steps: 3 });
+    const summary = await train(c);
+    assert.equal(summary.step, 3);
+    const metrics = await readMetrics(`${runs}/t/metrics.jsonl`);
+    const steps = metrics.filter((m) => m.step >= 0);
+    assert.equal(steps.length, 3);
+    for (const m of steps) {
+      for (const [k, v] of Object.entries(m)) assert.ok(v !== null, `step ${m.step}: ${k} is not finite`);
+      for (const key of ["loss/grad_norm", "reward/solve/deduction", "acc/solve/induction", "valid_rate/all"]) {
+        assert.equal(typeof m[key], "number", key);
+      }
+    }
+    for (const t of ["deduction", "abduction", "induction"]) {
+      const sizes = steps.map((m) => m[`buffer/size/${t}`] as number);
+      assert.ok(sizes.at(-1)! > 6, `${t} buffer did not grow past its 6 seeds: ${sizes}`);
+    }
+    // Weights after training differ from the same seed's initial weights.
+    const latest = (await Deno.readTextFile(`${runs}/t/checkpoints/latest`)).trim();
+    const saved = decodeSafetensors(await Deno.readFile(`${runs}/t/checkpoints/${latest}/model.safetensors`));
+    assert.ok(saved.ok);
+    const fresh = new Transformer({ vocabSize: VOCAB_SIZE, ...c });
+    let changed = 0;
+    for (const [name, v] of fresh.params) {
+      const a = v.dataSync();
+      const b = saved.tensors.get(`model.${name}`)!.data;
+      if (a.some((x, i) => x !== b[i])) changed++;
+    }
+    fresh.dispose();
+    assert.ok(changed >= fresh.params.size / 2, `only ${changed} of ${fresh.params.size} tensors changed`);
+    const report = await Deno.readTextFile(`${runs}/t/report.html`);
+    assert.ok((report.match(/<svg/g) ?? []).length >= 8, "report has its figures");
+    assert.match(report, /Proposer reward/);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("resume after SIGKILL mid-run reproduces the uninterrupted run's metrics", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    const steps = 4;
+    await train(cfg(runs, "straight", { steps, checkpointEvery: 1 }));
+    const args = ["run", "-A", `${ROOT}lib/trainer/main.ts`, ...tinyArgs, `--steps=${steps}`, "--quiet"];
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [...args, `--runsDir=${runs}`, "--name=killed"],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    // Kill it as soon as it has checkpointed step index 1 (2 steps done), i.e. inside step 3.
+    const latest = `${runs}/killed/checkpoints/latest`;
+    for (let i = 0; i < 600; i++) {
+      const name = await Deno.readTextFile(latest).catch(() => "");
+      if (name.trim() >= "step-000001") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill("SIGKILL");
+    await child.status;
+    const before = await readMetrics(`${runs}/killed/metrics.jsonl`);
+    assert.ok(before.filter((m) => m.step >= 0).length < steps, "the run was killed before finishing");
+    const resumed = await new Deno.Command(Deno.execPath(), {
+      args: [...args, `--runsDir=${runs}`, "--name=killed", "--resume"],
+    }).output();
+    assert.equal(resumed.code, 0, new TextDecoder().decode(resumed.stderr));
+    assert.deepEqual(await trajectory(`${runs}/killed/metrics.jsonl`), await trajectory(`${runs}/straight/metrics.jsonl`));
+    const buffers = async (name: string) => await Deno.readTextFile(`${runs}/${name}/buffers/abduction.jsonl`);
+    assert.equal(await buffers("killed"), await buffers("straight"));
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("bad input: existing run, corrupt buffer, corrupt checkpoint → clear errors, nothing overwritten", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    await train(cfg(runs, "r", { steps: 2, checkpointEvery: 1 }));
+    const metricsBefore = await Deno.readTextFile(`${runs}/r/metrics.jsonl`);
+    // Starting a run whose folder holds a run is refused.
+    await assert.rejects(train(cfg(runs, "r", { steps: 2 })), /already exists.*--resume/);
+    assert.equal(await Deno.readTextFile(`${runs}/r/metrics.jsonl`), metricsBefore);
+    // Resuming with a changed setting that alters the trajectory is refused.
+    await assert.rejects(train(cfg(runs, "r", { steps: 3, lr: 0.5 }), { resume: true }), /'lr' was .*drop the override/);
+    // A corrupt buffer line is named by file and line.
+    const bufPath = `${runs}/r/buffers/deduction.jsonl`;
+    const buf = await Deno.readTextFile(bufPath);
+    await Deno.writeTextFile(bufPath, buf.replace(/\n/, "\n{ not json\n"));
+    await assert.rejects(train(cfg(runs, "r", { steps: 3 }), { resume: true }), /deduction\.jsonl:2/);
+    await Deno.writeTextFile(bufPath, buf);
+    // A corrupt checkpoint is reported and the run's files stay as they were.
+    const latest = (await Deno.readTextFile(`${runs}/r/checkpoints/latest`)).trim();
+    const weights = `${runs}/r/checkpoints/${latest}/model.safetensors`;
+    const bytes = await Deno.readFile(weights);
+    await Deno.writeFile(weights, bytes.slice(0, bytes.length - 100));
+    await assert.rejects(train(cfg(runs, "r", { steps: 3 }), { resume: true }), /Cannot load checkpoint/);
+    assert.equal(await Deno.readTextFile(`${runs}/r/metrics.jsonl`), metricsBefore);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("the CLI reports a malformed config with exit code 2 and the key", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}lib/trainer/main.ts`, "--preset=tiny", "--lr=fast"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 2);
+  assert.match(new TextDecoder().decode(out.stderr), /expected number[\s\S]*at lr/);
+});
