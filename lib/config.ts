@@ -60,6 +60,9 @@ export const ConfigSchema = z.strictObject({
     "Largest result a job may return (bytes of JSON)",
   ),
   sandboxBatchSize: posInt().default(64).describe("Jobs sent to a child in one message"),
+  sandboxMaxDepth: posInt().default(64).describe(
+    "Deepest nesting of arrays/objects a result may have (deeper is invalid_value)",
+  ),
 
   // ── language (lib/lang) ───────────────────────────────────────────────────
   intMin: z.number().int().default(-999).describe("Smallest int value the codec can write"),
@@ -68,6 +71,9 @@ export const ConfigSchema = z.strictObject({
   programMaxTokens: posInt().default(24).describe("Token budget of one generated program"),
   inputMaxTokens: posInt().default(40).describe(
     "Token budget of one generated value (an input or output)",
+  ),
+  searchMaxEvals: posInt().default(200_000).describe(
+    "Candidate expressions the enumerative-search baseline may evaluate per task",
   ),
 
   // ── model (lib/model) ─────────────────────────────────────────────────────

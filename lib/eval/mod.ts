@@ -3,3 +3,4 @@
  * @module
  */
 export * from "./suite.ts";
+export * from "./evaluate.ts";

@@ -18,3 +18,18 @@ export function display(markup: string): Displayable {
     : { "text/html": markup, "text/plain": "[figure]" };
   return { markup, [Symbol.for("Jupyter.display")]: () => bundle };
 }
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot" }[c]};`);
+
+/** A table of records (columns from the first row's keys) that a notebook cell displays as HTML. */
+export function table(rows: readonly Record<string, unknown>[]): Displayable {
+  const cols = rows.length ? Object.keys(rows[0]!) : [];
+  const cell = (v: unknown) =>
+    typeof v === "number" && !Number.isInteger(v) ? v.toFixed(3) : typeof v === "string" ? v : JSON.stringify(v) ?? "";
+  const html = `<table><thead><tr>${cols.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead><tbody>${
+    rows.map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(cell(r[c]))}</td>`).join("")}</tr>`).join("")
+  }</tbody></table>`;
+  const text = [cols.join("\t"), ...rows.map((r) => cols.map((c) => cell(r[c])).join("\t"))].join("\n");
+  return { markup: html, [Symbol.for("Jupyter.display")]: () => ({ "text/html": html, "text/plain": text }) };
+}

@@ -17,7 +17,8 @@ export function canonicalValue(v: JsonValue): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v);
   if (Array.isArray(v)) return "[" + v.map(canonicalValue).join(",") + "]";
   const keys = Object.keys(v).sort();
-  return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonicalValue(v[k] as JsonValue)).join(",") +
+  return "{" +
+    keys.map((k) => JSON.stringify(k) + ":" + canonicalValue(v[k] as JsonValue)).join(",") +
     "}";
 }
 

@@ -12,7 +12,7 @@
  *   as progress marks).
  * @module
  */
-import type { JsonEncoding, JsonDomainLimits } from "./value_domain.ts";
+import type { JsonDomainLimits, JsonEncoding } from "./value_domain.ts";
 
 /** First line on the child's stdin. */
 export interface ChildHello {
@@ -121,7 +121,8 @@ export async function childMain(deps: ChildDeps): Promise<void> {
     const text = ((name === "" ? "" : name + ": ") + message).slice(0, 500);
     if (loading && name === "SyntaxError") return { ok: false, kind: "syntax", message: text };
     if (
-      name === "RangeError" && /Invalid string length|allocation failed|out of memory/i.test(message)
+      name === "RangeError" &&
+      /Invalid string length|allocation failed|out of memory/i.test(message)
     ) {
       return { ok: false, kind: "memory", message: text };
     }

@@ -40,6 +40,8 @@ export class SandboxChild {
   onExit: (exit: ChildExit) => void = () => {};
   /** Resolves when the child has locked down and said ready; rejects if it dies first. */
   readonly ready: Promise<void>;
+  /** Resolves once the process has exited, its folder is removed and `onExit` has run. */
+  readonly done: Promise<void>;
   readonly #proc: Deno.ChildProcess;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #dir: string;
@@ -60,11 +62,15 @@ export class SandboxChild {
     this.#write(hello + "\n");
     const stdoutDone = this.#readStdout(nonce, markReady);
     const stderrDone = this.#readStderr();
-    Promise.all([proc.status, stdoutDone, stderrDone]).then(async ([status]) => {
+    this.done = Promise.all([proc.status, stdoutDone, stderrDone]).then(async ([status]) => {
       this.#exited = true;
       const exit = { code: status.code, signal: status.signal, stderrTail: this.#stderrTail };
-      failReady(new Error(`sandbox child exited during start-up (code ${exit.code}): ` +
-        exit.stderrTail.slice(-600)));
+      failReady(
+        new Error(
+          `sandbox child exited during start-up (code ${exit.code}): ` +
+            exit.stderrTail.slice(-600),
+        ),
+      );
       await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
       this.onExit(exit);
     });
@@ -75,30 +81,7 @@ export class SandboxChild {
     const dir = `${spec.baseDir}/c${spawnCounter++}`;
     await Deno.mkdir(`${dir}/work`, { recursive: true });
     await Deno.mkdir(`${dir}/deno`, { recursive: true });
-    const denoArgs = [
-      "run",
-      "--no-prompt",
-      "--no-remote",
-      "--no-npm",
-      "--cached-only",
-      "--no-config",
-      "--no-lock",
-      "--quiet",
-      `--v8-flags=--max-old-space-size=${spec.heapMb}`,
-      spec.entry,
-    ];
-    const [cmd, args] = spec.prlimit !== undefined && spec.dataBytes !== undefined
-      ? [spec.prlimit, [`--data=${spec.dataBytes}`, "--", Deno.execPath(), ...denoArgs]]
-      : [Deno.execPath(), denoArgs];
-    const proc = new Deno.Command(cmd, {
-      args,
-      cwd: `${dir}/work`,
-      clearEnv: true,
-      env: { DENO_DIR: `${dir}/deno`, NO_COLOR: "1" },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const proc = new Deno.Command(...childCommand(spec, spec.entry, dir)).spawn();
     const nonce = crypto.randomUUID();
     return new SandboxChild(proc, dir, nonce, JSON.stringify({ ...spec.limits, nonce }));
   }
@@ -156,12 +139,50 @@ export class SandboxChild {
     const decoder = new TextDecoder();
     try {
       for await (const chunk of this.#proc.stderr) {
-        this.#stderrTail = (this.#stderrTail + decoder.decode(chunk, { stream: true })).slice(-4096);
+        this.#stderrTail = (this.#stderrTail + decoder.decode(chunk, { stream: true })).slice(
+          -4096,
+        );
       }
     } catch {
       // stream broken by a kill
     }
   }
+}
+
+/**
+ * The command line of a child running `entry` in `dir` (which holds `work/` and `deno/`):
+ * no permission flags, no prompt, no remote or npm modules, no config or lock file, a
+ * V8 heap limit, a hard data limit through `prlimit`, a cleared environment.
+ */
+export function childCommand(
+  spec: Pick<ChildSpec, "heapMb" | "dataBytes" | "prlimit">,
+  entry: string,
+  dir: string,
+): [string, Deno.CommandOptions] {
+  const denoArgs = [
+    "run",
+    "--no-prompt",
+    "--no-remote",
+    "--no-npm",
+    "--cached-only",
+    "--no-config",
+    "--no-lock",
+    "--quiet",
+    `--v8-flags=--max-old-space-size=${spec.heapMb}`,
+    entry,
+  ];
+  const [cmd, args] = spec.prlimit !== undefined && spec.dataBytes !== undefined
+    ? [spec.prlimit, [`--data=${spec.dataBytes}`, "--", Deno.execPath(), ...denoArgs]]
+    : [Deno.execPath(), denoArgs];
+  return [cmd, {
+    args,
+    cwd: `${dir}/work`,
+    clearEnv: true,
+    env: { DENO_DIR: `${dir}/deno`, NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }];
 }
 
 /** Absolute path of `prlimit` on PATH, or undefined (the child then has only V8's soft cap). */

@@ -6,7 +6,7 @@
 import type { ChildJob, ChildReply } from "./child_main.ts";
 import { type ChildExit, type ChildSpec, findPrlimit, SandboxChild } from "./child_process.ts";
 import { writeChildEntry } from "./child_entry.ts";
-import { screenProgram } from "./screen.ts";
+import { screenProgram, type ScreenResult } from "./screen.ts";
 import type {
   Executor,
   JsonValue,
@@ -19,6 +19,9 @@ import { checkJsonValue } from "./value_domain.ts";
 
 /** Headroom for the child's own V8 and Deno runtime under the hard data limit, in MiB. */
 const RUNTIME_HEADROOM_MB = 600;
+
+/** Programs whose screen verdict is remembered (the map is cleared when full). */
+const SCREEN_CACHE_SIZE = 10_000;
 
 const KINDS: ReadonlySet<string> = new Set<SandboxErrorKind>([
   "syntax",
@@ -47,7 +50,8 @@ interface Slot {
   /** performance.now() of the last reply (or of the send), in ms. */
   progressAt: number;
   timer: ReturnType<typeof setTimeout> | undefined;
-  respawning: boolean;
+  /** The start in progress, if any. */
+  spawning: Promise<void> | undefined;
 }
 
 /** Options with every default filled in. */
@@ -114,6 +118,9 @@ class Pool implements Executor {
   /** Jobs not yet sent to a child, oldest first. */
   #queue: Pending[] = [];
   #closed = false;
+  readonly #screened = new Map<string, ScreenResult>();
+  /** Every child process not yet fully exited, live or evicted. */
+  readonly #children = new Set<SandboxChild>();
 
   constructor(opts: Resolved, spec: ChildSpec) {
     this.#opts = opts;
@@ -127,7 +134,7 @@ class Pool implements Executor {
         inflight: [],
         progressAt: 0,
         timer: undefined,
-        respawning: false,
+        spawning: undefined,
       });
     }
     await Promise.all(this.#slots.map((s) => this.#spawn(s, true)));
@@ -145,19 +152,17 @@ class Pool implements Executor {
     const closedResult = (): SandboxResult => fail("crashed", "the sandbox was closed", 0);
     for (const p of this.#queue) p.resolve(closedResult());
     this.#queue = [];
-    const exits: Promise<void>[] = [];
     for (const s of this.#slots) {
       clearTimeout(s.timer);
       for (const p of s.inflight) p.resolve(closedResult());
       s.inflight = [];
-      const child = s.child;
       s.child = undefined;
-      if (child !== undefined && !child.exited) {
-        exits.push(new Promise<void>((res) => (child.onExit = () => res())));
-        child.kill();
-      }
     }
-    await Promise.all(exits);
+    for (const child of this.#children) child.kill();
+    // Starts in progress see `#closed` and kill what they started; then every child is gone
+    // (including evicted ones still exiting) before the folder is removed.
+    await Promise.allSettled(this.#slots.map((s) => s.spawning));
+    await Promise.all([...this.#children].map((c) => c.done));
     await Deno.remove(this.#spec.baseDir, { recursive: true }).catch(() => {});
   }
 
@@ -170,7 +175,7 @@ class Pool implements Executor {
     if (this.#closed) return Promise.resolve(fail("crashed", "the sandbox was closed", 0));
     const t0 = performance.now();
     if (this.#opts.screen) {
-      const s = screenProgram(job.program);
+      const s = this.#screen(job.program);
       if (!s.ok) return Promise.resolve(fail(s.kind, s.message, performance.now() - t0));
     }
     const args = checkJsonValue(job.args, {
@@ -188,6 +193,17 @@ class Pool implements Executor {
         resolve,
       });
     });
+  }
+
+  /** The screen, memoized: the trainer runs each program on several inputs. */
+  #screen(program: string): ScreenResult {
+    let s = this.#screened.get(program);
+    if (s === undefined) {
+      if (this.#screened.size >= SCREEN_CACHE_SIZE) this.#screened.clear();
+      s = screenProgram(program);
+      this.#screened.set(program, s);
+    }
+    return s;
   }
 
   /** Hand queued jobs to idle children, splitting the queue evenly up to `batchSize`. */
@@ -260,17 +276,24 @@ class Pool implements Executor {
     );
   }
 
-  /** Start a child in slot `s`; on re-spawn, a child that will not start is retried twice. */
-  async #spawn(s: Slot, initial = false): Promise<void> {
-    if (s.respawning) return;
-    s.respawning = true;
+  /** Start a child in slot `s` (at most one start per slot at a time). */
+  #spawn(s: Slot, initial = false): Promise<void> {
+    s.spawning ??= this.#startChild(s, initial).finally(() => (s.spawning = undefined));
+    return s.spawning;
+  }
+
+  /** On re-spawn, a child that will not start is retried twice, then its slot stays empty. */
+  async #startChild(s: Slot, initial: boolean): Promise<void> {
     try {
-      for (let attempt = 0;; attempt++) {
+      for (let attempt = 0; !this.#closed; attempt++) {
         const child = await SandboxChild.spawn(this.#spec);
+        this.#children.add(child);
+        void child.done.then(() => this.#children.delete(child));
         child.onReply = (r) => {
           if (s.child === child) this.#onReply(s, r);
         };
         child.onExit = (e) => this.#onExit(s, child, e);
+        if (this.#closed) child.kill();
         try {
           await child.ready;
         } catch (e) {
@@ -279,6 +302,7 @@ class Pool implements Executor {
         }
         if (this.#closed) {
           child.kill();
+          await child.done;
           return;
         }
         s.child = child;
@@ -287,14 +311,13 @@ class Pool implements Executor {
       }
     } catch (e) {
       if (initial) throw e;
+      if (this.#closed) return;
       // A child that cannot start is a setup problem: when no child is left, fail what waits.
       if (this.#slots.every((x) => x.child === undefined)) {
         const msg = `sandbox child could not start: ${(e as Error).message}`;
         for (const p of this.#queue) p.resolve(fail("crashed", msg, 0));
         this.#queue = [];
       }
-    } finally {
-      s.respawning = false;
     }
   }
 }

@@ -4,7 +4,9 @@
  */
 
 /** A plain JSON value: the only values that go into or come out of the sandbox. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = null | boolean | number | string | JsonValue[] | {
+  [key: string]: JsonValue;
+};
 
 /** One execution: `program` defines `function f(...)`; the sandbox calls `f(...args)`. */
 export interface SandboxJob {

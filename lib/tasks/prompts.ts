@@ -79,12 +79,23 @@ function pairTokens(sig: Signature, ex: Example, bounds: ValueBounds): number[] 
   return [INPUT, ...mustEncodeArgs(sig, ex.input, bounds), OUTPUT, ...mustEncodeValue(sig, ex.output, bounds)];
 }
 
-/** Prompt of a deduction/abduction proposer given K reference triplets. */
-export function proposerPrompt(task: "deduction" | "abduction", refs: readonly Triplet[], bounds: ValueBounds): number[] {
+/**
+ * Prompt of a deduction/abduction proposer given K reference triplets. References
+ * that would make the prompt longer than `maxLen` tokens are left out (the
+ * context must also hold the generation).
+ */
+export function proposerPrompt(
+  task: "deduction" | "abduction",
+  refs: readonly Triplet[],
+  bounds: ValueBounds,
+  maxLen = Infinity,
+): number[] {
   const out = [BOS, ROLE_PROPOSE, TASK_TOKEN[task]];
   for (const r of refs) {
     const sig = recordSignature(r);
-    out.push(REF, PROGRAM, ...r.tokens, ...pairTokens(sig, r, bounds));
+    const ref = [REF, PROGRAM, ...r.tokens, ...pairTokens(sig, r, bounds)];
+    if (out.length + ref.length + 1 > maxLen) break;
+    out.push(...ref);
   }
   out.push(ANSWER);
   return out;

@@ -57,6 +57,8 @@ export interface Proposal {
 /** Options of {@linkcode proposeTasks}. */
 export interface ProposeOptions extends PromptOptions {
   batchSize: number;
+  /** The model's context: prompt + generation must fit. */
+  contextLen: number;
   refK: number;
   inductionN: number;
   temperature: number;
@@ -81,6 +83,12 @@ export async function proposeTasks(
   opts: ProposeOptions,
   step: number,
 ): Promise<Proposal[]> {
+  const maxTokens = task === "induction"
+    ? opts.inductionN * (opts.inputMaxTokens + 1)
+    : opts.programMaxTokens + 1 + opts.inputMaxTokens;
+  if (maxTokens + 8 > opts.contextLen) {
+    throw new Error(`contextLen ${opts.contextLen} cannot hold a ${task} proposal of up to ${maxTokens} tokens: raise contextLen`);
+  }
   const prompts: number[][] = [];
   const constraints: TokenConstraint[] = [];
   const given: { tokens: number[]; signature: Signature }[] = [];
@@ -94,13 +102,10 @@ export async function proposeTasks(
       constraints.push(inductionProposalConstraint(signature, opts.inductionN, opts));
     } else {
       const refs = buffers[task].references(rng, opts.refK) as Triplet[];
-      prompts.push(proposerPrompt(task, refs, opts));
+      prompts.push(proposerPrompt(task, refs, opts, opts.contextLen - maxTokens));
       constraints.push(proposalConstraint(opts));
     }
   }
-  const maxTokens = task === "induction"
-    ? opts.inductionN * (opts.inputMaxTokens + 1)
-    : opts.programMaxTokens + 1 + opts.inputMaxTokens;
   const s = await sampleTokens(model, prompts, {
     maxTokens,
     temperature: opts.temperature,

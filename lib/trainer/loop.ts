@@ -65,6 +65,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     memoryMb: cfg.sandboxMemoryMb,
     outputCap: cfg.sandboxOutputCap,
     batchSize: cfg.sandboxBatchSize,
+    maxDepth: cfg.sandboxMaxDepth,
   });
   const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
   const buffers: Buffers = {

@@ -1,0 +1,10 @@
+/**
+ * The self-play loop and what it writes: metrics, checkpoints, the report.
+ * @module
+ */
+export { train, type TrainHooks } from "./loop.ts";
+export { policyUpdate, type UpdateOptions, type UpdateStats } from "./update.ts";
+export { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
+export { type ProposalRow, renderReport } from "./report.ts";
+export { latestCheckpoint, restoreTrainer, saveTrainer } from "./checkpoint.ts";
+export { openRunDir, runPaths, type RunPaths } from "./run_dir.ts";
