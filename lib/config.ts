@@ -128,6 +128,8 @@ export const ConfigSchema = z.strictObject({
   entropyCoef: z.number().nonnegative().default(0.001).describe(
     "Entropy bonus coefficient (paper 0.001)",
   ),
+  microBatchTokens: posInt().default(8192)
+    .describe("Padded tokens (prompt + completion) per gradient micro-batch; bounds update memory, not the math"),
 });
 
 /** A fully resolved configuration. */

@@ -55,6 +55,7 @@ if (import.meta.main) {
       greedy: cfg.evalGreedy,
       limit: Number(values.limit),
       seed: cfg.seed,
+      searchEvals: cfg.searchMaxEvals,
     });
     if (values.json) {
       console.log(JSON.stringify({ checkpoint: path, step: head.meta.step, ...report }, null, 2));

@@ -111,7 +111,9 @@ class ProgramConstraint implements TokenConstraint {
     this.#budget = opts.budget;
     this.#fixed = opts.signature ? signatureIndex(opts.signature) : -1;
     if (sigMask(this.#fixed, this.#budget).indexOf(1) < 0) {
-      throw new Error(`Program budget ${opts.budget} is too small: programs need at least 2 tokens`);
+      throw new Error(
+        `Program budget ${opts.budget} is too small: programs need at least 2 tokens`,
+      );
     }
   }
 
@@ -243,7 +245,9 @@ class ValuesConstraint implements TokenConstraint {
     if (type === undefined) return EMPTY_MASK;
     const room = this.#budget - this.#used - this.#rest[this.#k]!;
     if (this.#inList) {
-      return this.#listLen < this.#maxListLen && room >= 2 ? this.#masks.intOrClose : this.#masks.close;
+      return this.#listLen < this.#maxListLen && room >= 2
+        ? this.#masks.intOrClose
+        : this.#masks.close;
     }
     return type === "int" ? this.#masks.int : type === "bool" ? this.#masks.bool : this.#masks.open;
   }
@@ -276,7 +280,10 @@ export function valueConstraint(type: LangType, opts: ValueConstraintOptions): T
 }
 
 /** A constraint for a signature's argument tuple: its parameter values back to back. */
-export function argsConstraint(signature: Signature, opts: ValueConstraintOptions): TokenConstraint {
+export function argsConstraint(
+  signature: Signature,
+  opts: ValueConstraintOptions,
+): TokenConstraint {
   return new ValuesConstraint(signature.params, opts);
 }
 

@@ -354,7 +354,10 @@ export const PRODUCTIONS: readonly Production[] = [
     result: "bool",
     children: [B, B],
     js: "p && q",
-    render: ([x, y]) => ({ code: `${wrap(x!, PREC.and)} && ${wrap(y!, PREC.and + 1)}`, prec: PREC.and }),
+    render: ([x, y]) => ({
+      code: `${wrap(x!, PREC.and)} && ${wrap(y!, PREC.and + 1)}`,
+      prec: PREC.and,
+    }),
     compile: ([x, y]) => (e) => bool(x!, e) && bool(y!, e),
   },
   {
@@ -362,7 +365,10 @@ export const PRODUCTIONS: readonly Production[] = [
     result: "bool",
     children: [B, B],
     js: "p || q",
-    render: ([x, y]) => ({ code: `${wrap(x!, PREC.or)} || ${wrap(y!, PREC.or + 1)}`, prec: PREC.or }),
+    render: ([x, y]) => ({
+      code: `${wrap(x!, PREC.or)} || ${wrap(y!, PREC.or + 1)}`,
+      prec: PREC.or,
+    }),
     compile: ([x, y]) => (e) => bool(x!, e) || bool(y!, e),
   },
   {

@@ -46,7 +46,10 @@ export function compileNode(node: ProgramNode): Compiled {
 }
 
 /** A program compiled once, to run on many inputs. */
-export type CompiledProgram = (args: readonly unknown[], opts?: InterpretOptions) => InterpretResult;
+export type CompiledProgram = (
+  args: readonly unknown[],
+  opts?: InterpretOptions,
+) => InterpretResult;
 
 /** Compiles program tokens (throws for tokens that are not a valid program). */
 export function compileProgram(tokens: readonly number[]): CompiledProgram {

@@ -2,6 +2,10 @@
  * The typed program language: types and signatures, the grammar and its one vocabulary,
  * constrained decoding, rendering to JS and parsing back, the value codec, the reference
  * interpreter, random programs and inputs, enumerative search, and the identity seed.
+ *
+ * The constraint protocol is exported here as `LangTokenConstraint`: `lib/model` exports the
+ * same shape as `TokenConstraint` (the model does not import lang), and `lib/mod.ts` re-exports
+ * both folders, so one name per shape avoids a clash.
  * @module
  */
 export * from "./types.ts";
@@ -23,7 +27,7 @@ export {
   programConstraint,
   type ProgramConstraintOptions,
   signatureIndex,
-  type TokenConstraint,
+  type TokenConstraint as LangTokenConstraint,
   valueConstraint,
   type ValueConstraintOptions,
   valueMinLen,
@@ -33,10 +37,10 @@ export * from "./render.ts";
 export * from "./parse.ts";
 export * from "./values.ts";
 export {
-  compileProgram,
   type CompiledProgram,
-  interpretProgram,
+  compileProgram,
   type InterpretOptions,
+  interpretProgram,
   type InterpretResult,
 } from "./interpret.ts";
 export * from "./sample.ts";

@@ -98,7 +98,9 @@ export const MIN_LEN: readonly number[] = (() => {
     }
   }
   const bad = min.findIndex((m) => !Number.isFinite(m));
-  if (bad >= 0) throw new Error(`Grammar bug: nonterminal ${JSON.stringify(ntParts(bad))} is empty`);
+  if (bad >= 0) {
+    throw new Error(`Grammar bug: nonterminal ${JSON.stringify(ntParts(bad))} is empty`);
+  }
   return min;
 })();
 

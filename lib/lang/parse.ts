@@ -84,8 +84,11 @@ function unparen(n: Ast): Ast {
 function bindArrow(fn: Ast, vars: (keyof typeof VAR | null)[], env: Env, what: string): [Ast, Env] {
   fn = unparen(fn);
   if (fn.type !== "ArrowFunctionExpression" || fn.async || fn.expression !== true) {
-    fail(fn.type === "ArrowFunctionExpression" ? "block-bodied arrow" : fn.type, fn,
-      `${what} needs an arrow function with an expression body, like (v) => v * 2`);
+    fail(
+      fn.type === "ArrowFunctionExpression" ? "block-bodied arrow" : fn.type,
+      fn,
+      `${what} needs an arrow function with an expression body, like (v) => v * 2`,
+    );
   }
   const params = children(fn, "params");
   if (params.length !== vars.length || params.some((p) => p.type !== "Identifier")) {
@@ -139,7 +142,13 @@ function expr(node: Ast, type: LangType, env: Env, out: number[]): void {
     }
     case "Identifier": {
       const b = env.get(node.name as string);
-      if (!b) return fail(`identifier '${String(node.name)}'`, node, `unknown name '${String(node.name)}'`);
+      if (!b) {
+        return fail(
+          `identifier '${String(node.name)}'`,
+          node,
+          `unknown name '${String(node.name)}'`,
+        );
+      }
       want(b.type);
       out.push(b.token);
       return;
@@ -173,10 +182,16 @@ function expr(node: Ast, type: LangType, env: Env, out: number[]): void {
       };
       const op = ops[node.operator as string];
       if (!op) {
-        const hint = node.operator === "/" ? " (write Math.trunc(a / b))" : node.operator === "==" || node.operator === "!="
+        const hint = node.operator === "/"
+          ? " (write Math.trunc(a / b))"
+          : node.operator === "==" || node.operator === "!="
           ? " (write === or !==)"
           : "";
-        return fail(`operator '${String(node.operator)}'`, node, `operator '${String(node.operator)}' is not in the language${hint}`);
+        return fail(
+          `operator '${String(node.operator)}'`,
+          node,
+          `operator '${String(node.operator)}' is not in the language${hint}`,
+        );
       }
       emit(op[0], op[1]);
       expr(child(node, "left"), "int", env, out);
@@ -190,7 +205,9 @@ function expr(node: Ast, type: LangType, env: Env, out: number[]): void {
       return expr(child(node, "right"), "bool", env, out);
     }
     case "ConditionalExpression": {
-      if (type === "bool") return fail("bool-valued ternary", node, "a ternary must give an int or an int[]");
+      if (type === "bool") {
+        return fail("bool-valued ternary", node, "a ternary must give an int or an int[]");
+      }
       out.push(prod(type === "int" ? "COND_INT" : "COND_LIST"));
       expr(child(node, "test"), "bool", env, out);
       expr(child(node, "consequent"), type, env, out);
@@ -221,7 +238,11 @@ function expr(node: Ast, type: LangType, env: Env, out: number[]): void {
 
 function literal(n: number, node: Ast, out: number[]): void {
   if (!Number.isInteger(n) || n < PROGRAM_INT_MIN || n > PROGRAM_INT_MAX) {
-    fail(`literal ${n}`, node, `int literals in programs must be in [${PROGRAM_INT_MIN}, ${PROGRAM_INT_MAX}], got ${n}`);
+    fail(
+      `literal ${n}`,
+      node,
+      `int literals in programs must be in [${PROGRAM_INT_MIN}, ${PROGRAM_INT_MAX}], got ${n}`,
+    );
   }
   out.push(intToken(n));
 }
@@ -233,7 +254,9 @@ function spreadArg(n: Ast): Ast | undefined {
 function arrayExpr(node: Ast, type: LangType, env: Env, out: number[]): void {
   const els = children(node, "elements");
   if (els.some((e) => e === null)) fail("array hole", node);
-  if (type !== "int[]") fail("type", node, `an array literal has type int[] but ${type} is expected here`);
+  if (type !== "int[]") {
+    fail("type", node, `an array literal has type int[] but ${type} is expected here`);
+  }
   const s0 = els[0] ? spreadArg(els[0]) : undefined;
   const s1 = els[1] ? spreadArg(els[1]) : undefined;
   if (els.length === 0) {
@@ -257,7 +280,11 @@ function arrayExpr(node: Ast, type: LangType, env: Env, out: number[]): void {
     expr(els[0]!, "int", env, out);
     expr(s1, "int[]", env, out);
   } else {
-    fail("array literal", node, "array literals must be [], [a], [...xs, a], [a, ...xs] or [...new Set(xs)]");
+    fail(
+      "array literal",
+      node,
+      "array literals must be [], [a], [...xs, a], [a, ...xs] or [...new Set(xs)]",
+    );
   }
 }
 
@@ -393,18 +420,27 @@ function callExpr(node: Ast, type: LangType, env: Env, out: number[]): void {
 }
 
 /** `Array.from({ length: Math.min(n, RANGE_MAX) }, (_, i) => e)`. */
-function rangeExpr(node: Ast, args: Ast[], env: Env, out: number[], emit: (n: string) => void): void {
+function rangeExpr(
+  node: Ast,
+  args: Ast[],
+  env: Env,
+  out: number[],
+  emit: (n: string) => void,
+): void {
   const shape = `Array.from({ length: Math.min(n, ${RANGE_MAX}) }, (_, i) => e)`;
   const o = args[0] ? unparen(args[0]) : undefined;
   const props = o?.type === "ObjectExpression" ? children(o, "properties") : [];
   const p = props.length === 1 ? props[0]! : undefined;
   const key = p?.type === "Property" && !p.computed ? child(p, "key") : undefined;
-  const len = p && key?.type === "Identifier" && key.name === "length" ? unparen(child(p, "value")) : undefined;
+  const len = p && key?.type === "Identifier" && key.name === "length"
+    ? unparen(child(p, "value"))
+    : undefined;
   const lenCallee = len?.type === "CallExpression" ? unparen(child(len, "callee")) : undefined;
   const lenArgs = len?.type === "CallExpression" ? children(len, "arguments") : [];
   const ok = args.length === 2 && lenCallee?.type === "MemberExpression" &&
     child(lenCallee, "object").name === "Math" && child(lenCallee, "property").name === "min" &&
-    lenArgs.length === 2 && unparen(lenArgs[1]!).type === "Literal" && unparen(lenArgs[1]!).value === RANGE_MAX;
+    lenArgs.length === 2 && unparen(lenArgs[1]!).type === "Literal" &&
+    unparen(lenArgs[1]!).value === RANGE_MAX;
   if (!ok) fail("Array.from", node, `Array.from is supported only as ${shape}`);
   emit("RANGE");
   expr(lenArgs[0]!, "int", env, out);
@@ -432,39 +468,67 @@ export function parseProgram(source: string, opts: ParseProgramOptions = {}): Pa
     ast = acornParse(source, { ecmaVersion: "latest", preserveParens: true }) as unknown as Ast;
   } catch (err) {
     const e = err as SyntaxError & { pos?: number };
-    return { ok: false, construct: "syntax", message: e.message, position: position(source, e.pos ?? 0) };
+    return {
+      ok: false,
+      construct: "syntax",
+      message: e.message,
+      position: position(source, e.pos ?? 0),
+    };
   }
-  const failAt = (u: Unsupported): ParseProgramResult => ({
-    ok: false,
-    construct: u.construct,
-    message: `${u.message} (line ${position(source, u.node.start).line})`,
-    position: position(source, u.node.start),
-  });
+  const failAt = (u: Unsupported): ParseProgramResult => {
+    const at = position(source, u.node.start);
+    return {
+      ok: false,
+      construct: u.construct,
+      message: `${u.message} (line ${at.line}, column ${at.column})`,
+      position: at,
+    };
+  };
   try {
     const body = children(ast, "body");
     const fn = body[0];
     if (body.length !== 1 || fn?.type !== "FunctionDeclaration") {
-      fail(fn?.type ?? "empty program", fn ?? ast, "the source must be one `function f(...) { return …; }`");
+      fail(
+        fn?.type ?? "empty program",
+        fn ?? ast,
+        "the source must be one `function f(...) { return …; }`",
+      );
     }
     if (fn.async || fn.generator) fail("async or generator function", fn);
     const params = children(fn, "params");
-    if (params.some((p) => p.type !== "Identifier")) fail("parameter pattern", fn, "parameters must be plain names");
+    if (params.some((p) => p.type !== "Identifier")) {
+      fail("parameter pattern", fn, "parameters must be plain names");
+    }
     const stmts = children(child(fn, "body"), "body");
     const ret = stmts[0];
     if (stmts.length !== 1 || ret?.type !== "ReturnStatement" || !ret.argument) {
-      fail(ret?.type ?? "empty body", ret ?? fn, "the body must be a single `return <expression>;`");
+      fail(
+        ret?.type ?? "empty body",
+        ret ?? fn,
+        "the body must be a single `return <expression>;`",
+      );
     }
     const names = params.map((p) => p.name as string);
     const candidates = opts.signature ? [opts.signature] : SIGNATURES
       .filter((s) => s.params.length === names.length)
-      .sort((a, b) => Number(b.paramNames.join() === names.join()) - Number(a.paramNames.join() === names.join()));
-    if (candidates.length === 0) fail("parameter count", fn, `no signature takes ${names.length} parameters`);
+      .sort((a, b) =>
+        Number(b.paramNames.join() === names.join()) - Number(a.paramNames.join() === names.join())
+      );
+    if (candidates.length === 0) {
+      fail("parameter count", fn, `no signature takes ${names.length} parameters`);
+    }
     let first: Unsupported | undefined;
     for (const sig of candidates) {
       if (sig.params.length !== names.length) {
-        fail("parameter count", fn, `${sig.name} takes ${sig.params.length} parameters, the function has ${names.length}`);
+        fail(
+          "parameter count",
+          fn,
+          `${sig.name} takes ${sig.params.length} parameters, the function has ${names.length}`,
+        );
       }
-      const env = new Map(names.map((n, j) => [n, { token: PARAM_BASE + j, type: sig.params[j]! }]));
+      const env = new Map(
+        names.map((n, j) => [n, { token: PARAM_BASE + j, type: sig.params[j]! }]),
+      );
       const out = [SIG_BASE + SIGNATURES.findIndex((s) => s.name === sig.name)];
       try {
         expr(child(ret, "argument"), sig.returns, env, out);

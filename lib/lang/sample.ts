@@ -7,7 +7,7 @@
 import type { Rng } from "../rng.ts";
 import { programConstraint, type TokenConstraint } from "./constraint.ts";
 import type { LangType, Signature, ValueBounds } from "./types.ts";
-import { INT_BASE, PARAM_BASE, PROD_BASE, tokenId } from "./vocab.ts";
+import { INT_BASE, MAX_PARAMS, PARAM_BASE, PROD_BASE, tokenId } from "./vocab.ts";
 
 const EMPTY_TOKEN = tokenId("EMPTY");
 
@@ -17,28 +17,48 @@ export interface SampleProgramOptions {
   budget: number;
   /** Fix the signature; any when absent. */
   signature?: Signature;
-  /** Probability of expanding with a production rather than a leaf while room allows (0.5). */
+  /** Keep choosing productions (not leaves) until the program has this many tokens
+   *  (default a third of the budget), so programs are not mostly bare constants. */
+  minTokens?: number;
+  /** Probability of a production rather than a leaf after that (default 0.35). */
   grow?: number;
+  /** Resample (up to 100 times) until the program reads a parameter (default true). */
+  usesParams?: boolean;
 }
 
 /**
  * Draws tokens under `constraint` until it is done. At each step it picks, with probability
  * `grow`, uniformly among the allowed productions, else uniformly among the allowed leaves
- * (falling back to whichever group is non-empty).
+ * (falling back to whichever group is non-empty). A leaf is a parameter, lambda variable,
+ * `true`/`false` or `[]` half the time, an int literal otherwise.
  */
-export function sampleUnder(constraint: TokenConstraint, rng: Rng, grow = 0.5): number[] {
+export function sampleUnder(
+  constraint: TokenConstraint,
+  rng: Rng,
+  grow = 0.35,
+  minTokens = 0,
+): number[] {
   const out: number[] = [];
   const prods: number[] = [];
   const leaves: number[] = [];
+  const names: number[] = [];
   while (!constraint.done()) {
     const mask = constraint.allowed();
     prods.length = 0;
     leaves.length = 0;
+    names.length = 0;
     for (let t = 0; t < mask.length; t++) {
       if (mask[t] !== 1) continue;
-      (t >= PROD_BASE && t < PARAM_BASE && t !== EMPTY_TOKEN ? prods : leaves).push(t);
+      if (t >= PROD_BASE && t < PARAM_BASE && t !== EMPTY_TOKEN) prods.push(t);
+      else (t >= INT_BASE ? leaves : names).push(t);
     }
-    const pool = prods.length > 0 && (leaves.length === 0 || rng.next() < grow) ? prods : leaves;
+    // Parameters and lambda variables are as likely as all literals together.
+    if (names.length > 0 && (leaves.length === 0 || rng.next() < 0.5)) {
+      leaves.length = 0;
+      leaves.push(...names);
+    }
+    const p = out.length < minTokens ? 1 : grow;
+    const pool = prods.length > 0 && (leaves.length === 0 || rng.next() < p) ? prods : leaves;
     const t = rng.pick(pool);
     constraint.advance(t);
     out.push(t);
@@ -48,7 +68,16 @@ export function sampleUnder(constraint: TokenConstraint, rng: Rng, grow = 0.5): 
 
 /** A random program (tokens) within the budget. */
 export function sampleProgram(rng: Rng, opts: SampleProgramOptions): number[] {
-  return sampleUnder(programConstraint(opts), rng, opts.grow ?? 0.5);
+  const minTokens = opts.minTokens ?? Math.floor(opts.budget / 3);
+  let tokens: number[] = [];
+  for (let attempt = 0; attempt < 100; attempt++) {
+    tokens = sampleUnder(programConstraint(opts), rng, opts.grow ?? 0.35, minTokens);
+    if (
+      opts.usesParams === false ||
+      tokens.some((t) => t >= PARAM_BASE && t < PARAM_BASE + MAX_PARAMS)
+    ) break;
+  }
+  return tokens;
 }
 
 /** Options of {@linkcode sampleValue}. */
@@ -60,7 +89,11 @@ export interface SampleValueOptions extends ValueBounds {
 }
 
 /** A random value of `type` within the bounds (small ints and short lists are favoured). */
-export function sampleValue(rng: Rng, type: LangType, opts: SampleValueOptions): number | boolean | number[] {
+export function sampleValue(
+  rng: Rng,
+  type: LangType,
+  opts: SampleValueOptions,
+): number | boolean | number[] {
   const small = opts.smallInts ?? 0.7;
   const int = () => {
     const lo = rng.next() < small ? Math.max(opts.intMin, -10) : opts.intMin;

@@ -8,7 +8,9 @@
  * expression is identified by its results on the examples. A lambda body (which may use
  * `v`, `i`, `a`) is identified by its results on the examples crossed with a fixed set of
  * probe values for its variables, an approximation: two bodies that agree on every probe
- * are treated as the same. This is the baseline the learned induction solver must beat.
+ * are treated as the same. Compound constants are not enumerated (constants are the
+ * literals), and lambda bodies are not nested unless asked. This is the baseline the learned
+ * induction solver must beat.
  * @module
  */
 import { BOUND_VARS, type Compiled, type Env, fueled, PRODUCTIONS, VAR_BIT } from "./grammar.ts";
@@ -17,7 +19,7 @@ import { ALTERNATIVES, ntId, ntParts, SCOPES } from "./nonterminals.ts";
 import { signatureIndex } from "./constraint.ts";
 import { LANG_TYPES, type Signature } from "./types.ts";
 import { signatureToken } from "./tree.ts";
-import { intToken, PROD_BASE, tokenInt } from "./vocab.ts";
+import { intToken, PARAM_BASE, PROD_BASE, tokenInt, VAR_BASE } from "./vocab.ts";
 
 /** One input/output example: `f(...input)` must equal `output`. */
 export interface SearchExample {
@@ -37,6 +39,8 @@ export interface SearchOptions {
   literals?: readonly number[];
   /** Interpreter fuel per context evaluation (default 10,000). */
   fuel?: number;
+  /** Only these productions (by name, e.g. `["MAP", "FOLD", "ADD", "MUL"]`); all when absent. */
+  productions?: readonly string[];
   /** Allow lambdas inside lambda bodies (default false: much smaller search space). */
   nestedLambdas?: boolean;
 }
@@ -69,6 +73,9 @@ function order(x: readonly number[], y: readonly number[]): number {
 interface Entry {
   tokens: number[];
   fn: Compiled;
+  /** Reads a lambda variable / a parameter somewhere. */
+  usesVar: boolean;
+  usesParam: boolean;
 }
 
 function key(x: unknown): string {
@@ -101,6 +108,7 @@ export function enumerativeSearch(opts: SearchOptions): SearchResult {
 
   // Without nesting, a body's scope is exactly what one lambda binds.
   const nested = opts.nestedLambdas ?? false;
+  const only = opts.productions ? new Set(opts.productions) : undefined;
   const scopes = new Set<number>([0]);
   for (const p of PRODUCTIONS) {
     for (const c of p.children) {
@@ -117,10 +125,21 @@ export function enumerativeSearch(opts: SearchOptions): SearchResult {
   const seen = new Map<number, Set<string>>(nts.map((nt) => [nt, new Set()]));
   const top = ntId(sig, opts.signature.returns, 0);
   let evals = 0;
+  /** Expressions of size s for a child slot: its own bank, plus closed ones in a lambda body. */
+  const pool = (nt: number, s: number): Entry[] => {
+    const own = bank.get(nt)![s] ?? [];
+    const { type, scope } = ntParts(nt);
+    if (scope === 0 || s === 1) return own;
+    return [...own, ...(bank.get(ntId(sig, type, 0))![s] ?? [])];
+  };
 
-  const consider = (nt: number, tokens: number[], fn: Compiled, size: number): boolean => {
-    evals++;
+  const consider = (nt: number, entry: Entry, size: number): boolean => {
     const { scope } = ntParts(nt);
+    const { fn } = entry;
+    // Compound expressions must read their inputs: constants come from literals only, and a
+    // lambda body that ignores its variables is found in the closed bank (see `pool`).
+    if (size > 1 && (scope === 0 ? !entry.usesParam : !entry.usesVar)) return false;
+    evals++;
     const parts: string[] = [];
     let anyOk = false;
     for (const env of contexts[scope]!) {
@@ -150,7 +169,7 @@ export function enumerativeSearch(opts: SearchOptions): SearchResult {
     const s = seen.get(nt)!;
     if (s.has(sig)) return false;
     s.add(sig);
-    bank.get(nt)![size]!.push({ tokens, fn });
+    bank.get(nt)![size]!.push(entry);
     return false;
   };
 
@@ -162,12 +181,17 @@ export function enumerativeSearch(opts: SearchOptions): SearchResult {
         if (alt.children.length === 0) {
           if (size !== 1) continue;
           if (tokenInt(alt.token) !== undefined && !literals.has(alt.token)) continue;
-          const fn = compileNode({ token: alt.token, kids: [] });
-          if (consider(nt, [alt.token], fn, 1)) return found([alt.token], evals, 1);
+          const leaf: Entry = {
+            tokens: [alt.token],
+            fn: compileNode({ token: alt.token, kids: [] }),
+            usesVar: alt.token >= VAR_BASE && alt.token < VAR_BASE + BOUND_VARS.length,
+            usesParam: alt.token >= PARAM_BASE && alt.token < VAR_BASE,
+          };
+          if (consider(nt, leaf, 1)) return found([alt.token], evals, 1);
           if (evals >= opts.maxEvals) return { program: null, evals, size };
           continue;
         }
-        if (!p || size < 1 + alt.children.length) continue;
+        if (!p || size < 1 + alt.children.length || (only && !only.has(p.name))) continue;
         if (!nested && ntParts(nt).scope !== 0 && p.children.some((c) => c.binds)) continue;
         const symmetric = COMMUTATIVE.has(p.name);
         // Every way to give the children sizes summing to size - 1, then every combination.
@@ -178,14 +202,19 @@ export function enumerativeSearch(opts: SearchOptions): SearchResult {
             // a ∘ b and b ∘ a behave alike: keep one order.
             if (symmetric && order(picks[0]!.tokens, picks[1]!.tokens) > 0) return null;
             const tokens = [alt.token, ...picks.flatMap((e) => e.tokens)];
-            const fn = fueled(p.compile(picks.map((e) => e.fn)));
-            if (consider(nt, tokens, fn, size)) return tokens;
+            const entry: Entry = {
+              tokens,
+              fn: fueled(p.compile(picks.map((e) => e.fn))),
+              usesVar: picks.some((e) => e.usesVar),
+              usesParam: picks.some((e) => e.usesParam),
+            };
+            if (consider(nt, entry, size)) return tokens;
             return evals >= opts.maxEvals ? "stop" : null;
           }
           const remainingKids = alt.children.length - c - 1;
-          const ch = bank.get(alt.children[c]!)!;
+          const childNt = alt.children[c]!;
           for (let s = 1; s <= left - remainingKids; s++) {
-            for (const e of ch[s] ?? []) {
+            for (const e of pool(childNt, s)) {
               picks.push(e);
               const r = rec(c + 1, left - s);
               picks.pop();

@@ -51,7 +51,11 @@ export function checkValue(type: LangType, value: unknown, bounds: ValueBounds):
 }
 
 /** Checks an argument tuple against a signature's parameter types and the bounds. */
-export function checkArgs(signature: Signature, args: readonly unknown[], bounds: ValueBounds): ValueCheck {
+export function checkArgs(
+  signature: Signature,
+  args: readonly unknown[],
+  bounds: ValueBounds,
+): ValueCheck {
   if (args.length !== signature.params.length) {
     return {
       ok: false,
@@ -92,7 +96,11 @@ export function encodeValue(type: LangType, value: unknown, bounds: ValueBounds)
 }
 
 /** Tokens of an argument tuple (its values back to back). */
-export function encodeArgs(signature: Signature, args: readonly unknown[], bounds: ValueBounds): EncodeResult {
+export function encodeArgs(
+  signature: Signature,
+  args: readonly unknown[],
+  bounds: ValueBounds,
+): EncodeResult {
   const check = checkArgs(signature, args, bounds);
   if (!check.ok) return { ok: false, message: `Cannot encode arguments: ${check.message}` };
   const tokens: number[] = [];
@@ -123,7 +131,9 @@ function readValue(
   };
   if (type === "int") {
     const n = tokenInt(t);
-    return n === undefined ? `expected an int at token ${pos}, found '${name(t)}'` : { value: n, next: pos + 1 };
+    return n === undefined
+      ? `expected an int at token ${pos}, found '${name(t)}'`
+      : { value: n, next: pos + 1 };
   }
   if (type === "bool") {
     if (t === TRUE || t === FALSE) return { value: t === TRUE, next: pos + 1 };
@@ -145,12 +155,17 @@ function readValue(
 export function decodeValue(type: LangType, tokens: readonly number[]): DecodeResult<LangValue> {
   const r = readValue(type, tokens, 0);
   if (typeof r === "string") return { ok: false, message: r };
-  if (r.next !== tokens.length) return { ok: false, message: `${tokens.length - r.next} extra tokens after the value` };
+  if (r.next !== tokens.length) {
+    return { ok: false, message: `${tokens.length - r.next} extra tokens after the value` };
+  }
   return { ok: true, value: r.value };
 }
 
 /** The argument tuple that `tokens` encode for `signature`. */
-export function decodeArgs(signature: Signature, tokens: readonly number[]): DecodeResult<LangValue[]> {
+export function decodeArgs(
+  signature: Signature,
+  tokens: readonly number[],
+): DecodeResult<LangValue[]> {
   const out: LangValue[] = [];
   let pos = 0;
   for (const t of signature.params) {
@@ -159,6 +174,8 @@ export function decodeArgs(signature: Signature, tokens: readonly number[]): Dec
     out.push(r.value);
     pos = r.next;
   }
-  if (pos !== tokens.length) return { ok: false, message: `${tokens.length - pos} extra tokens after the arguments` };
+  if (pos !== tokens.length) {
+    return { ok: false, message: `${tokens.length - pos} extra tokens after the arguments` };
+  }
   return { ok: true, value: out };
 }

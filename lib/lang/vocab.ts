@@ -123,7 +123,9 @@ export function tokenId(name: string): number {
 /** Printable name of a token id; throws for an id outside the vocabulary. */
 export function tokenName(id: number): string {
   const n = TOKEN_NAMES[id];
-  if (n === undefined) throw new Error(`Token id ${id} is outside the vocabulary [0, ${VOCAB_SIZE})`);
+  if (n === undefined) {
+    throw new Error(`Token id ${id} is outside the vocabulary [0, ${VOCAB_SIZE})`);
+  }
   return n;
 }
 
@@ -135,7 +137,9 @@ export function tokensToString(tokens: readonly number[]): string {
 /** Token of int `n`; throws when `n` has no token. */
 export function intToken(n: number): number {
   if (!Number.isInteger(n) || n < INT_TOKEN_MIN || n > INT_TOKEN_MAX) {
-    throw new Error(`No token for int ${n}: ints with tokens are [${INT_TOKEN_MIN}, ${INT_TOKEN_MAX}]`);
+    throw new Error(
+      `No token for int ${n}: ints with tokens are [${INT_TOKEN_MIN}, ${INT_TOKEN_MAX}]`,
+    );
   }
   return INT_BASE + n - INT_TOKEN_MIN;
 }

@@ -35,7 +35,7 @@ export interface CheckpointMeta {
 /** What meta.json holds. */
 export interface CheckpointFile extends CheckpointMeta {
   /** Format tag. */
-  format: typeof FORMAT;
+  format: typeof CHECKPOINT_FORMAT;
   /** The model's sizes. */
   model: TransformerOptions;
   /** AdamW updates applied (null: saved without optimizer). */
@@ -52,7 +52,9 @@ export type CheckpointLoadResult =
   | { ok: true; meta: CheckpointFile }
   | { ok: false; kind: CheckpointErrorKind; message: string };
 
-const FORMAT = "azr-kit/model@1";
+/** Format tag written into meta.json (bumped when the layout changes). */
+export const CHECKPOINT_FORMAT = "azr-kit/model@1";
+const FORMAT = CHECKPOINT_FORMAT;
 const WEIGHTS = "model.safetensors";
 const META = "meta.json";
 

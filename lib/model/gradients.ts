@@ -162,7 +162,11 @@ for (const kernel of ["ZerosLike", "OnesLike", "Sign", "Floor", "Round", "Ceil"]
   regSaved(kernel, ["x"], (_dy, [x]) => ({ x: () => tf.zerosLike(x!) }));
 }
 for (const kernel of ["Equal", "NotEqual", "Greater", "GreaterEqual", "Less", "LessEqual"]) {
-  regSaved(kernel, ["a", "b"], (_dy, [a, b]) => ({ a: () => tf.zerosLike(a!), b: () => tf.zerosLike(b!) }));
+  regSaved(
+    kernel,
+    ["a", "b"],
+    (_dy, [a, b]) => ({ a: () => tf.zerosLike(a!), b: () => tf.zerosLike(b!) }),
+  );
 }
 
 // Shape kernels.

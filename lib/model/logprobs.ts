@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import "./gradients.ts"; // tfjs-core alone registers no gradients
 import { maskedLogSoftmaxFinite } from "./distribution.ts";
 import type { PaddedBatch, Transformer } from "./transformer.ts";
 

@@ -99,16 +99,56 @@ export function embed(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   return f(table, ids) as tf.Tensor2D;
 }
 
-/** LayerNorm over the last axis of x [N, D] with gain g [D] and bias b [D] (eps 1e-5). */
+/**
+ * LayerNorm over the last axis of x [N, D] with gain g [D] and bias b [D] (eps 1e-5), with an
+ * analytic gradient (a handful of kernels instead of the autodiff chain through moments/rsqrt).
+ */
 export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor2D {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+  const f = customOp(3, ([xi, gi, bi], save) => {
+    const { mean, variance } = tf.moments(xi!, -1, true); // [N, 1]
+    const rstd = tf.rsqrt(tf.add(variance, 1e-5)); // [N, 1]
+    const xhat = tf.mul(tf.sub(xi!, mean), rstd); // [N, D]
+    save([xhat, rstd, gi!]);
+    return {
+      value: tf.add(tf.mul(xhat, gi!), bi!),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, rs, gs] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        const dxhat = tf.mul(dy, gs);
+        const dx = tf.mul(
+          rs,
+          tf.sub(
+            tf.sub(dxhat, tf.mean(dxhat, -1, true)),
+            tf.mul(xh, tf.mean(tf.mul(dxhat, xh), -1, true)),
+          ),
+        );
+        return [dx, tf.sum(tf.mul(dy, xh), 0), tf.sum(dy, 0)];
+      },
+    };
+  });
+  return f(x, g, b) as tf.Tensor2D;
 }
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-/** GELU, tanh approximation (as in GPT-2). */
+/** GELU, tanh approximation (as in GPT-2), with an analytic gradient. */
 export function gelu<T extends tf.Tensor>(x: T): T {
-  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_C);
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1)) as T;
+  const f = customOp(1, ([xi], save) => {
+    const x2 = tf.mul(xi!, xi!);
+    const t = tf.tanh(tf.mul(tf.mul(xi!, tf.add(tf.mul(x2, 0.044715), 1)), GELU_C)); // tanh(u)
+    save([xi!, t]);
+    return {
+      value: tf.mul(tf.mul(xi!, 0.5), tf.add(t, 1)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ts] = saved as [tf.Tensor, tf.Tensor];
+        // d/dx = 0.5(1 + t) + 0.5 x (1 - t²) c (1 + 3·0.044715 x²)
+        const du = tf.mul(tf.add(tf.mul(tf.mul(xs, xs), 3 * 0.044715), 1), GELU_C);
+        const d = tf.add(
+          tf.mul(tf.add(ts, 1), 0.5),
+          tf.mul(tf.mul(tf.mul(xs, 0.5), tf.sub(1, tf.mul(ts, ts))), du),
+        );
+        return [tf.mul(dy, d)];
+      },
+    };
+  });
+  return f(x) as T;
 }

@@ -10,6 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import "./gradients.ts"; // tfjs-core alone registers no gradients
 
 /** Hyper-parameters of {@linkcode AdamW} (the config's names). */
 export interface AdamWOptions {
@@ -28,7 +29,7 @@ export interface AdamWOptions {
 }
 
 /** The result of one optimizer step. */
-export interface StepResult {
+export interface OptimizerStepResult {
   /** The loss before the update. */
   loss: number;
   /** Global L2 norm of the gradients before clipping. */
@@ -65,15 +66,42 @@ export class AdamW {
   }
 
   /** Computes `loss()`'s gradients, clips their global norm, and applies one AdamW update. */
-  async step(loss: () => tf.Scalar): Promise<StepResult> {
-    const { value, grads } = tf.variableGrads(loss, [...this.#params.values()]);
+  async step(loss: () => tf.Scalar): Promise<OptimizerStepResult> {
+    return await this.stepAccumulated([loss]);
+  }
+
+  /**
+   * Gradient accumulation: the gradients of the sum of the losses, computed one
+   * closure at a time (so only one micro-batch's activations are alive at once),
+   * then clipped and applied as one AdamW update. `loss` reports the sum.
+   */
+  async stepAccumulated(losses: readonly (() => tf.Scalar)[]): Promise<OptimizerStepResult> {
+    if (losses.length === 0) throw new Error("AdamW.stepAccumulated: no loss to step on");
+    const vars = [...this.#params.values()];
+    let grads: tf.NamedTensorMap = {};
+    let lossValue = 0;
     try {
+      for (const loss of losses) {
+        const r = tf.variableGrads(loss, vars);
+        lossValue += (await r.value.data())[0]!; // async reads: webgpu cannot read synchronously in Deno
+        r.value.dispose();
+        const summed: tf.NamedTensorMap = {};
+        for (const [name, g] of Object.entries(r.grads)) {
+          const prev = grads[name];
+          summed[name] = prev ? tf.add(prev, g) : g;
+          if (prev) {
+            prev.dispose();
+            g.dispose();
+          }
+        }
+        for (const [name, g] of Object.entries(grads)) if (!(name in summed)) summed[name] = g;
+        grads = summed;
+      }
       const gradNorm = tf.tidy(() =>
         tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))))
       );
       const norm = (await gradNorm.data())[0]!;
       gradNorm.dispose();
-      const lossValue = (await value.data())[0]!; // async reads: webgpu cannot read synchronously in Deno
       if (!Number.isFinite(norm) || !Number.isFinite(lossValue)) {
         throw new Error(
           `AdamW.step: non-finite loss (${lossValue}) or gradient norm (${norm}); lower lr`,
@@ -101,7 +129,6 @@ export class AdamW {
       });
       return { loss: lossValue, gradNorm: norm };
     } finally {
-      value.dispose();
       tf.dispose(Object.values(grads));
     }
   }

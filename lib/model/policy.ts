@@ -21,14 +21,17 @@ import {
   saveCheckpoint,
 } from "./checkpoint.ts";
 import { completionLogprobs, type LogprobsBatch, type LogprobsResult } from "./logprobs.ts";
-import { AdamW, type AdamWOptions, type StepResult } from "./optimizer.ts";
-import { type SampleOptions, type SampleResult, sampleTokens } from "./sample.ts";
+import { AdamW, type AdamWOptions, type OptimizerStepResult } from "./optimizer.ts";
+import { type PolicySampleOptions, type PolicySampleResult, sampleTokens } from "./sample.ts";
 import { Transformer, type TransformerOptions } from "./transformer.ts";
 
 /** A policy over token sequences: sampling under constraints and differentiable log-probs. */
 export interface Policy {
-  /** Samples continuations of `prompts` (see {@linkcode SampleOptions}). */
-  sample(prompts: readonly (readonly number[])[], opts: SampleOptions): Promise<SampleResult>;
+  /** Samples continuations of `prompts` (see {@linkcode PolicySampleOptions}). */
+  sample(
+    prompts: readonly (readonly number[])[],
+    opts: PolicySampleOptions,
+  ): Promise<PolicySampleResult>;
   /** Per-token log-probs [B, Tc], weights and entropies; differentiable (use inside a loss). */
   logprobs(batch: LogprobsBatch): LogprobsResult;
 }
@@ -101,7 +104,10 @@ export class TransformerPolicy implements Policy {
   }
 
   /** Samples with the KV cache (see sampleTokens). */
-  sample(prompts: readonly (readonly number[])[], opts: SampleOptions): Promise<SampleResult> {
+  sample(
+    prompts: readonly (readonly number[])[],
+    opts: PolicySampleOptions,
+  ): Promise<PolicySampleResult> {
     return sampleTokens(this.model, prompts, opts);
   }
 
@@ -111,7 +117,7 @@ export class TransformerPolicy implements Policy {
   }
 
   /** One AdamW step on `loss()` (a scalar built from {@linkcode logprobs}); returns loss and grad norm. */
-  step(loss: () => tf.Scalar): Promise<StepResult> {
+  step(loss: () => tf.Scalar): Promise<OptimizerStepResult> {
     return this.optimizer.step(loss);
   }
 

@@ -11,7 +11,7 @@ import { drawToken } from "./distribution.ts";
 import { cacheTensors, type KVCache, padLeftBatch, type Transformer } from "./transformer.ts";
 
 /** Options of {@linkcode sampleTokens}. */
-export interface SampleOptions {
+export interface PolicySampleOptions {
   /** Most tokens generated per sequence. */
   maxTokens: number;
   /** Softmax temperature (> 0); log-probs are reported under this temperature. */
@@ -29,7 +29,7 @@ export interface SampleOptions {
 }
 
 /** What {@linkcode sampleTokens} returns; every array has one entry per prompt. */
-export interface SampleResult {
+export interface PolicySampleResult {
   /** Generated tokens (prompt excluded). */
   tokens: number[][];
   /** Log-prob of each generated token under the masked, temperature-scaled distribution. */
@@ -44,8 +44,8 @@ export interface SampleResult {
 export async function sampleTokens(
   model: Transformer,
   prompts: readonly (readonly number[])[],
-  opts: SampleOptions,
-): Promise<SampleResult> {
+  opts: PolicySampleOptions,
+): Promise<PolicySampleResult> {
   const B = prompts.length;
   const V = model.options.vocabSize;
   if (opts.constraints && opts.constraints.length !== B) {
@@ -66,7 +66,7 @@ export async function sampleTokens(
   });
   const rng = opts.rng ?? new Rng(opts.seed ?? 0);
   const allOnes = new Uint8Array(V).fill(1);
-  const out: SampleResult = {
+  const out: PolicySampleResult = {
     tokens: prompts.map(() => []),
     logprobs: prompts.map(() => []),
     masks: prompts.map(() => []),

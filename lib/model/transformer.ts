@@ -116,8 +116,12 @@ export class Transformer {
       specs.push(
         [`h${l}.ln1.g`, [dModel], "ones", 0],
         [`h${l}.ln1.b`, [dModel], "zeros", 0],
-        [`h${l}.attn.qkv.w`, [dModel, 3 * dModel], "normal", 0.02],
-        [`h${l}.attn.qkv.b`, [3 * dModel], "zeros", 0],
+        [`h${l}.attn.q.w`, [dModel, dModel], "normal", 0.02],
+        [`h${l}.attn.q.b`, [dModel], "zeros", 0],
+        [`h${l}.attn.k.w`, [dModel, dModel], "normal", 0.02],
+        [`h${l}.attn.k.b`, [dModel], "zeros", 0],
+        [`h${l}.attn.v.w`, [dModel, dModel], "normal", 0.02],
+        [`h${l}.attn.v.b`, [dModel], "zeros", 0],
         [`h${l}.attn.out.w`, [dModel, dModel], "normal", residStd],
         [`h${l}.attn.out.b`, [dModel], "zeros", 0],
         [`h${l}.ln2.g`, [dModel], "ones", 0],
@@ -165,7 +169,7 @@ export class Transformer {
 
   /**
    * Full forward over a left-padded batch. Returns the final hidden states [B, T, D] (before the
-   * final LayerNorm) and, when `keepCache`, the KV cache of every column. Call inside tf.tidy.
+   * final LayerNorm) and the KV cache of every column (for sampling). Call inside tf.tidy.
    */
   forward(batch: PaddedBatch): { hidden: tf.Tensor3D; cache: KVCache } {
     const { batch: B, time: T, padLeft } = batch;
@@ -277,11 +281,12 @@ export class Transformer {
     const vs: tf.Tensor3D[] = [];
     for (let l = 0; l < nLayers; l++) {
       const h = layerNorm(x, this.#p(`h${l}.ln1.g`), this.#p(`h${l}.ln1.b`));
-      const qkv = dense(h, this.#p(`h${l}.attn.qkv.w`), this.#p(`h${l}.attn.qkv.b`)); // [N, 3D]
-      // Slicing the 2-D qkv is much cheaper than splitting a 5-D tensor.
-      const q = toHeads(tf.slice(qkv, [0, 0], [N, D]));
-      let k = toHeads(tf.slice(qkv, [0, D], [N, D]));
-      let v = toHeads(tf.slice(qkv, [0, 2 * D], [N, D]));
+      // Three [D, D] projections: column-slicing one [N, 3D] product is slow on wasm.
+      const proj = (n: string) =>
+        toHeads(dense(h, this.#p(`h${l}.attn.${n}.w`), this.#p(`h${l}.attn.${n}.b`)));
+      const q = tf.mul(proj("q"), 1 / Math.sqrt(hd)) as tf.Tensor3D; // scaled here: fewer entries than the scores
+      let k = proj("k");
+      let v = proj("v");
       if (past) {
         k = tf.concat([past.k[l]!, k], 1);
         v = tf.concat([past.v[l]!, v], 1);
@@ -289,7 +294,9 @@ export class Transformer {
       ks.push(k);
       vs.push(v);
       const Tk = k.shape[1];
-      const scores = tf.mul(bmm(q, tf.transpose(k, [0, 2, 1])), 1 / Math.sqrt(hd)); // [B*H, T, Tk]
+      // Batched matMuls take a slow kernel on wasm (no XNNPACK path when both operands are
+      // batched): attention is the largest cost of a step there at T ≈ 128 despite few FLOPs.
+      const scores = bmm(q, tf.transpose(k, [0, 2, 1])); // [B*H, T, Tk]
       const probs = tf.softmax(tf.add(tf.reshape(scores, [B, H, T, Tk]), bias)); // [B, H, T, Tk]
       const att = bmm(tf.reshape(probs, [B * H, T, Tk]), v); // [B*H, T, hd]
       const merged = tf.reshape(tf.transpose(tf.reshape(att, [B, H, T, hd]), [0, 2, 1, 3]), [N, D]);

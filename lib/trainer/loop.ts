@@ -286,7 +286,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       greedy: cfg.evalGreedy,
       limit: cfg.evalLimit,
       seed: cfg.seed,
-      ...(withSearch ? {} : { searchEvals: 0 }),
+      searchEvals: withSearch ? cfg.searchMaxEvals : 0,
     });
   }
   async function evalMetrics(): Promise<Record<string, number>> {
