@@ -128,8 +128,9 @@ export const ConfigSchema = z.strictObject({
   entropyCoef: z.number().nonnegative().default(0.001).describe(
     "Entropy bonus coefficient (paper 0.001)",
   ),
-  microBatchTokens: posInt().default(8192)
-    .describe("Padded tokens (prompt + completion) per gradient micro-batch; bounds update memory, not the math"),
+  microBatchTokens: posInt().default(4096).describe(
+    "Padded tokens (prompt + completion; a quarter of it in completions) per gradient micro-batch: bounds memory, not the math",
+  ),
 });
 
 /** A fully resolved configuration. */

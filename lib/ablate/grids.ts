@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { resolveConfig } from "../config.ts";
 
 /** A grid: every variant runs with `base` ∪ its overrides, for each seed. */
 export const GridSchema = z.strictObject({
@@ -15,7 +16,8 @@ export const GridSchema = z.strictObject({
   /** Overrides shared by all variants. */
   base: z.record(z.string(), z.unknown()).default({}),
   variants: z.array(z.strictObject({
-    name: z.string().regex(/^[\w.+-]+$/, "use letters, digits, '.', '+', '_' or '-'"),
+    // Part of the run name, so the same characters as the config's `name`.
+    name: z.string().regex(/^[\w.-]+$/, "use letters, digits, '.', '_' or '-'"),
     description: z.string().default(""),
     overrides: z.record(z.string(), z.unknown()).default({}),
   })).min(1),
@@ -30,9 +32,21 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     description: "Does zero-data self-play learn? Full AZR against its baselines.",
     variants: [
       { name: "azr", description: "full Absolute Zero loop (paper defaults)" },
-      { name: "solver_only", description: "frozen proposer: only the solver role is updated", overrides: { trainProposer: false } },
-      { name: "random_tasks", description: "tasks from the language's random sampler", overrides: { curriculum: "random" } },
-      { name: "untrained", description: "the randomly initialised model, no updates", overrides: { steps: 0 } },
+      {
+        name: "solver_only",
+        description: "frozen proposer: only the solver role is updated",
+        overrides: { trainProposer: false },
+      },
+      {
+        name: "random_tasks",
+        description: "tasks from the language's random sampler",
+        overrides: { curriculum: "random" },
+      },
+      {
+        name: "untrained",
+        description: "the randomly initialised model, no updates",
+        overrides: { steps: 0 },
+      },
     ],
   },
   tasks: {
@@ -49,8 +63,8 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     name: "estimator",
     description: "Advantage estimator: TRR++ against REINFORCE++ and GRPO.",
     variants: [
-      { name: "trr++", overrides: { estimator: "trr++" } },
-      { name: "reinforce++", overrides: { estimator: "reinforce++" } },
+      { name: "trr_pp", description: "TRR++ (paper default)", overrides: { estimator: "trr++" } },
+      { name: "reinforce_pp", description: "REINFORCE++", overrides: { estimator: "reinforce++" } },
       { name: "grpo", overrides: { estimator: "grpo" } },
     ],
   },
@@ -79,7 +93,9 @@ export async function loadGrid(nameOrPath: string): Promise<Grid> {
   let raw: unknown = GRIDS[nameOrPath];
   if (raw === undefined) {
     if (!nameOrPath.endsWith(".json")) {
-      throw new Error(`Unknown grid '${nameOrPath}': use one of ${Object.keys(GRIDS).join(", ")} or a .json file`);
+      throw new Error(
+        `Unknown grid '${nameOrPath}': use one of ${Object.keys(GRIDS).join(", ")} or a .json file`,
+      );
     }
     try {
       raw = JSON.parse(await Deno.readTextFile(nameOrPath));
@@ -88,6 +104,21 @@ export async function loadGrid(nameOrPath: string): Promise<Grid> {
     }
   }
   const parsed = GridSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`Cannot parse grid '${nameOrPath}':\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) {
+    throw new Error(`Cannot parse grid '${nameOrPath}':\n${z.prettifyError(parsed.error)}`);
+  }
+  // Check every variant's config now, not minutes into the grid when its trainer refuses it.
+  for (const v of parsed.data.variants) {
+    try {
+      resolveConfig({
+        preset: parsed.data.preset,
+        overrides: { ...parsed.data.base, ...v.overrides },
+      });
+    } catch (e) {
+      throw new Error(
+        `Cannot use grid '${nameOrPath}', variant '${v.name}': ${(e as Error).message}`,
+      );
+    }
+  }
   return parsed.data;
 }

@@ -26,13 +26,19 @@ if (import.meta.main) {
     },
   });
   if (!values.grid) {
-    console.error(`Usage: deno task ablate --grid <${Object.keys(GRIDS).join("|")}|file.json> [--seeds 3] [--minutes M | --steps N]`);
+    console.error(
+      `Usage: deno task ablate --grid <${
+        Object.keys(GRIDS).join("|")
+      }|file.json> [--seeds 3] [--minutes M | --steps N]`,
+    );
     Deno.exit(2);
   }
   const num = (s: string | undefined, what: string) => {
     if (s === undefined) return undefined;
     const n = Number(s);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`--${what} must be a non-negative number, got '${s}'`);
+    if (!Number.isFinite(n) || n < 0) {
+      throw new Error(`--${what} must be a non-negative number, got '${s}'`);
+    }
     return n;
   };
   const grid = await loadGrid(values.grid);
@@ -48,7 +54,9 @@ if (import.meta.main) {
       ...(minutes !== undefined ? { minutes } : {}),
       ...(steps !== undefined ? { steps } : {}),
     });
-    console.log(`ran ${result.ran.length}, skipped ${result.skipped.length} finished, failed ${result.failed.length}`);
+    console.log(
+      `ran ${result.ran.length}, skipped ${result.skipped.length} finished, failed ${result.failed.length}`,
+    );
     for (const f of result.failed) console.log(`  FAILED ${f.name}: see ${f.log}`);
   }
   const summary = await summarizeGrid(grid, seeds, values.runsDir);

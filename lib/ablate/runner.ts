@@ -5,6 +5,7 @@
  * skipped, so an interrupted grid continues where it stopped.
  * @module
  */
+import { resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { z } from "zod";
 import type { Grid } from "./grids.ts";
@@ -28,7 +29,7 @@ export interface PlannedRun {
   variant: string;
   seed: number;
   name: string;
-  /** `--key=value` arguments for the trainer. */
+  /** `--key=value` arguments for the trainer (`--runsDir` absolute). */
   args: string[];
 }
 
@@ -56,6 +57,9 @@ function cliValue(v: unknown): string {
 /** The runs a grid consists of, in a stable order. */
 export function planGrid(opts: Omit<RunGridOptions, "parallel">): PlannedRun[] {
   const { grid } = opts;
+  // The trainer runs with the repo root as cwd; an absolute folder keeps a caller's relative
+  // runsDir (e.g. a notebook's, whose cwd is notebooks/) pointing where the caller looks.
+  const runsDir = resolve(opts.runsDir);
   const runs: PlannedRun[] = [];
   for (const variant of grid.variants) {
     for (let seed = 0; seed < opts.seeds; seed++) {
@@ -63,8 +67,15 @@ export function planGrid(opts: Omit<RunGridOptions, "parallel">): PlannedRun[] {
       const merged: Record<string, unknown> = { ...grid.base, ...variant.overrides };
       if (opts.minutes !== undefined) merged.maxMinutes = opts.minutes;
       // A budget from the command line applies to every run except those a variant pins (untrained: steps=0).
-      if (opts.steps !== undefined && variant.overrides.steps === undefined) merged.steps = opts.steps;
-      const args = [`--preset=${grid.preset}`, `--name=${name}`, `--seed=${seed}`, `--runsDir=${opts.runsDir}`];
+      if (opts.steps !== undefined && variant.overrides.steps === undefined) {
+        merged.steps = opts.steps;
+      }
+      const args = [
+        `--preset=${grid.preset}`,
+        `--name=${name}`,
+        `--seed=${seed}`,
+        `--runsDir=${runsDir}`,
+      ];
       for (const [k, v] of Object.entries(merged)) args.push(`--${k}=${cliValue(v)}`);
       runs.push({ variant: variant.name, seed, name, args });
     }
@@ -73,7 +84,10 @@ export function planGrid(opts: Omit<RunGridOptions, "parallel">): PlannedRun[] {
 }
 
 /** Reads a run's summary, or undefined when the run has not finished. */
-export async function readRunSummary(runsDir: string, name: string): Promise<RunSummary | undefined> {
+export async function readRunSummary(
+  runsDir: string,
+  name: string,
+): Promise<RunSummary | undefined> {
   let text: string;
   try {
     text = await Deno.readTextFile(`${runsDir}/${name}/summary.json`);
@@ -81,8 +95,19 @@ export async function readRunSummary(runsDir: string, name: string): Promise<Run
     return undefined;
   }
   const parsed = RunSummarySchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`Corrupt ${runsDir}/${name}/summary.json: delete it to rerun that run`);
+  if (!parsed.success) {
+    throw new Error(`Corrupt ${runsDir}/${name}/summary.json: delete it to rerun that run`);
+  }
   return parsed.data;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Result of {@linkcode runGrid}. */
@@ -106,25 +131,46 @@ export async function runGrid(opts: RunGridOptions): Promise<GridRunResult> {
     noTTYOutput: true,
     notTTYSchedule: 10_000,
   }, cliProgress.Presets.shades_classic);
-  bar?.start(planned.length, result.skipped.length, { last: `${result.skipped.length} already finished` });
+  bar?.start(planned.length, result.skipped.length, {
+    last: `${result.skipped.length} already finished`,
+  });
   const queue = [...todo];
   const worker = async () => {
     for (let run = queue.shift(); run; run = queue.shift()) {
-      await Deno.mkdir(`${opts.runsDir}/${run.name}`, { recursive: true });
-      const logPath = `${opts.runsDir}/${run.name}/train.log`;
-      const log = await Deno.open(logPath, { write: true, create: true, truncate: true });
+      const dir = `${opts.runsDir}/${run.name}`;
+      // An interrupted run continues from its last checkpoint; one cut short before its first
+      // checkpoint has nothing to continue from and starts over (the trainer refuses to overwrite it).
+      const resume = await exists(`${dir}/checkpoints/latest`);
+      if (!resume && await exists(dir)) await Deno.remove(dir, { recursive: true });
+      await Deno.mkdir(dir, { recursive: true });
+      const logPath = `${dir}/train.log`;
+      const log = await Deno.open(logPath, {
+        write: true,
+        create: true,
+        append: resume,
+        truncate: !resume,
+      });
       const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", `${ROOT}lib/trainer/main.ts`, ...run.args, "--quiet"],
+        args: [
+          "run",
+          "-A",
+          `${ROOT}lib/trainer/main.ts`,
+          ...run.args,
+          "--quiet",
+          ...(resume ? ["--resume"] : []),
+        ],
         cwd: ROOT,
         stdout: "piped",
         stderr: "piped",
       }).spawn();
-      await Promise.all([
-        child.stdout.pipeTo(log.writable, { preventClose: true }),
-        child.stderr.pipeTo(log.writable, { preventClose: true }),
-      ]);
+      // One writer shared by both streams: a WritableStream can have only one pipe at a time.
+      const writer = log.writable.getWriter();
+      const drain = async (stream: ReadableStream<Uint8Array>) => {
+        for await (const chunk of stream) await writer.write(chunk);
+      };
+      await Promise.all([drain(child.stdout), drain(child.stderr)]);
       const { success } = await child.status;
-      log.close();
+      await writer.close();
       if (success && (await readRunSummary(opts.runsDir, run.name))) result.ran.push(run.name);
       else result.failed.push({ name: run.name, log: logPath });
       bar?.increment(1, { last: `${success ? "done" : "FAILED"} ${run.name}` });

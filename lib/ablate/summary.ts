@@ -5,12 +5,11 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { barChart } from "../plot/charts.ts";
 import { plotToSvg } from "../plot/svg.ts";
 import { readMetrics } from "../trainer/metrics.ts";
 import type { Grid } from "./grids.ts";
 import { planGrid, readRunSummary, type RunSummary } from "./runner.ts";
-import { meanCI, type MeanCI } from "./stats.ts";
+import { type MeanCI, meanCI } from "./stats.ts";
 
 /** One variant's row of the summary. */
 export interface VariantSummary {
@@ -35,7 +34,11 @@ export interface GridSummary {
 }
 
 /** Collects the finished runs of a grid into a summary. */
-export async function summarizeGrid(grid: Grid, seeds: number, runsDir: string): Promise<GridSummary> {
+export async function summarizeGrid(
+  grid: Grid,
+  seeds: number,
+  runsDir: string,
+): Promise<GridSummary> {
   const planned = planGrid({ grid, seeds, runsDir });
   const variants: VariantSummary[] = [];
   const curves: GridSummary["curves"] = [];
@@ -64,7 +67,9 @@ export async function summarizeGrid(grid: Grid, seeds: number, runsDir: string):
       description: v.description,
       seeds: done.length,
       eval: Object.fromEntries(tasks.map((t) => [t, meanCI(done.map((s) => s.eval[t] ?? NaN))])),
-      evalSearch: Object.fromEntries(searchTasks.map((t) => [t, meanCI(done.map((s) => s.evalSearch?.[t] ?? NaN))])),
+      evalSearch: Object.fromEntries(
+        searchTasks.map((t) => [t, meanCI(done.map((s) => s.evalSearch?.[t] ?? NaN))]),
+      ),
       finalStep: meanCI(done.map((s) => s.step)),
       stepsPerS: meanCI(done.map((s) => s.stepsPerS)),
     });
@@ -72,10 +77,19 @@ export async function summarizeGrid(grid: Grid, seeds: number, runsDir: string):
       const [task, step] = key.split("@") as [string, string];
       const { mean, ci95 } = meanCI(xs);
       const half = Number.isFinite(ci95) ? ci95 : 0;
-      curves.push({ variant: v.name, task, step: Number(step), mean, lo: mean - half, hi: mean + half });
+      curves.push({
+        variant: v.name,
+        task,
+        step: Number(step),
+        mean,
+        lo: mean - half,
+        hi: mean + half,
+      });
     }
   }
-  curves.sort((a, b) => a.variant.localeCompare(b.variant) || a.task.localeCompare(b.task) || a.step - b.step);
+  curves.sort((a, b) =>
+    a.variant.localeCompare(b.variant) || a.task.localeCompare(b.task) || a.step - b.step
+  );
   return {
     grid: grid.name,
     description: grid.description,
@@ -89,12 +103,16 @@ export async function summarizeGrid(grid: Grid, seeds: number, runsDir: string):
 const pct = (m: MeanCI | undefined) =>
   !m || !Number.isFinite(m.mean)
     ? "–"
-    : `${(100 * m.mean).toFixed(1)}${Number.isFinite(m.ci95) ? ` ± ${(100 * m.ci95).toFixed(1)}` : ""}`;
+    : `${(100 * m.mean).toFixed(1)}${
+      Number.isFinite(m.ci95) ? ` ± ${(100 * m.ci95).toFixed(1)}` : ""
+    }`;
 
 /** A markdown table: one row per variant, held-out accuracy (%) per task type, mean ± 95% CI. */
 export function summaryTable(s: GridSummary): string {
   const tasks = [...new Set(s.variants.flatMap((v) => Object.keys(v.eval)))].sort();
-  const head = `| variant | seeds | ${tasks.map((t) => `${t} %`).join(" | ")} | final step | steps/s |`;
+  const head = `| variant | seeds | ${
+    tasks.map((t) => `${t} %`).join(" | ")
+  } | final step | steps/s |`;
   const rule = `|${"---|".repeat(tasks.length + 4)}`;
   const rows = s.variants.map((v) =>
     `| ${v.variant} | ${v.seeds} | ${tasks.map((t) => pct(v.eval[t])).join(" | ")} | ${
@@ -110,37 +128,82 @@ export function summaryTable(s: GridSummary): string {
   return [head, rule, ...rows].join("\n") + "\n" + footer;
 }
 
-/** Writes summary.json, summary.md, curves.svg and bars.svg into `dir`. */
+/**
+ * Writes summary.json, summary.md, curves.svg and bars.svg into `dir`. The SVGs are standalone
+ * files (no HTML legend or title, which Plot would wrap in a `<figure>` that image viewers and
+ * markdown `![](…)` cannot show): series are labelled on the plot itself, captions live in summary.md.
+ */
 export async function writeSummary(s: GridSummary, dir: string): Promise<string[]> {
   await Deno.mkdir(dir, { recursive: true });
+  // Variants in the grid's order, with the same colour in both plots.
+  const order = s.variants.map((v) => v.variant);
   const bars = s.variants.flatMap((v) =>
     Object.entries(v.eval).map(([task, m]) => ({
-      group: task,
-      series: v.variant,
+      task,
+      variant: v.variant,
       mean: m.mean,
       lo: m.mean - (Number.isFinite(m.ci95) ? m.ci95 : 0),
       hi: m.mean + (Number.isFinite(m.ci95) ? m.ci95 : 0),
     }))
   );
   const curves = plotToSvg({
-    title: `Held-out accuracy during training (${s.grid}; band = 95% CI over seeds)`,
     width: 720,
     height: 260,
     marginLeft: 50,
+    marginRight: 90,
     fx: { label: null },
     x: { label: "step" },
-    y: { label: "accuracy", grid: true, domain: [0, 1] },
-    color: { legend: true },
+    color: { domain: order },
+    y: { label: "held-out accuracy", grid: true, domain: [0, 1] },
     marks: [
-      Plot.areaY(s.curves, { fx: "task", x: "step", y1: "lo", y2: "hi", fill: "variant", fillOpacity: 0.15 }),
+      Plot.areaY(s.curves, {
+        fx: "task",
+        x: "step",
+        y1: "lo",
+        y2: "hi",
+        fill: "variant",
+        fillOpacity: 0.15,
+      }),
       Plot.line(s.curves, { fx: "task", x: "step", y: "mean", stroke: "variant" }),
+      Plot.text(
+        s.curves,
+        Plot.selectLast({
+          fx: "task",
+          x: "step",
+          y: "mean",
+          z: "variant",
+          text: "variant",
+          fill: "variant",
+          dx: 4,
+          textAnchor: "start",
+        }),
+      ),
     ],
   });
+  const barsSvg = plotToSvg({
+    width: 720,
+    height: 280,
+    marginLeft: 50,
+    marginTop: 40,
+    marginBottom: 60,
+    fx: { label: null, axis: "top" },
+    x: { label: null, tickRotate: -30, domain: order },
+    color: { domain: order },
+    y: { label: "held-out accuracy (±95% CI)", grid: true, domain: [0, 1] },
+    marks: [
+      Plot.barY(bars, { fx: "task", x: "variant", y: "mean", fill: "variant" }),
+      Plot.ruleX(bars, { fx: "task", x: "variant", y1: "lo", y2: "hi", stroke: "black" }),
+      Plot.ruleY([0]),
+    ],
+  });
+  const caption =
+    "Plots: `curves.svg` (held-out accuracy during training, band = 95% CI over seeds), " +
+    "`bars.svg` (final held-out accuracy, ±95% CI).";
   const files: [string, string][] = [
     ["summary.json", JSON.stringify(s, null, 2) + "\n"],
-    ["summary.md", `# Grid \`${s.grid}\`\n\n${s.description}\n\n${summaryTable(s)}\n`],
+    ["summary.md", `# Grid \`${s.grid}\`\n\n${s.description}\n\n${summaryTable(s)}\n${caption}\n`],
     ["curves.svg", curves],
-    ["bars.svg", barChart(bars, { title: `Final held-out accuracy (${s.grid}; ±95% CI)`, yLabel: "accuracy" })],
+    ["bars.svg", barsSvg],
   ];
   for (const [name, text] of files) await Deno.writeTextFile(`${dir}/${name}`, text);
   return files.map(([name]) => `${dir}/${name}`);

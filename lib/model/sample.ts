@@ -26,6 +26,12 @@ export interface PolicySampleOptions {
   seed?: number;
   /** One constraint per prompt (advanced in place); absent = every token allowed. */
   constraints?: TokenConstraint[];
+  /**
+   * Most padded prompt tokens (rows × longest prompt) prefilled at once; larger
+   * batches are sampled in consecutive chunks of prompts of similar length
+   * (same results for a given generator, bounded memory). Default 8192.
+   */
+  maxBatchTokens?: number;
 }
 
 /** What {@linkcode sampleTokens} returns; every array has one entry per prompt. */
@@ -46,6 +52,35 @@ export async function sampleTokens(
   prompts: readonly (readonly number[])[],
   opts: PolicySampleOptions,
 ): Promise<PolicySampleResult> {
+  const budget = opts.maxBatchTokens ?? 8192;
+  const longest = Math.max(0, ...prompts.map((p) => p.length));
+  if (prompts.length > 1 && prompts.length * longest > budget) {
+    // Chunks keep the prompts' order and draw from one generator in sequence,
+    // so a given seed gives the same samples every time.
+    const rng = opts.rng ?? new Rng(opts.seed ?? 0);
+    const out: PolicySampleResult = { tokens: [], logprobs: [], masks: [], finished: [] };
+    let start = 0;
+    while (start < prompts.length) {
+      let end = start + 1;
+      let maxLen = prompts[start]!.length;
+      while (end < prompts.length && (end - start + 1) * Math.max(maxLen, prompts[end]!.length) <= budget) {
+        maxLen = Math.max(maxLen, prompts[end]!.length);
+        end++;
+      }
+      const part = await sampleTokens(model, prompts.slice(start, end), {
+        ...opts,
+        rng,
+        maxBatchTokens: Infinity,
+        ...(opts.constraints ? { constraints: opts.constraints.slice(start, end) } : {}),
+      });
+      out.tokens.push(...part.tokens);
+      out.logprobs.push(...part.logprobs);
+      out.masks.push(...part.masks);
+      out.finished.push(...part.finished);
+      start = end;
+    }
+    return out;
+  }
   const B = prompts.length;
   const V = model.options.vocabSize;
   if (opts.constraints && opts.constraints.length !== B) {

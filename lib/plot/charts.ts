@@ -54,7 +54,8 @@ export function lineChart(points: readonly SeriesPoint[], opts: LineChartOptions
     marginLeft: 50,
     x: { label: "step" },
     y: { label: opts.yLabel ?? null, grid: true, ...(opts.yDomain ? { domain: opts.yDomain } : {}) },
-    color: { legend: true },
+    // Categorical on purpose: a continuous colour legend needs a canvas, which has no DOM here.
+    color: { type: "categorical", legend: points.length > 0 },
     marks: [
       Plot.line(points, { x: "step", y: "value", stroke: "series", marker: points.length < 60 ? "dot" : null }),
       Plot.ruleY([0], { strokeOpacity: 0.3 }),
@@ -82,7 +83,7 @@ export function scatterChart(items: readonly Record<string, unknown>[], opts: Sc
     marginLeft: 50,
     x: { label: x },
     y: { label: opts.yLabel ?? opts.y, grid: true, ...(opts.yDomain ? { domain: opts.yDomain } : {}) },
-    color: { legend: true },
+    color: { type: "categorical", legend: items.length > 0 && opts.color !== undefined },
     marks: [
       Plot.dot(items, { x, y: opts.y, ...(opts.color ? { stroke: opts.color } : {}), r: 2, strokeOpacity: 0.4 }),
       Plot.lineY(items, Plot.groupX({ y: "mean" }, { x, y: opts.y, ...(opts.color ? { stroke: opts.color } : {}) })),
@@ -109,7 +110,7 @@ export function barChart(bars: readonly BarWithError[], opts: LineChartOptions =
     fx: { label: null },
     x: { axis: null },
     y: { label: opts.yLabel ?? null, grid: true, ...(opts.yDomain ? { domain: opts.yDomain } : {}) },
-    color: { legend: true },
+    color: { type: "categorical", legend: bars.length > 0 },
     marks: [
       Plot.barY(bars, { fx: "group", x: "series", y: "mean", fill: "series" }),
       Plot.ruleX(bars, { fx: "group", x: "series", y1: "lo", y2: "hi", stroke: "black" }),

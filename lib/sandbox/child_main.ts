@@ -21,6 +21,8 @@ export interface ChildHello {
   maxChars: number;
   /** Output cap in bytes of UTF-8. */
   maxBytes: number;
+  /** When a pristine compartment may serve another run (see `SandboxOptions`). */
+  compartmentReuse: "none" | "program" | "batch";
 }
 
 /** One job as the child sees it; `args` is JSON text, parsed afresh for every run. */
@@ -46,10 +48,10 @@ export interface ChildDeps {
   isProxy: (v: object) => boolean;
 }
 
-/** The child's main loop: read batches, run each job in fresh compartments, write replies. */
+/** The child's main loop: read batches, run each job in a pristine compartment, write replies. */
 export async function childMain(deps: ChildDeps): Promise<void> {
   type Outcome = { ok: true; text: string } | { ok: false; kind: string; message: string };
-  type CompartmentCtor = new () => { evaluate(src: string): unknown };
+  type CompartmentCtor = new () => { evaluate(src: string): unknown; globalThis: object };
   const Compartment = (globalThis as unknown as { Compartment: CompartmentCtor }).Compartment;
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
@@ -129,10 +131,86 @@ export async function childMain(deps: ChildDeps): Promise<void> {
     return { ok: false, kind: "error", message: text };
   };
 
+  // A compartment with the snapshot of its global object taken at creation.
+  type Warm = {
+    c: InstanceType<CompartmentCtor>;
+    g: object;
+    proto: object | null;
+    keys: (string | symbol)[];
+    descs: (PropertyDescriptor | undefined)[];
+  };
+  // Pristine compartments kept for the rest of the batch, by reuse key (see `acquire`).
+  let warm = new Map<string, Warm>();
+
+  // Why a reused compartment keeps jobs isolated. After lockdown, the only mutable object
+  // reachable from a compartment is its global object: every intrinsic, and the
+  // compartment's own eval, Function and Compartment, are frozen (tests/sandbox/
+  // isolation_test.ts walks the graph from inside a compartment to check it). Everything
+  // reachable but the global, eval, Function and Compartment is shared by all compartments
+  // anyway, so any state hidden in internal slots there was never isolated by a fresh
+  // compartment either; those three are frozen functions with no mutable state. Compartment
+  // code is strict direct-eval code, so each `evaluate` (one per run: the program text is
+  // evaluated afresh for every job and every determinism re-run, never just `f` re-called)
+  // gets fresh bindings for its top-level var/let/const/function declarations, and
+  // assigning an undeclared name throws. So the global object is the only place a run can
+  // leave state for a later run, and an ordinary object's state is its prototype, its
+  // extensibility and its own properties (keys, order and descriptors). `pristine`
+  // compares all of them with the snapshot taken at creation after every run, once the
+  // run's microtasks have drained and no code of the run can execute any more (nothing
+  // reachable in a compartment schedules later callbacks: no timers, MessageChannel,
+  // FinalizationRegistry, WeakRef or Atomics.waitAsync, also checked by that test); a
+  // compartment that changed is dropped, so every run starts from a global that no program
+  // can tell from a fresh one. (A private field stamped on the global is keyed by a
+  // class that only its own run can reach.) Reuse never crosses batches.
+  const reuse = hello.compartmentReuse;
+  const acquire = (program: string): Warm => {
+    const key = reuse === "batch" ? "" : program;
+    let w = reuse === "none" ? undefined : warm.get(key);
+    if (w === undefined) {
+      const c = new Compartment();
+      const g = c.globalThis;
+      if (reuse === "none") return { c, g, proto: null, keys: [], descs: [] };
+      const keys = Reflect.ownKeys(g);
+      w = {
+        c,
+        g,
+        proto: Reflect.getPrototypeOf(g),
+        keys,
+        descs: keys.map((k) => Reflect.getOwnPropertyDescriptor(g, k)),
+      };
+      warm.set(key, w);
+    }
+    return w;
+  };
+  const pristine = (w: Warm): boolean => {
+    if (!Reflect.isExtensible(w.g) || Reflect.getPrototypeOf(w.g) !== w.proto) return false;
+    const keys = Reflect.ownKeys(w.g);
+    if (keys.length !== w.keys.length) return false;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string | symbol;
+      if (k !== w.keys[i]) return false;
+      const d = Reflect.getOwnPropertyDescriptor(w.g, k);
+      const s = w.descs[i];
+      if (
+        d === undefined || s === undefined || !Object.is(d.value, s.value) || d.get !== s.get ||
+        d.set !== s.set || d.writable !== s.writable || d.enumerable !== s.enumerable ||
+        d.configurable !== s.configurable
+      ) return false;
+    }
+    return true;
+  };
   const runOnce = async (job: ChildJob): Promise<Outcome> => {
+    const w = acquire(job.program);
+    const out = await runIn(w.c, job);
+    if (reuse !== "none" && !pristine(w)) {
+      warm.delete(reuse === "batch" ? "" : job.program);
+    }
+    return out;
+  };
+
+  const runIn = async (c: InstanceType<CompartmentCtor>, job: ChildJob): Promise<Outcome> => {
     let f: unknown;
     try {
-      const c = new Compartment();
       f = c.evaluate(job.program + '\n;(typeof f === "function" ? f : void 0)');
     } catch (e) {
       const d = describe(e, true);
@@ -152,6 +230,7 @@ export async function childMain(deps: ChildDeps): Promise<void> {
       return d;
     }
     await drain();
+    // `encode` never calls code owned by the value (no getters, proxies or toJSON).
     const r = deps.encode(value, limits);
     if (!r.ok) return r;
     // Bytes >= chars; only encode when the UTF-8 length could pass the cap.
@@ -191,6 +270,7 @@ export async function childMain(deps: ChildDeps): Promise<void> {
     if (line === null) break;
     const batch = JSON.parse(line) as ChildBatch;
     for (const job of batch.jobs) send(await runJob(job));
+    warm = new Map();
   }
   channel.port1.close();
 }

@@ -38,6 +38,8 @@ const KINDS: ReadonlySet<string> = new Set<SandboxErrorKind>([
 /** A job waiting for, or running in, a child. */
 interface Pending {
   job: ChildJob;
+  /** True once the static screen has passed it (screening waits until `#pump`). */
+  screened: boolean;
   /** Limit for this job in ms (doubled when it runs twice). */
   limitMs: number;
   resolve: (r: SandboxResult) => void;
@@ -67,7 +69,14 @@ function resolveOptions(o: SandboxOptions): Resolved {
     batchSize: o.batchSize ?? 64,
     maxDepth: o.maxDepth ?? 64,
     screen: o.screen ?? true,
+    compartmentReuse: o.compartmentReuse ?? "batch",
   };
+  if (!["none", "program", "batch"].includes(r.compartmentReuse)) {
+    throw new Error(
+      `Cannot create sandbox: 'compartmentReuse' must be "none", "program" or "batch", ` +
+        `got ${JSON.stringify(r.compartmentReuse)}`,
+    );
+  }
   for (const key of ["poolSize", "timeoutMs", "memoryMb", "outputCap", "batchSize", "maxDepth"]) {
     const v = r[key as keyof Resolved] as number;
     if (!Number.isInteger(v) || v <= 0) {
@@ -96,7 +105,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Execu
   const spec: ChildSpec = {
     entry,
     baseDir,
-    limits: { maxDepth: opts.maxDepth, maxChars: opts.outputCap, maxBytes: opts.outputCap },
+    limits: {
+      maxDepth: opts.maxDepth,
+      maxChars: opts.outputCap,
+      maxBytes: opts.outputCap,
+      compartmentReuse: opts.compartmentReuse,
+    },
     heapMb: opts.memoryMb,
     dataBytes: (opts.memoryMb + RUNTIME_HEADROOM_MB) * 1024 * 1024,
     prlimit,
@@ -150,8 +164,7 @@ class Pool implements Executor {
     if (this.#closed) return;
     this.#closed = true;
     const closedResult = (): SandboxResult => fail("crashed", "the sandbox was closed", 0);
-    for (const p of this.#queue) p.resolve(closedResult());
-    this.#queue = [];
+    this.#failQueued(closedResult);
     for (const s of this.#slots) {
       clearTimeout(s.timer);
       for (const p of s.inflight) p.resolve(closedResult());
@@ -170,14 +183,13 @@ class Pool implements Executor {
     return this.close();
   }
 
-  /** Screen and queue one job; returns its result promise. */
+  /**
+   * Check the arguments and queue one job; returns its result promise. The screen runs
+   * later, when `#pump` hands the job to a child, so that screening a large `run` call
+   * overlaps with the children's work instead of delaying their first batch.
+   */
   #admit(job: SandboxJob): Promise<SandboxResult> {
     if (this.#closed) return Promise.resolve(fail("crashed", "the sandbox was closed", 0));
-    const t0 = performance.now();
-    if (this.#opts.screen) {
-      const s = this.#screen(job.program);
-      if (!s.ok) return Promise.resolve(fail(s.kind, s.message, performance.now() - t0));
-    }
     const args = checkJsonValue(job.args, {
       maxDepth: this.#opts.maxDepth + 1,
       maxChars: Number.MAX_SAFE_INTEGER,
@@ -189,10 +201,30 @@ class Pool implements Executor {
     return new Promise((resolve) => {
       this.#queue.push({
         job: { program: job.program, args: JSON.stringify(job.args), det },
+        screened: !this.#opts.screen,
         limitMs: this.#opts.timeoutMs * (det ? 2 : 1),
         resolve,
       });
     });
+  }
+
+  /** Screen a queued job once; a job that fails is answered here (true: it may run). */
+  #passesScreen(p: Pending): boolean {
+    if (p.screened) return true;
+    const t0 = performance.now();
+    const s = this.#screen(p.job.program);
+    if (!s.ok) {
+      p.resolve(fail(s.kind, s.message, performance.now() - t0));
+      return false;
+    }
+    p.screened = true;
+    return true;
+  }
+
+  /** Answer every queued job: with its screen verdict when it fails the screen, else `r`. */
+  #failQueued(r: () => SandboxResult): void {
+    for (const p of this.#queue) if (this.#passesScreen(p)) p.resolve(r());
+    this.#queue = [];
   }
 
   /** The screen, memoized: the trainer runs each program on several inputs. */
@@ -212,7 +244,15 @@ class Pool implements Executor {
       if (this.#queue.length === 0) return;
       if (s.child === undefined || s.inflight.length > 0) continue;
       const share = Math.ceil(this.#queue.length / this.#slots.length);
-      const batch = this.#queue.splice(0, Math.max(1, Math.min(this.#opts.batchSize, share)));
+      const size = Math.max(1, Math.min(this.#opts.batchSize, share));
+      const batch: Pending[] = [];
+      let taken = 0;
+      while (batch.length < size && taken < this.#queue.length) {
+        const p = this.#queue[taken++]!;
+        if (this.#passesScreen(p)) batch.push(p);
+      }
+      this.#queue.splice(0, taken);
+      if (batch.length === 0) return;
       s.inflight = batch;
       s.progressAt = performance.now();
       s.child.send({ jobs: batch.map((p) => p.job) });
@@ -315,8 +355,7 @@ class Pool implements Executor {
       // A child that cannot start is a setup problem: when no child is left, fail what waits.
       if (this.#slots.every((x) => x.child === undefined)) {
         const msg = `sandbox child could not start: ${(e as Error).message}`;
-        for (const p of this.#queue) p.resolve(fail("crashed", msg, 0));
-        this.#queue = [];
+        this.#failQueued(() => fail("crashed", msg, 0));
       }
     }
   }

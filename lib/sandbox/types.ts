@@ -14,7 +14,7 @@ export interface SandboxJob {
   program: string;
   /** Arguments passed to `f`, as JSON values (each run gets a fresh copy). */
   args: JsonValue[];
-  /** Run twice in two fresh compartments and require the same value (paper: j = 2). */
+  /** Run twice, each run in a pristine compartment, and require the same value (paper: j = 2). */
   checkDeterminism?: boolean;
 }
 
@@ -71,4 +71,12 @@ export interface SandboxOptions {
    * inner walls on their own.
    */
   screen?: boolean;
+  /**
+   * When a compartment may serve another run after one run left its global object exactly
+   * as created (checked after every run; a changed compartment is dropped):
+   * `"batch"` (default) across the jobs of one batch, `"program"` only across runs of the
+   * same program text in one batch, `"none"` a fresh compartment for every run. Results
+   * are the same in all three; see `child_main.ts` for why jobs stay isolated.
+   */
+  compartmentReuse?: "none" | "program" | "batch";
 }

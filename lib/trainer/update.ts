@@ -5,6 +5,10 @@
  *
  *   ratio_t = exp(logπ(a_t) − logπ_old(a_t))
  *   L = −mean_t min(ratio_t·A, clip(ratio_t, 1−ε, 1+ε)·A) − c_ent · mean_t H_t
+ *
+ * The batch is scored in micro-batches whose gradients are accumulated (same
+ * loss, same gradient, bounded memory: the full-vocabulary logits of every
+ * completion token are what fills memory).
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -18,23 +22,66 @@ export interface UpdateOptions {
   ppoClip: number;
   ppoEpochs: number;
   entropyCoef: number;
+  /** Padded tokens per micro-batch (and a quarter of it in completion tokens). */
+  microBatchTokens: number;
+  /** The model's context: a micro-batch's longest prompt + longest completion must fit. */
+  contextLen: number;
 }
 
 /** What one update measured. */
 export interface UpdateStats {
   loss: number;
   gradNorm: number;
-  /** Mean entropy (nats/token) of the masked policy over the batch. */
+  /** Mean entropy (nats/token) of the masked policy over the batch (NaN when the step was skipped). */
   entropy: number;
   /** Fraction of tokens whose ratio was clipped (0 in the first epoch). */
   clipFrac: number;
   tokens: number;
 }
 
+interface Item {
+  r: Rollout;
+  a: number;
+}
+
 /**
- * Updates the model on rollouts with their advantages. Rollouts with an empty
- * completion or a zero advantage still count in the token mean (they pull
- * nothing) — except that an all-zero batch skips the step entirely.
+ * Splits rollouts into micro-batches of one (temperature, role, task type) each
+ * — so prompts and completions have similar shapes — sorted by length so that
+ * little padding is scored, each at most `budget` padded tokens and with its
+ * longest prompt plus longest completion within the context.
+ */
+export function microBatches(items: readonly Item[], budget: number, contextLen: number): Item[][] {
+  const out: Item[][] = [];
+  const kindOf = ({ r }: Item) => `${r.temperature}|${r.role}|${r.task}`;
+  for (const kind of new Set(items.map(kindOf))) {
+    const sorted = items.filter((it) => kindOf(it) === kind)
+      .sort((x, y) => x.r.prompt.length + x.r.completion.length - (y.r.prompt.length + y.r.completion.length));
+    let cur: Item[] = [];
+    let maxP = 0;
+    let maxC = 0;
+    for (const it of sorted) {
+      const p = Math.max(maxP, it.r.prompt.length);
+      const c = Math.max(maxC, it.r.completion.length);
+      // Bounds: padded tokens, completion tokens (each holds a full-vocabulary row of
+      // logits and its gradient, the bulk of the memory), and the context.
+      const n = cur.length + 1;
+      if (cur.length > 0 && (n * (p + c) > budget || n * c > budget / 4 || p + c - 1 > contextLen)) {
+        out.push(cur);
+        cur = [];
+      }
+      cur.push(it);
+      maxP = cur.length === 1 ? it.r.prompt.length : p;
+      maxC = cur.length === 1 ? it.r.completion.length : c;
+    }
+    if (cur.length) out.push(cur);
+  }
+  return out;
+}
+
+/**
+ * Updates the model on rollouts with their advantages. Every completion token
+ * of the batch counts once in the mean; an all-zero-advantage batch skips the
+ * step (it would only apply the entropy bonus).
  */
 export async function policyUpdate(
   model: Transformer,
@@ -48,41 +95,36 @@ export async function policyUpdate(
   if (used.length === 0 || used.every(({ a }) => a === 0)) {
     return { loss: 0, gradNorm: 0, entropy: NaN, clipFrac: 0, tokens };
   }
-  // Rollouts sampled at different temperatures are scored in separate forward passes.
-  const byTemp = new Map<number, typeof used>();
-  for (const u of used) byTemp.set(u.r.temperature, [...(byTemp.get(u.r.temperature) ?? []), u]);
+  const batches = microBatches(used, opts.microBatchTokens, opts.contextLen);
   let stats: UpdateStats = { loss: 0, gradNorm: 0, entropy: 0, clipFrac: 0, tokens };
   for (let epoch = 0; epoch < opts.ppoEpochs; epoch++) {
     let entropySum = 0;
     let clipped = 0;
-    const { loss, gradNorm } = await optimizer.step(() => {
-      const parts: tf.Scalar[] = [];
-      for (const [temperature, group] of byTemp) {
-        const B = group.length;
-        const out = completionLogprobs(model, {
-          prompts: group.map(({ r }) => r.prompt),
-          completions: group.map(({ r }) => r.completion),
-          masks: group.map(({ r }) => r.masks),
-          temperature,
-        });
-        const Tc = out.logprobs.shape[1];
-        const old = new Float32Array(B * Tc);
-        group.forEach(({ r }, b) => old.set(r.logprobs, b * Tc));
-        const oldT = tf.tensor2d(old, [B, Tc]);
-        const adv = tf.tensor2d(group.map(({ a }) => a), [B, 1]); // [B, 1], broadcast over tokens
-        const ratio = tf.exp(tf.mul(tf.sub(out.logprobs, oldT), out.weights)); // [B, Tc]; 1 at padding
-        const unclipped = tf.mul(ratio, adv);
-        const clippedObj = tf.mul(tf.clipByValue(ratio, 1 - opts.ppoClip, 1 + opts.ppoClip), adv);
-        const objective = tf.mul(tf.minimum(unclipped, clippedObj), out.weights);
-        const entropy = tf.sum(out.entropy);
-        entropySum += tf.tidy(() => entropy.dataSync()[0]!);
-        clipped += tf.tidy(() =>
-          tf.sum(tf.mul(tf.cast(tf.notEqual(unclipped, clippedObj), "float32"), out.weights)).dataSync()[0]!
-        );
-        parts.push(tf.div(tf.add(tf.neg(tf.sum(objective)), tf.mul(entropy, -opts.entropyCoef)), tokens));
-      }
-      return tf.addN(parts) as tf.Scalar;
+    const losses = batches.map((group) => () => {
+      const B = group.length;
+      const out = completionLogprobs(model, {
+        prompts: group.map(({ r }) => r.prompt),
+        completions: group.map(({ r }) => r.completion),
+        masks: group.map(({ r }) => r.masks),
+        temperature: group[0]!.r.temperature,
+      });
+      const Tc = out.logprobs.shape[1];
+      const old = new Float32Array(B * Tc);
+      group.forEach(({ r }, b) => old.set(r.logprobs, b * Tc));
+      const oldT = tf.tensor2d(old, [B, Tc]);
+      const adv = tf.tensor2d(group.map(({ a }) => a), [B, 1]); // [B, 1], broadcast over tokens
+      const ratio = tf.exp(tf.mul(tf.sub(out.logprobs, oldT), out.weights)); // [B, Tc]; 1 at padding
+      const unclipped = tf.mul(ratio, adv);
+      const clippedObj = tf.mul(tf.clipByValue(ratio, 1 - opts.ppoClip, 1 + opts.ppoClip), adv);
+      const objective = tf.mul(tf.minimum(unclipped, clippedObj), out.weights); // [B, Tc]
+      const entropy = tf.sum(out.entropy);
+      entropySum += entropy.dataSync()[0]!;
+      clipped += tf.tidy(() =>
+        tf.sum(tf.mul(tf.cast(tf.notEqual(unclipped, clippedObj), "float32"), out.weights)).dataSync()[0]!
+      );
+      return tf.div(tf.add(tf.neg(tf.sum(objective)), tf.mul(entropy, -opts.entropyCoef)), tokens) as tf.Scalar;
     });
+    const { loss, gradNorm } = await optimizer.stepAccumulated(losses);
     stats = { loss, gradNorm, entropy: entropySum / tokens, clipFrac: clipped / tokens, tokens };
   }
   return stats;

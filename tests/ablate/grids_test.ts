@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { GRIDS, loadGrid } from "../../lib/ablate/mod.ts";
+
+/** Writes `text` to a temp .json file and returns its path. */
+async function gridFile(text: string): Promise<string> {
+  const path = await Deno.makeTempFile({ prefix: "azr-grid-", suffix: ".json" });
+  await Deno.writeTextFile(path, text);
+  return path;
+}
+
+Deno.test("loadGrid: every built-in grid parses and its variants are valid configs", async () => {
+  for (const name of ["core", "tasks", "estimator", "references", "tiny"]) {
+    const grid = await loadGrid(name);
+    assert.equal(grid.name, name);
+    assert.ok(grid.variants.length >= 2, `${name} has ${grid.variants.length} variants`);
+  }
+  assert.deepEqual(Object.keys(GRIDS).sort(), ["core", "estimator", "references", "tasks", "tiny"]);
+});
+
+Deno.test("loadGrid: a valid grid file gets the defaults", async () => {
+  const path = await gridFile(JSON.stringify({
+    name: "lr",
+    variants: [{ name: "lr_low", overrides: { lr: 1e-4 } }, {
+      name: "lr_high",
+      overrides: { lr: 1e-3 },
+    }],
+  }));
+  try {
+    const grid = await loadGrid(path);
+    assert.equal(grid.preset, "default");
+    assert.deepEqual(grid.base, {});
+    assert.equal(grid.description, "");
+    assert.deepEqual(grid.variants.map((v) => [v.name, v.overrides]), [
+      ["lr_low", { lr: 1e-4 }],
+      ["lr_high", { lr: 1e-3 }],
+    ]);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("loadGrid: bad grids fail with a message that says what to fix", async () => {
+  const variant = { name: "a" };
+  const cases: { why: string; text: string; error: RegExp }[] = [
+    {
+      why: "not JSON at all",
+      text: "{ name: 'x', variants: [",
+      error: /Cannot read grid file '.*\.json'/,
+    },
+    {
+      why: "trailing comma",
+      text: '{"name": "x", "variants": [{"name": "a"},]}',
+      error: /Cannot read grid file/,
+    },
+    {
+      why: "no variants",
+      text: '{"name": "x", "variants": []}',
+      error: /Cannot parse grid[\s\S]*variants/,
+    },
+    {
+      why: "missing name",
+      text: JSON.stringify({ variants: [variant] }),
+      error: /Cannot parse grid[\s\S]*name/,
+    },
+    {
+      why: "unknown top-level key (typo)",
+      text: JSON.stringify({ name: "x", varaints: [], variants: [variant] }),
+      error: /Cannot parse grid[\s\S]*varaints/,
+    },
+    {
+      why: "name with a slash (it becomes a folder name)",
+      text: JSON.stringify({ name: "a/b", variants: [variant] }),
+      error: /Cannot parse grid[\s\S]*letters, digits/,
+    },
+    {
+      why: "variant name with '+' (not a valid run name)",
+      text: JSON.stringify({ name: "x", variants: [{ name: "trr++" }] }),
+      error: /Cannot parse grid[\s\S]*letters, digits/,
+    },
+    {
+      why: "unknown config key in a variant",
+      text: JSON.stringify({
+        name: "x",
+        variants: [{ name: "a", overrides: { learningRate: 1 } }],
+      }),
+      error: /Cannot use grid '.*', variant 'a':.*unknown key 'learningRate'/,
+    },
+    {
+      why: "wrongly typed config value in base",
+      text: JSON.stringify({ name: "x", base: { steps: "many" }, variants: [variant] }),
+      error: /Cannot use grid '.*', variant 'a':[\s\S]*steps/,
+    },
+    {
+      why: "unknown preset",
+      text: JSON.stringify({ name: "x", preset: "huge", variants: [variant] }),
+      error: /unknown preset 'huge'/,
+    },
+  ];
+  for (const c of cases) {
+    const path = await gridFile(c.text);
+    try {
+      await assert.rejects(loadGrid(path), c.error, c.why);
+    } finally {
+      await Deno.remove(path);
+    }
+  }
+  await assert.rejects(
+    loadGrid("nonexistent-grid.json"),
+    /Cannot read grid file 'nonexistent-grid\.json'/,
+  );
+  await assert.rejects(loadGrid("cor"), /Unknown grid 'cor': use one of core, tasks/);
+});

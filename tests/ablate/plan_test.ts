@@ -1,0 +1,151 @@
+import assert from "node:assert/strict";
+import { resolve } from "node:path";
+import { loadGrid, planGrid, type PlannedRun } from "../../lib/ablate/mod.ts";
+import { parseArgs } from "../../lib/config.ts";
+
+/** The `--key=value` arguments of a planned run as a map (each key must appear once). */
+function argMap(run: PlannedRun): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const a of run.args) {
+    const m = /^--([^=]+)=(.*)$/.exec(a);
+    assert.ok(m, `argument '${a}' is not --key=value`);
+    assert.ok(!out.has(m[1]!), `${run.name}: --${m[1]} given twice`);
+    out.set(m[1]!, m[2]!);
+  }
+  return out;
+}
+
+Deno.test("planGrid: run names, seeds and args of the tiny grid", async () => {
+  const grid = await loadGrid("tiny");
+  const runs = planGrid({ grid, seeds: 2, runsDir: "some/runs" });
+  assert.deepEqual(runs.map((r) => [r.name, r.variant, r.seed]), [
+    ["tiny-azr-s0", "azr", 0],
+    ["tiny-azr-s1", "azr", 1],
+    ["tiny-random_tasks-s0", "random_tasks", 0],
+    ["tiny-random_tasks-s1", "random_tasks", 1],
+  ]);
+  const a = argMap(runs[3]!);
+  assert.deepEqual(Object.fromEntries(a), {
+    preset: "tiny",
+    name: "tiny-random_tasks-s1",
+    seed: "1",
+    // Absolute: the trainer runs with the repo root as cwd, the caller may not.
+    runsDir: resolve("some/runs"),
+    steps: "2",
+    evalEvery: "1",
+    evalLimit: "3",
+    curriculum: "random",
+  });
+});
+
+Deno.test("planGrid: budgets from the command line; untrained keeps steps = 0", async () => {
+  const core = await loadGrid("core");
+  // Table: options → expected [steps, maxMinutes] per variant (undefined = not passed, preset default).
+  const cases: {
+    why: string;
+    budget: { steps?: number; minutes?: number };
+    expect: Record<string, [string | undefined, string | undefined]>;
+  }[] = [
+    {
+      why: "no budget: the preset decides, untrained pinned",
+      budget: {},
+      expect: {
+        azr: [undefined, undefined],
+        solver_only: [undefined, undefined],
+        random_tasks: [undefined, undefined],
+        untrained: ["0", undefined],
+      },
+    },
+    {
+      why: "--steps 50 applies to all but untrained",
+      budget: { steps: 50 },
+      expect: {
+        azr: ["50", undefined],
+        solver_only: ["50", undefined],
+        random_tasks: ["50", undefined],
+        untrained: ["0", undefined],
+      },
+    },
+    {
+      why: "--minutes 8 applies to every run",
+      budget: { minutes: 8 },
+      expect: {
+        azr: [undefined, "8"],
+        solver_only: [undefined, "8"],
+        random_tasks: [undefined, "8"],
+        untrained: ["0", "8"],
+      },
+    },
+    {
+      why: "both",
+      budget: { steps: 1000, minutes: 0.5 },
+      expect: {
+        azr: ["1000", "0.5"],
+        solver_only: ["1000", "0.5"],
+        random_tasks: ["1000", "0.5"],
+        untrained: ["0", "0.5"],
+      },
+    },
+  ];
+  for (const c of cases) {
+    const runs = planGrid({ grid: core, seeds: 1, runsDir: "runs", ...c.budget });
+    assert.deepEqual(runs.map((r) => r.name), [
+      "core-azr-s0",
+      "core-solver_only-s0",
+      "core-random_tasks-s0",
+      "core-untrained-s0",
+    ]);
+    for (const r of runs) {
+      const a = argMap(r);
+      assert.deepEqual(
+        [a.get("steps"), a.get("maxMinutes")],
+        c.expect[r.variant],
+        `${c.why}: ${r.name}`,
+      );
+    }
+  }
+  // A grid's own step budget (tiny: base steps = 2) gives way to --steps.
+  const tiny = await loadGrid("tiny");
+  for (const r of planGrid({ grid: tiny, seeds: 1, runsDir: "runs", steps: 7 })) {
+    assert.equal(argMap(r).get("steps"), "7");
+  }
+});
+
+Deno.test("planGrid: every built-in grid's args are accepted by the trainer's parser with the intended values", async () => {
+  // Expected config values per run, written out by hand from the grids' purpose.
+  const expected: Record<string, Record<string, unknown>> = {
+    "core-azr-s2": { trainProposer: true, curriculum: "policy", steps: 10, maxMinutes: 3 },
+    "core-solver_only-s0": { trainProposer: false, curriculum: "policy", steps: 10 },
+    "core-random_tasks-s1": { curriculum: "random", trainProposer: true, steps: 10 },
+    "core-untrained-s0": { steps: 0, maxMinutes: 3 },
+    "tasks-no_deduction-s0": { taskTypes: ["abduction", "induction"] },
+    "tasks-no_abduction-s0": { taskTypes: ["deduction", "induction"] },
+    "tasks-no_induction-s0": { taskTypes: ["deduction", "abduction"] },
+    "tasks-deduction_only-s0": { taskTypes: ["deduction"] },
+    "estimator-trr_pp-s0": { estimator: "trr++" },
+    "estimator-reinforce_pp-s0": { estimator: "reinforce++" },
+    "estimator-grpo-s0": { estimator: "grpo" },
+    "references-K0-s0": { refK: 0 },
+    "tiny-azr-s1": { seed: 1, steps: 10, evalEvery: 1, evalLimit: 3, dModel: 32 },
+  };
+  const seen = new Set<string>();
+  for (const name of ["core", "tasks", "estimator", "references", "tiny"]) {
+    const grid = await loadGrid(name);
+    for (const run of planGrid({ grid, seeds: 3, runsDir: "runs", steps: 10, minutes: 3 })) {
+      const { config } = parseArgs(run.args);
+      assert.equal(config.name, run.name);
+      assert.equal(config.seed, run.seed);
+      const want = expected[run.name];
+      if (!want) continue;
+      seen.add(run.name);
+      for (const [k, v] of Object.entries(want)) {
+        assert.deepEqual(config[k as keyof typeof config], v, `${run.name}: ${k}`);
+      }
+    }
+  }
+  assert.deepEqual([...seen].sort(), Object.keys(expected).sort(), "a planned run is missing");
+  // The K0 row differs from the default only in refK.
+  const refs = planGrid({ grid: await loadGrid("references"), seeds: 1, runsDir: "runs" });
+  const [k0, kd] = refs.map((r) => parseArgs(r.args).config);
+  assert.ok(k0 && kd && k0.refK === 0 && kd.refK > 0, `refK: ${k0?.refK} vs ${kd?.refK}`);
+});
