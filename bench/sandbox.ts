@@ -1,36 +1,73 @@
 /**
- * Sandbox throughput, measured side by side in one run on the same programs:
- * (a) the pool with every layer on, (b) one locked-down `deno run` process per program
- * (the naive baseline), (c) a plain in-process call with no isolation (the limit);
- * plus (a) with the determinism check (two runs per job).
+ * Sandbox throughput, measured side by side in one run:
+ * (a) the pool with every layer on, on four kinds of traffic: a few program texts repeated,
+ *     the same with the determinism check, every program text distinct with one input each,
+ *     and self-play-like traffic (distinct programs, each run on 1–10 inputs, half of them
+ *     with the determinism check), with the default fresh compartment per run; the last two
+ *     also with `compartmentReuse: "batch"` (a compartment reused while pristine) for comparison;
+ * (b) one locked-down `deno run` process per program (the naive baseline);
+ * (c) a plain in-process call with no isolation (the limit).
+ *
+ * Each pool row is the best of 3 interleaved rounds (other work shares the machine).
  *
  * Usage: deno run -A bench/sandbox.ts [--jobs=N]
  * Writes data/bench/sandbox.json.
  * @module
  */
 import { createSandbox, type JsonValue, type SandboxJob } from "../lib/sandbox/mod.ts";
+import { Rng } from "../lib/rng.ts";
 
 const jobsArg = Deno.args.find((a) => a.startsWith("--jobs="));
 const N = jobsArg ? Number(jobsArg.slice(7)) : 6000;
 const NAIVE = 30;
+const REPS = 3;
 const cores = navigator.hardwareConcurrency;
 
-// Programs shaped like the kit's language renders them: [program, args(i)].
-const PROGRAMS: [string, (i: number) => JsonValue[]][] = [
-  ["function f(xs) { return xs.map((v) => v * 2); }", (i) => [[i, 1, 2, 3]]],
-  ["function f(xs) { return xs.filter((v) => v % 2 === 0).length; }", (i) => [[i, 4, 5, 6]]],
-  ["function f(xs) { return xs.reduce((a, v) => a + v, 0); }", (i) => [[i, 7, 8]]],
-  ["function f(xs) { return [...new Set(xs)]; }", (i) => [[i % 3, 1, 1, 2]]],
-  ["function f(xs) { return xs.slice().sort((a, b) => a - b); }", (i) => [[3, i, 1]]],
-  ["function f(n) { return Array.from({ length: n }, (_, i) => Math.max(i, 2)); }", (i) => [i % 9]],
-  ["function f(xs, k) { return xs.includes(k) ? xs.indexOf(k) : -1; }", (i) => [[1, 2, 3], i % 4]],
-  ["function f(a, b) { return Math.abs(Math.trunc(a / (b || 1))); }", (i) => [i, 3]],
+/** Program shapes the kit's language renders; `k` varies a constant so texts differ. */
+const TEMPLATES: [(k: number) => string, (i: number) => JsonValue[]][] = [
+  [(k) => `function f(xs) { return xs.map((v) => v * ${k}); }`, (i) => [[i, 1, 2, 3]]],
+  [(k) => `function f(xs) { return xs.filter((v) => v % ${k} === 0).length; }`, (i) => [[i, 4, 5]]],
+  [(k) => `function f(xs) { return xs.reduce((a, v) => a + v, ${k}); }`, (i) => [[i, 7, 8]]],
+  [(k) => `function f(xs) { return [...new Set(xs.concat([${k}]))]; }`, (i) => [[i % 3, 1, 1, 2]]],
+  [
+    (k) => `function f(xs) { return xs.slice(${k % 2}).sort((a, b) => a - b); }`,
+    (i) => [[3, i, 1]],
+  ],
+  [
+    (k) => `function f(n) { return Array.from({ length: n }, (_, i) => Math.max(i, ${k})); }`,
+    (i) => [i % 9],
+  ],
+  [
+    (k) => `function f(xs, j) { return xs.includes(j) ? xs.indexOf(j) + ${k} : -1; }`,
+    (i) => [[1, 2, 3], i % 4],
+  ],
+  [(k) => `function f(a, b) { return Math.abs(Math.trunc(a / (b || ${k}))); }`, (i) => [i, 3]],
 ];
 
-const jobs: SandboxJob[] = Array.from({ length: N }, (_, i) => {
-  const [program, args] = PROGRAMS[i % PROGRAMS.length]!;
-  return { program, args: args(i) };
-});
+/** Job `i` of program number `p` (texts differ whenever `p` differs). */
+function jobOf(p: number, i: number, det = false): SandboxJob {
+  const [program, args] = TEMPLATES[p % TEMPLATES.length]!;
+  const k = 1 + Math.floor(p / TEMPLATES.length);
+  return { program: program(k), args: args(i), checkDeterminism: det };
+}
+
+const repeated = Array.from({ length: N }, (_, i) => jobOf(i % TEMPLATES.length, i));
+const repeatedDet = repeated.map((j) => ({ ...j, checkDeterminism: true }));
+/** Every text distinct, one input each; `round` shifts the texts so no round repeats one. */
+const distinct = (round: number): SandboxJob[] =>
+  Array.from({ length: N }, (_, i) => jobOf(TEMPLATES.length * (1 + round * N) + i, i));
+/** Self-play-like: each program's inputs arrive together, as the trainer submits them. */
+function selfPlay(round: number): SandboxJob[] {
+  const jobs: SandboxJob[] = [];
+  const rng = new Rng(3 + round);
+  for (let p = TEMPLATES.length * (1 + round * N); jobs.length < N; p++) {
+    const inputs = 1 + rng.int(10);
+    const det = rng.int(2) === 0;
+    for (let i = 0; i < inputs && jobs.length < N; i++) jobs.push(jobOf(p, i, det));
+  }
+  return jobs;
+}
+const selfPlayPrograms = new Set(selfPlay(0).map((j) => j.program)).size;
 
 /** Jobs per second of `fn` over `n` jobs. */
 async function rate(n: number, fn: () => Promise<unknown>): Promise<number> {
@@ -39,26 +76,48 @@ async function rate(n: number, fn: () => Promise<unknown>): Promise<number> {
   return n / ((performance.now() - t0) / 1000);
 }
 
-// (a) the pool, every layer on; one warm-up pass first.
+// (a) the pool, every layer on; one warm-up pass over each kind of traffic first.
 const sb = await createSandbox({ poolSize: cores });
-await sb.run(jobs.slice(0, 500));
-const pool = await rate(N, async () => {
-  const rs = await sb.run(jobs);
-  const bad = rs.find((r) => !r.ok);
-  if (bad) throw new Error(`bench job failed: ${JSON.stringify(bad)}`);
-});
-// Every program text distinct: the screen's memo never hits.
-const distinct = await rate(
-  N,
-  () => sb.run(jobs.map((j, i) => ({ ...j, program: `${j.program} // ${i}` }))),
-);
-const det = await rate(N, () => sb.run(jobs.map((j) => ({ ...j, checkDeterminism: true }))));
+// Warm-up texts differ from every measured one (the rounds use p < 1e7 with the default N).
+const warmJobs = [
+  ...repeated.slice(0, 2000),
+  ...Array.from({ length: 1000 }, (_, i) => jobOf(1e7 + Math.floor(i / 3), i, i % 2 === 0)),
+];
+const warmUp = (x: { run(jobs: SandboxJob[]): Promise<unknown> }) => x.run(warmJobs);
+await warmUp(sb);
+const poolRate = (jobs: SandboxJob[]) =>
+  rate(jobs.length, async () => {
+    const rs = await sb.run(jobs);
+    const bad = rs.find((r) => !r.ok);
+    if (bad) throw new Error(`bench job failed: ${JSON.stringify(bad)}`);
+  });
+
+// The same pool reusing a compartment within a batch while its global stays pristine.
+const sbFresh = await createSandbox({ poolSize: cores, compartmentReuse: "batch" });
+await warmUp(sbFresh);
+const freshRate = (jobs: SandboxJob[]) =>
+  rate(jobs.length, async () => {
+    const rs = await sbFresh.run(jobs);
+    const bad = rs.find((r) => !r.ok);
+    if (bad) throw new Error(`bench job failed: ${JSON.stringify(bad)}`);
+  });
+// Best of REPS rounds per row, the rows interleaved, to damp noise from other processes.
+let [pool, poolDet, poolDistinct, poolSelfPlay, freshDistinct, freshSelfPlay] = [0, 0, 0, 0, 0, 0];
+for (let rep = 0; rep < REPS; rep++) {
+  pool = Math.max(pool, await poolRate(repeated));
+  poolDet = Math.max(poolDet, await poolRate(repeatedDet));
+  poolDistinct = Math.max(poolDistinct, await poolRate(distinct(rep)));
+  poolSelfPlay = Math.max(poolSelfPlay, await poolRate(selfPlay(rep)));
+  freshDistinct = Math.max(freshDistinct, await freshRate(distinct(rep)));
+  freshSelfPlay = Math.max(freshSelfPlay, await freshRate(selfPlay(rep)));
+}
 await sb.close();
+await sbFresh.close();
 
 // (b) naive: one locked-down process per program, `cores` at a time.
 const dir = await Deno.makeTempDir({ prefix: "azr-bench-" });
 const naiveOne = async (i: number): Promise<void> => {
-  const job = jobs[i]!;
+  const job = repeated[i]!;
   const file = `${dir}/p${i}.js`;
   await Deno.writeTextFile(
     file,
@@ -85,7 +144,7 @@ await Deno.remove(dir, { recursive: true });
 // (c) plain in-process calls, no isolation (args copied through JSON as the pool does).
 const plain = await rate(N, () => {
   const out: string[] = [];
-  for (const job of jobs) {
+  for (const job of repeated) {
     const f = new Function(`${job.program}\nreturn f;`)() as (...a: unknown[]) => unknown;
     out.push(JSON.stringify(f(...JSON.parse(JSON.stringify(job.args)))));
   }
@@ -93,26 +152,54 @@ const plain = await rate(N, () => {
 });
 
 const rows: [string, number][] = [
-  ["(a) pool, every layer on", pool],
-  ["(a) pool, every program text distinct", distinct],
-  ["(a) pool + determinism check", det],
+  ["(a) pool, 8 program texts repeated", pool],
+  ["(a) pool, 8 texts repeated + determinism check", poolDet],
+  ["(a) pool, every text distinct, 1 input each", poolDistinct],
+  [`(a) pool, self-play mix (${selfPlayPrograms} texts × 1–10 inputs, ½ det)`, poolSelfPlay],
+  ["(a′) pool + compartment reuse, every text distinct", freshDistinct],
+  ["(a′) pool + compartment reuse, self-play mix", freshSelfPlay],
   ["(b) one `deno run` per program", naive],
   ["(c) plain in-process call", plain],
 ];
-console.log(`Sandbox, ${N} simple jobs, ${cores} cores, pool of ${cores}\n`);
+console.log(
+  `Sandbox, ${N} simple jobs per row (pool rows: best of ${REPS}), ${cores} cores, pool of ${cores}\n`,
+);
 console.log("| executor | jobs/s |\n|---|---:|");
 for (const [name, v] of rows) console.log(`| ${name} | ${v.toFixed(0)} |`);
 console.log(`\n| ratio | value |\n|---|---:|`);
-console.log(`| a / b (pool vs naive) | ${(pool / naive).toFixed(0)}× |`);
-console.log(`| c / a (isolation cost) | ${(plain / pool).toFixed(1)}× |`);
-console.log(`| a / a+det | ${(pool / det).toFixed(2)}× |`);
+console.log(`| a / b, repeated texts (pool vs naive) | ${(pool / naive).toFixed(0)}× |`);
+console.log(`| a / b, self-play mix | ${(poolSelfPlay / naive).toFixed(0)}× |`);
+console.log(`| a / b, distinct texts | ${(poolDistinct / naive).toFixed(0)}× |`);
+console.log(`| reuse / fresh, self-play mix | ${(freshSelfPlay / poolSelfPlay).toFixed(2)}× |`);
+console.log(`| reuse / fresh, distinct texts | ${(freshDistinct / poolDistinct).toFixed(2)}× |`);
+console.log(`| c / a (isolation cost, repeated texts) | ${(plain / pool).toFixed(1)}× |`);
+console.log(`| a / a+det (repeated texts) | ${(pool / poolDet).toFixed(2)}× |`);
 
 const result = {
   date: new Date().toISOString(),
   jobs: N,
+  reps: REPS,
   cores,
-  jobsPerSec: { pool, poolDistinct: distinct, poolDeterminism: det, naive, plain },
-  ratios: { poolOverNaive: pool / naive, plainOverPool: plain / pool, poolOverDet: pool / det },
+  selfPlayPrograms,
+  jobsPerSec: {
+    pool,
+    poolDeterminism: poolDet,
+    poolDistinct,
+    poolSelfPlay,
+    poolDistinctReuse: freshDistinct,
+    poolSelfPlayReuse: freshSelfPlay,
+    naive,
+    plain,
+  },
+  ratios: {
+    poolOverNaive: pool / naive,
+    selfPlayOverNaive: poolSelfPlay / naive,
+    distinctOverNaive: poolDistinct / naive,
+    plainOverPool: plain / pool,
+    poolOverDet: pool / poolDet,
+    reuseSelfPlay: freshSelfPlay / poolSelfPlay,
+    reuseDistinct: freshDistinct / poolDistinct,
+  },
 };
 const outUrl = new URL("../data/bench/sandbox.json", import.meta.url);
 await Deno.mkdir(new URL(".", outUrl), { recursive: true });

@@ -60,6 +60,9 @@ export const ConfigSchema = z.strictObject({
     "Largest result a job may return (bytes of JSON)",
   ),
   sandboxBatchSize: posInt().default(64).describe("Jobs sent to a child in one message"),
+  sandboxCompartmentReuse: z.enum(["none", "program", "batch"]).default("none").describe(
+    "none: a fresh SES Compartment per run (the design); batch/program: reuse one while its global stays untouched (faster, see lib/sandbox/README.md)",
+  ),
   sandboxMaxDepth: posInt().default(64).describe(
     "Deepest nesting of arrays/objects a result may have (deeper is invalid_value)",
   ),

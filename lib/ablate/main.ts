@@ -33,23 +33,25 @@ if (import.meta.main) {
     );
     Deno.exit(2);
   }
-  const num = (s: string | undefined, what: string) => {
+  const num = (s: string | undefined, what: string, integer = false) => {
     if (s === undefined) return undefined;
     const n = Number(s);
-    if (!Number.isFinite(n) || n < 0) {
-      throw new Error(`--${what} must be a non-negative number, got '${s}'`);
+    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+      console.error(`--${what} must be a non-negative ${integer ? "integer" : "number"}, got '${s}'`);
+      Deno.exit(2);
     }
     return n;
   };
   const grid = await loadGrid(values.grid);
-  const seeds = num(values.seeds, "seeds")!;
+  const seeds = num(values.seeds, "seeds", true)!;
+  let failed = 0;
   if (!values["summary-only"]) {
     const minutes = num(values.minutes, "minutes");
-    const steps = num(values.steps, "steps");
+    const steps = num(values.steps, "steps", true);
     const result = await runGrid({
       grid,
       seeds,
-      parallel: num(values.parallel, "parallel")!,
+      parallel: num(values.parallel, "parallel", true)!,
       runsDir: values.runsDir,
       ...(minutes !== undefined ? { minutes } : {}),
       ...(steps !== undefined ? { steps } : {}),
@@ -58,9 +60,12 @@ if (import.meta.main) {
       `ran ${result.ran.length}, skipped ${result.skipped.length} finished, failed ${result.failed.length}`,
     );
     for (const f of result.failed) console.log(`  FAILED ${f.name}: see ${f.log}`);
+    failed = result.failed.length;
   }
   const summary = await summarizeGrid(grid, seeds, values.runsDir);
   const files = await writeSummary(summary, `${values.out}/${grid.name}`);
   console.log(summaryTable(summary));
   console.log(`wrote ${files.join(", ")}`);
+  // The summary covers what finished; the exit status still says that something failed.
+  if (failed > 0) Deno.exit(1);
 }

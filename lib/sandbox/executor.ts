@@ -69,7 +69,7 @@ function resolveOptions(o: SandboxOptions): Resolved {
     batchSize: o.batchSize ?? 64,
     maxDepth: o.maxDepth ?? 64,
     screen: o.screen ?? true,
-    compartmentReuse: o.compartmentReuse ?? "batch",
+    compartmentReuse: o.compartmentReuse ?? "none",
   };
   if (!["none", "program", "batch"].includes(r.compartmentReuse)) {
     throw new Error(

@@ -18,13 +18,22 @@ const KEEP = 2;
 /** Saves the trainer state after `step` and points `latest` at it. */
 export async function saveTrainer(
   dir: string,
-  s: { model: Transformer; optimizer: AdamW; config: Config; vocabHash: string; step: number; rng: Rng },
+  s: {
+    model: Transformer;
+    optimizer: AdamW;
+    config: Config;
+    vocabHash: string;
+    step: number;
+    rng: Rng;
+    /** Wall-clock seconds the run has used so far (a resumed run keeps its maxMinutes budget). */
+    elapsedS: number;
+  },
 ): Promise<string> {
   const name = `step-${String(s.step).padStart(6, "0")}`;
   await saveCheckpoint(`${dir}/${name}`, {
     model: s.model,
     optimizer: s.optimizer,
-    meta: { config: s.config, vocabHash: s.vocabHash, step: s.step, rngState: s.rng.state() },
+    meta: { config: s.config, vocabHash: s.vocabHash, step: s.step, rngState: s.rng.state(), elapsedS: s.elapsedS },
   });
   await writeAtomic(`${dir}/latest`, name + "\n");
   const old = [...Deno.readDirSync(dir)].filter((e) => e.isDirectory && /^step-\d+$/.test(e.name))
@@ -51,8 +60,9 @@ export async function latestCheckpoint(dir: string): Promise<string | undefined>
 export async function restoreTrainer(
   path: string,
   target: { model: Transformer; optimizer: AdamW; vocabHash: string },
-): Promise<{ step: number; rngState: number[] }> {
+): Promise<{ step: number; rngState: number[]; elapsedS: number }> {
   const r = await loadCheckpoint(path, target);
   if (!r.ok) throw new Error(r.message);
-  return { step: r.meta.step, rngState: r.meta.rngState };
+  const elapsedS = typeof r.meta.elapsedS === "number" ? r.meta.elapsedS : 0;
+  return { step: r.meta.step, rngState: r.meta.rngState, elapsedS };
 }

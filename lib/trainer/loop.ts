@@ -50,7 +50,7 @@ const ALL_TASKS: TaskType[] = ["deduction", "abduction", "induction"];
 /** Runs self-play for `config.steps` steps (or `maxMinutes`); returns the run's summary. */
 export async function train(config: Config, hooks: TrainHooks = {}): Promise<RunSummary> {
   const log = hooks.log ?? (() => {});
-  const started = performance.now();
+  let started = performance.now(); // moved back on resume by the time the run had already used
   const timeUp = () => config.maxMinutes > 0 && performance.now() - started > config.maxMinutes * 60_000;
 
   // ── setup: run folder, backend, model, optimizer, sandbox, buffers ──────────
@@ -66,6 +66,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     outputCap: cfg.sandboxOutputCap,
     batchSize: cfg.sandboxBatchSize,
     maxDepth: cfg.sandboxMaxDepth,
+    compartmentReuse: cfg.sandboxCompartmentReuse,
   });
   const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
   const buffers: Buffers = {
@@ -85,6 +86,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       const restored = await restoreTrainer(ckpt, { model, optimizer, vocabHash });
       rng = Rng.fromState(restored.rngState);
       step = restored.step + 1;
+      started -= restored.elapsedS * 1000;
       for (const path of [paths.metrics, paths.proposals, ...ALL_TASKS.map(paths.buffer)]) {
         await truncateJsonl(path, restored.step);
       }
@@ -254,7 +256,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
 
       // ── 10. checkpoint: weights, optimizer, RNG (atomic) ────────────────────────
       if ((step + 1) % cfg.checkpointEvery === 0 || step + 1 === cfg.steps) {
-        await saveTrainer(paths.checkpoints, { model, optimizer, config: cfg, vocabHash, step, rng });
+        const elapsedS = (performance.now() - started) / 1000;
+        await saveTrainer(paths.checkpoints, { model, optimizer, config: cfg, vocabHash, step, rng, elapsedS });
       }
       step++;
     }

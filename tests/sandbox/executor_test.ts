@@ -143,4 +143,8 @@ Deno.test("executor: close answers waiting jobs and is idempotent", async () => 
 
 Deno.test("executor: bad options are refused with a message naming the key", async () => {
   await assert.rejects(() => createSandbox({ timeoutMs: -1 }), /'timeoutMs' must be a positive/);
+  await assert.rejects(
+    () => createSandbox({ compartmentReuse: "always" as "batch" }),
+    /'compartmentReuse' must be "none", "program" or "batch"/,
+  );
 });
