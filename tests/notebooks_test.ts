@@ -65,7 +65,7 @@ Deno.test({
       };
       await Deno.writeTextFile(`${dir}/many.ipynb`, JSON.stringify(nb));
       const { report, cells } = await execute(`${dir}/many.ipynb`, `${dir}/out`);
-      assert.ok(report.ok, report.error);
+      assert.ok(report.ok, report.error ?? "");
       assert.equal(cells.length, n);
       cells.forEach((cell, i) => {
         assert.equal(cell.outputs?.length, 1, `cell ${i} has ${cell.outputs?.length} outputs`);
@@ -113,7 +113,7 @@ Deno.test({
     const out = await Deno.makeTempDir();
     try {
       const { report, cells } = await execute(`${NOTEBOOKS}00_quickstart.ipynb`, out);
-      assert.ok(report.ok, report.error);
+      assert.ok(report.ok, report.error ?? "");
       const text = cells.map((c) =>
         (c.outputs ?? []).map((o) => join(o.data?.["text/plain"]) + join(o.text)).join("")
       );

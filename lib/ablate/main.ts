@@ -37,7 +37,9 @@ if (import.meta.main) {
     if (s === undefined) return undefined;
     const n = Number(s);
     if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
-      console.error(`--${what} must be a non-negative ${integer ? "integer" : "number"}, got '${s}'`);
+      console.error(
+        `--${what} must be a non-negative ${integer ? "integer" : "number"}, got '${s}'`,
+      );
       Deno.exit(2);
     }
     return n;

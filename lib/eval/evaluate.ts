@@ -82,7 +82,9 @@ export function evalTaskRecords(t: EvalTask, bounds: ValueBounds): TaskRecord[] 
   for (const ex of t.examples) {
     const a = checkArgs(signature, ex.input, bounds);
     const o = checkValue(signature.returns, ex.output, bounds);
-    if (!a.ok || !o.ok) return `value out of the codec's bounds: ${a.ok ? "" : a.message}${o.ok ? "" : o.message}`;
+    if (!a.ok || !o.ok) {
+      return `value out of the codec's bounds: ${a.ok ? "" : a.message}${o.ok ? "" : o.message}`;
+    }
   }
   const sigName = signature.name;
   if (t.task === "induction") {
@@ -123,8 +125,9 @@ export async function evaluateSuites(
       taken[t.task] = (taken[t.task] ?? 0) + 1;
       if (opts.limit && taken[t.task]! > opts.limit) continue;
       const r = evalTaskRecords(t, opts);
-      if (typeof r === "string") notExpressible.push({ suite: suite.name, id: t.id, task: t.task, reason: r });
-      else items.push({ suite: suite.name, t, records: r });
+      if (typeof r === "string") {
+        notExpressible.push({ suite: suite.name, id: t.id, task: t.task, reason: r });
+      } else items.push({ suite: suite.name, t, records: r });
     }
   }
   const records = items.flatMap((i) => i.records);
@@ -133,7 +136,10 @@ export async function evaluateSuites(
     temperature: opts.solveTemperature ?? 1,
     greedy: opts.greedy ?? true,
   });
-  const outcomes = await checkAnswers(executor, attempts.map((a) => ({ ...a, answer: a.rollout.completion })));
+  const outcomes = await checkAnswers(
+    executor,
+    attempts.map((a) => ({ ...a, answer: a.rollout.completion })),
+  );
 
   const results: TaskOutcome[] = [];
   let k = 0;
@@ -163,7 +169,11 @@ export async function evaluateSuites(
     const found = induction.map(({ records: [r] }) => {
       const rec = r as Extract<TaskRecord, { task: "induction" }>;
       const sig = signatureByName(rec.signature)!;
-      const s = enumerativeSearch({ signature: sig, examples: rec.examples.slice(0, rec.shown), maxEvals: searchEvals });
+      const s = enumerativeSearch({
+        signature: sig,
+        examples: rec.examples.slice(0, rec.shown),
+        maxEvals: searchEvals,
+      });
       return { record: rec, answer: s.program ?? [], unfinished: s.program === null };
     });
     const checked = await checkAnswers(executor, found);
@@ -172,7 +182,10 @@ export async function evaluateSuites(
   return { accuracy, searchAccuracy, perSuite, notExpressible, outcomes: results };
 }
 
-function meanBy<T extends { score: number }>(xs: readonly T[], key: (x: T) => string): Record<string, number> {
+function meanBy<T extends { score: number }>(
+  xs: readonly T[],
+  key: (x: T) => string,
+): Record<string, number> {
   const sums: Record<string, [number, number]> = {};
   for (const x of xs) {
     const s = (sums[key(x)] ??= [0, 0]);

@@ -30,7 +30,9 @@ if (import.meta.main) {
     },
   });
   if (!values.checkpoint) {
-    console.error("Usage: deno task eval --checkpoint runs/NAME [--suites data/eval] [--limit N] [--json]");
+    console.error(
+      "Usage: deno task eval --checkpoint runs/NAME [--suites data/eval] [--limit N] [--json]",
+    );
     Deno.exit(2);
   }
   const path = (await latestCheckpoint(`${values.checkpoint}/checkpoints`)) ?? values.checkpoint;
@@ -48,7 +50,10 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   const suites = Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg));
-  const executor = await createSandbox({ poolSize: cfg.sandboxPoolSize, timeoutMs: cfg.sandboxTimeoutMs });
+  const executor = await createSandbox({
+    poolSize: cfg.sandboxPoolSize,
+    timeoutMs: cfg.sandboxTimeoutMs,
+  });
   try {
     const report = await evaluateSuites(model, executor, suites, {
       ...cfg,
@@ -65,7 +70,9 @@ if (import.meta.main) {
       console.log("accuracy:", report.accuracy);
       console.log("enumerative search (induction):", report.searchAccuracy);
       console.log(`${report.notExpressible.length} tasks not expressible in the language:`);
-      for (const n of report.notExpressible) console.log(`  ${n.suite}/${n.id} (${n.task}): ${n.reason}`);
+      for (const n of report.notExpressible) {
+        console.log(`  ${n.suite}/${n.id} (${n.task}): ${n.reason}`);
+      }
     }
   } finally {
     await executor.close();

@@ -63,7 +63,9 @@ export async function sampleTokens(
     while (start < prompts.length) {
       let end = start + 1;
       let maxLen = prompts[start]!.length;
-      while (end < prompts.length && (end - start + 1) * Math.max(maxLen, prompts[end]!.length) <= budget) {
+      while (
+        end < prompts.length && (end - start + 1) * Math.max(maxLen, prompts[end]!.length) <= budget
+      ) {
         maxLen = Math.max(maxLen, prompts[end]!.length);
         end++;
       }

@@ -22,14 +22,18 @@ export function metricSeries(
   records: readonly Record<string, unknown>[],
   keys: string | readonly string[],
 ): SeriesPoint[] {
-  const pick = typeof keys === "string" ? (k: string) => k.startsWith(keys) : (k: string) => keys.includes(k);
+  const pick = typeof keys === "string"
+    ? (k: string) => k.startsWith(keys)
+    : (k: string) => keys.includes(k);
   const strip = (k: string) => (typeof keys === "string" ? k.slice(keys.length) || k : k);
   const out: SeriesPoint[] = [];
   for (const r of records) {
     const step = r.step;
     if (typeof step !== "number") continue;
     for (const [k, v] of Object.entries(r)) {
-      if (pick(k) && typeof v === "number" && Number.isFinite(v)) out.push({ step, series: strip(k), value: v });
+      if (pick(k) && typeof v === "number" && Number.isFinite(v)) {
+        out.push({ step, series: strip(k), value: v });
+      }
     }
   }
   return out;
@@ -53,11 +57,20 @@ export function lineChart(points: readonly SeriesPoint[], opts: LineChartOptions
     height: opts.height ?? 260,
     marginLeft: 50,
     x: { label: "step" },
-    y: { label: opts.yLabel ?? null, grid: true, ...(opts.yDomain ? { domain: opts.yDomain } : {}) },
+    y: {
+      label: opts.yLabel ?? null,
+      grid: true,
+      ...(opts.yDomain ? { domain: opts.yDomain } : {}),
+    },
     // Categorical on purpose: a continuous colour legend needs a canvas, which has no DOM here.
     color: { type: "categorical", legend: points.length > 0 },
     marks: [
-      Plot.line(points, { x: "step", y: "value", stroke: "series", marker: points.length < 60 ? "dot" : null }),
+      Plot.line(points, {
+        x: "step",
+        y: "value",
+        stroke: "series",
+        marker: points.length < 60 ? "dot" : null,
+      }),
       Plot.ruleY([0], { strokeOpacity: 0.3 }),
     ],
   });
@@ -74,7 +87,10 @@ export interface ScatterChartOptions extends LineChartOptions {
 }
 
 /** One dot per item (e.g. per proposal), jittered a little on x, with a mean line per colour. */
-export function scatterChart(items: readonly Record<string, unknown>[], opts: ScatterChartOptions): string {
+export function scatterChart(
+  items: readonly Record<string, unknown>[],
+  opts: ScatterChartOptions,
+): string {
   const x = opts.x ?? "step";
   return plotToSvg({
     ...(opts.title ? { title: opts.title } : {}),
@@ -82,11 +98,24 @@ export function scatterChart(items: readonly Record<string, unknown>[], opts: Sc
     height: opts.height ?? 260,
     marginLeft: 50,
     x: { label: x },
-    y: { label: opts.yLabel ?? opts.y, grid: true, ...(opts.yDomain ? { domain: opts.yDomain } : {}) },
+    y: {
+      label: opts.yLabel ?? opts.y,
+      grid: true,
+      ...(opts.yDomain ? { domain: opts.yDomain } : {}),
+    },
     color: { type: "categorical", legend: items.length > 0 && opts.color !== undefined },
     marks: [
-      Plot.dot(items, { x, y: opts.y, ...(opts.color ? { stroke: opts.color } : {}), r: 2, strokeOpacity: 0.4 }),
-      Plot.lineY(items, Plot.groupX({ y: "mean" }, { x, y: opts.y, ...(opts.color ? { stroke: opts.color } : {}) })),
+      Plot.dot(items, {
+        x,
+        y: opts.y,
+        ...(opts.color ? { stroke: opts.color } : {}),
+        r: 2,
+        strokeOpacity: 0.4,
+      }),
+      Plot.lineY(
+        items,
+        Plot.groupX({ y: "mean" }, { x, y: opts.y, ...(opts.color ? { stroke: opts.color } : {}) }),
+      ),
     ],
   });
 }
@@ -109,7 +138,11 @@ export function barChart(bars: readonly BarWithError[], opts: LineChartOptions =
     marginLeft: 50,
     fx: { label: null },
     x: { axis: null },
-    y: { label: opts.yLabel ?? null, grid: true, ...(opts.yDomain ? { domain: opts.yDomain } : {}) },
+    y: {
+      label: opts.yLabel ?? null,
+      grid: true,
+      ...(opts.yDomain ? { domain: opts.yDomain } : {}),
+    },
     color: { type: "categorical", legend: bars.length > 0 },
     marks: [
       Plot.barY(bars, { fx: "group", x: "series", y: "mean", fill: "series" }),

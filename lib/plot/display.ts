@@ -26,10 +26,22 @@ const escapeHtml = (s: string) =>
 export function table(rows: readonly Record<string, unknown>[]): Displayable {
   const cols = rows.length ? Object.keys(rows[0]!) : [];
   const cell = (v: unknown) =>
-    typeof v === "number" && !Number.isInteger(v) ? v.toFixed(3) : typeof v === "string" ? v : JSON.stringify(v) ?? "";
-  const html = `<table><thead><tr>${cols.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead><tbody>${
-    rows.map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(cell(r[c]))}</td>`).join("")}</tr>`).join("")
+    typeof v === "number" && !Number.isInteger(v)
+      ? v.toFixed(3)
+      : typeof v === "string"
+      ? v
+      : JSON.stringify(v) ?? "";
+  const html = `<table><thead><tr>${
+    cols.map((c) => `<th>${escapeHtml(c)}</th>`).join("")
+  }</tr></thead><tbody>${
+    rows.map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(cell(r[c]))}</td>`).join("")}</tr>`)
+      .join("")
   }</tbody></table>`;
-  const text = [cols.join("\t"), ...rows.map((r) => cols.map((c) => cell(r[c])).join("\t"))].join("\n");
-  return { markup: html, [Symbol.for("Jupyter.display")]: () => ({ "text/html": html, "text/plain": text }) };
+  const text = [cols.join("\t"), ...rows.map((r) => cols.map((c) => cell(r[c])).join("\t"))].join(
+    "\n",
+  );
+  return {
+    markup: html,
+    [Symbol.for("Jupyter.display")]: () => ({ "text/html": html, "text/plain": text }),
+  };
 }

@@ -63,7 +63,10 @@ export class TaskBuffer<T extends TaskRecord = TaskRecord> {
 }
 
 /** Appends records to a buffer file (creating it), one JSON line each. */
-export async function appendBufferFile(path: string, records: readonly TaskRecord[]): Promise<void> {
+export async function appendBufferFile(
+  path: string,
+  records: readonly TaskRecord[],
+): Promise<void> {
   if (records.length === 0) return;
   const text = records.map((r) => JSON.stringify(r)).join("\n") + "\n";
   await Deno.writeTextFile(path, text, { append: true, create: true });
@@ -96,11 +99,15 @@ export async function readBufferFile(
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new Error(
-        `Cannot read buffer ${path}:${i + 1}: '${issue.path.join(".") || "(record)"}' ${issue.message}`,
+        `Cannot read buffer ${path}:${i + 1}: '${
+          issue.path.join(".") || "(record)"
+        }' ${issue.message}`,
       );
     }
     if (parsed.data.task !== task) {
-      throw new Error(`Cannot read buffer ${path}:${i + 1}: a ${parsed.data.task} record in the ${task} buffer`);
+      throw new Error(
+        `Cannot read buffer ${path}:${i + 1}: a ${parsed.data.task} record in the ${task} buffer`,
+      );
     }
     if (parsed.data.step <= maxStep) out.push(parsed.data);
   }

@@ -76,7 +76,12 @@ function mustEncodeValue(sig: Signature, value: Json, bounds: ValueBounds): numb
 
 /** `INPUT i OUTPUT o` of one example. */
 function pairTokens(sig: Signature, ex: Example, bounds: ValueBounds): number[] {
-  return [INPUT, ...mustEncodeArgs(sig, ex.input, bounds), OUTPUT, ...mustEncodeValue(sig, ex.output, bounds)];
+  return [
+    INPUT,
+    ...mustEncodeArgs(sig, ex.input, bounds),
+    OUTPUT,
+    ...mustEncodeValue(sig, ex.output, bounds),
+  ];
 }
 
 /**
@@ -115,35 +120,64 @@ export function solverPrompt(record: TaskRecord, bounds: ValueBounds): number[] 
     return [...head, ...shown.flatMap((ex) => [PAIR, ...pairTokens(sig, ex, bounds)]), ANSWER];
   }
   if (record.task === "deduction") {
-    return [...head, PROGRAM, ...record.tokens, INPUT, ...mustEncodeArgs(sig, record.input, bounds), ANSWER];
+    return [
+      ...head,
+      PROGRAM,
+      ...record.tokens,
+      INPUT,
+      ...mustEncodeArgs(sig, record.input, bounds),
+      ANSWER,
+    ];
   }
-  return [...head, PROGRAM, ...record.tokens, OUTPUT, ...mustEncodeValue(sig, record.output, bounds), ANSWER];
+  return [
+    ...head,
+    PROGRAM,
+    ...record.tokens,
+    OUTPUT,
+    ...mustEncodeValue(sig, record.output, bounds),
+    ANSWER,
+  ];
 }
 
 /** What a deduction/abduction proposer writes: a program, SEP, arguments typed by that program. */
 export function proposalConstraint(opts: PromptOptions): TokenConstraint {
   return chainConstraints([
     () => programConstraint({ budget: opts.programMaxTokens }),
-    ([program]) => argsConstraint(programSignature(program!), { ...opts, budget: opts.inputMaxTokens }),
+    ([program]) =>
+      argsConstraint(programSignature(program!), { ...opts, budget: opts.inputMaxTokens }),
   ]);
 }
 
 /** What the induction proposer writes: n argument tuples for `signature`, separated by SEP. */
-export function inductionProposalConstraint(signature: Signature, n: number, opts: PromptOptions): TokenConstraint {
+export function inductionProposalConstraint(
+  signature: Signature,
+  n: number,
+  opts: PromptOptions,
+): TokenConstraint {
   return chainConstraints(
-    Array.from({ length: n }, () => () => argsConstraint(signature, { ...opts, budget: opts.inputMaxTokens })),
+    Array.from(
+      { length: n },
+      () => () => argsConstraint(signature, { ...opts, budget: opts.inputMaxTokens }),
+    ),
   );
 }
 
 /** What the solver writes for a record: an output, an input, or a program of the task's signature. */
 export function solverConstraint(record: TaskRecord, opts: PromptOptions): TokenConstraint {
   const sig = recordSignature(record);
-  if (record.task === "deduction") return valueConstraint(sig.returns, { ...opts, budget: opts.inputMaxTokens });
-  if (record.task === "abduction") return argsConstraint(sig, { ...opts, budget: opts.inputMaxTokens });
+  if (record.task === "deduction") {
+    return valueConstraint(sig.returns, { ...opts, budget: opts.inputMaxTokens });
+  }
+  if (record.task === "abduction") {
+    return argsConstraint(sig, { ...opts, budget: opts.inputMaxTokens });
+  }
   return programConstraint({ budget: opts.programMaxTokens, signature: sig });
 }
 
 /** Splits an induction record's examples into those the solver sees and those held out. */
 export function inductionSplit(record: InductionRecord): { shown: Example[]; heldOut: Example[] } {
-  return { shown: record.examples.slice(0, record.shown), heldOut: record.examples.slice(record.shown) };
+  return {
+    shown: record.examples.slice(0, record.shown),
+    heldOut: record.examples.slice(record.shown),
+  };
 }

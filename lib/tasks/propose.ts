@@ -19,9 +19,9 @@ import type { TaskBuffer } from "./buffer.ts";
 import {
   inductionProposalConstraint,
   inductionProposerPrompt,
+  type PromptOptions,
   proposalConstraint,
   proposerPrompt,
-  type PromptOptions,
 } from "./prompts.ts";
 import type { Json, TaskRecord, Triplet } from "./records.ts";
 
@@ -87,7 +87,9 @@ export async function proposeTasks(
     ? opts.inductionN * (opts.inputMaxTokens + 1)
     : opts.programMaxTokens + 1 + opts.inputMaxTokens;
   if (maxTokens + 8 > opts.contextLen) {
-    throw new Error(`contextLen ${opts.contextLen} cannot hold a ${task} proposal of up to ${maxTokens} tokens: raise contextLen`);
+    throw new Error(
+      `contextLen ${opts.contextLen} cannot hold a ${task} proposal of up to ${maxTokens} tokens: raise contextLen`,
+    );
   }
   const prompts: number[][] = [];
   const constraints: TokenConstraint[] = [];
@@ -134,7 +136,9 @@ export async function proposeTasks(
     const inputs: Json[][] = [];
     for (const part of parts) {
       const args = decodeArgs(signature, part);
-      if (!args.ok) return { task, rollout, programTokens, signature, inputs, formatError: args.message };
+      if (!args.ok) {
+        return { task, rollout, programTokens, signature, inputs, formatError: args.message };
+      }
       inputs.push(args.value);
     }
     return { task, rollout, programTokens, signature, inputs };
@@ -143,7 +147,11 @@ export async function proposeTasks(
 
 /** Whether a record holds the program tokens and inputs of a proposal (for duplicate counting). */
 export function proposalKey(p: Proposal | TaskRecord): string {
-  const inputs = "inputs" in p ? p.inputs : "examples" in p ? p.examples.map((e) => e.input) : [p.input];
+  const inputs = "inputs" in p
+    ? p.inputs
+    : "examples" in p
+    ? p.examples.map((e) => e.input)
+    : [p.input];
   const tokens = "programTokens" in p ? p.programTokens : p.tokens;
   return `${tokens.join(",")}|${JSON.stringify(inputs)}`;
 }

@@ -25,7 +25,10 @@ const Common = {
 };
 
 /** One input/output pair: `f(...input) === output`. */
-export const ExampleSchema = z.strictObject({ input: z.array(JsonValueSchema), output: JsonValueSchema });
+export const ExampleSchema = z.strictObject({
+  input: z.array(JsonValueSchema),
+  output: JsonValueSchema,
+});
 /** One input/output pair. */
 export type Example = z.infer<typeof ExampleSchema>;
 

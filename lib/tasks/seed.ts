@@ -7,7 +7,7 @@
  */
 import { renderProgram } from "../lang/render.ts";
 import { identityProgram } from "../lang/seed.ts";
-import { type LangType, SIGNATURES, type Signature } from "../lang/types.ts";
+import { type LangType, type Signature, SIGNATURES } from "../lang/types.ts";
 import type { InductionRecord, Json, Triplet } from "./records.ts";
 
 const SAMPLE_VALUES: Record<LangType, Json[]> = {

@@ -14,7 +14,13 @@ import { sampleTokens } from "../model/sample.ts";
 import type { Transformer } from "../model/transformer.ts";
 import type { Rng } from "../rng.ts";
 import type { Rollout } from "./propose.ts";
-import { inductionSplit, type PromptOptions, recordSignature, solverConstraint, solverPrompt } from "./prompts.ts";
+import {
+  inductionSplit,
+  type PromptOptions,
+  recordSignature,
+  solverConstraint,
+  solverPrompt,
+} from "./prompts.ts";
 import type { InductionRecord, TaskRecord } from "./records.ts";
 
 /** A solver rollout and the task it answers. */
@@ -74,8 +80,11 @@ export async function checkAnswers(
   items: readonly { record: TaskRecord; answer: readonly number[]; unfinished?: boolean }[],
 ): Promise<CheckOutcome[]> {
   const jobs: SandboxJob[] = [];
-  const plans: ({ kind: "done"; outcome: CheckOutcome } | { kind: "jobs"; first: number; expected: JsonValue[] })[] =
-    [];
+  const plans: ({ kind: "done"; outcome: CheckOutcome } | {
+    kind: "jobs";
+    first: number;
+    expected: JsonValue[];
+  })[] = [];
   for (const { record, answer, unfinished } of items) {
     if (unfinished) {
       plans.push({ kind: "done", outcome: "format_error" });
@@ -86,7 +95,11 @@ export async function checkAnswers(
       const v = decodeValue(sig.returns, answer);
       plans.push({
         kind: "done",
-        outcome: !v.ok ? "format_error" : sameValue(v.value, record.output as JsonValue) ? "correct" : "incorrect",
+        outcome: !v.ok
+          ? "format_error"
+          : sameValue(v.value, record.output as JsonValue)
+          ? "correct"
+          : "incorrect",
       });
     } else if (record.task === "abduction") {
       const args = decodeArgs(sig, answer);
@@ -105,7 +118,11 @@ export async function checkAnswers(
         continue;
       }
       const { heldOut } = inductionSplit(record as InductionRecord);
-      plans.push({ kind: "jobs", first: jobs.length, expected: heldOut.map((e) => e.output as JsonValue) });
+      plans.push({
+        kind: "jobs",
+        first: jobs.length,
+        expected: heldOut.map((e) => e.output as JsonValue),
+      });
       for (const ex of heldOut) jobs.push({ program, args: ex.input as JsonValue[] });
     }
   }

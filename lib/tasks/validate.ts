@@ -48,7 +48,12 @@ export async function validateProposals(
       if (!check.ok) return { valid: false, kind: "out_of_bounds", message: check.message };
       examples.push({ input: p.inputs[k]!, output: r.value as Json });
     }
-    const common = { program: sources[i]!, tokens: p.programTokens, signature: p.signature.name, step };
+    const common = {
+      program: sources[i]!,
+      tokens: p.programTokens,
+      signature: p.signature.name,
+      step,
+    };
     if (p.task === "induction") {
       const seen = new Set<string>();
       const distinct = examples.filter((e) => {
@@ -56,7 +61,11 @@ export async function validateProposals(
         return seen.has(key) ? false : (seen.add(key), true);
       });
       if (distinct.length < 2) {
-        return { valid: false, kind: "too_few_inputs", message: `${distinct.length} distinct input(s); need 2` };
+        return {
+          valid: false,
+          kind: "too_few_inputs",
+          message: `${distinct.length} distinct input(s); need 2`,
+        };
       }
       const shown = Math.max(1, Math.floor(distinct.length / 2));
       return { valid: true, record: { task: "induction", ...common, examples: distinct, shown } };

@@ -33,7 +33,13 @@ export async function saveTrainer(
   await saveCheckpoint(`${dir}/${name}`, {
     model: s.model,
     optimizer: s.optimizer,
-    meta: { config: s.config, vocabHash: s.vocabHash, step: s.step, rngState: s.rng.state(), elapsedS: s.elapsedS },
+    meta: {
+      config: s.config,
+      vocabHash: s.vocabHash,
+      step: s.step,
+      rngState: s.rng.state(),
+      elapsedS: s.elapsedS,
+    },
   });
   await writeAtomic(`${dir}/latest`, name + "\n");
   const old = [...Deno.readDirSync(dir)].filter((e) => e.isDirectory && /^step-\d+$/.test(e.name))

@@ -14,22 +14,33 @@ import { VOCAB_SIZE, vocabHash } from "../lang/vocab.ts";
 import { initBackend } from "../model/backend.ts";
 import { AdamW } from "../model/optimizer.ts";
 import { Transformer } from "../model/transformer.ts";
-import { computeAdvantages, proposerReward, type RewardRecord, solverReward } from "../reward/mod.ts";
+import {
+  computeAdvantages,
+  proposerReward,
+  type RewardRecord,
+  solverReward,
+} from "../reward/mod.ts";
 import { Rng } from "../rng.ts";
 import { createSandbox } from "../sandbox/mod.ts";
 import { appendBufferFile, readBufferFile, TaskBuffer } from "../tasks/buffer.ts";
-import { type Buffers, type Proposal, proposalKey, proposeTasks, type Rollout } from "../tasks/propose.ts";
+import {
+  type Buffers,
+  type Proposal,
+  proposalKey,
+  proposeTasks,
+  type Rollout,
+} from "../tasks/propose.ts";
 import { randomProposals } from "../tasks/random.ts";
 import { seedInduction, seedTriplets } from "../tasks/seed.ts";
 import { checkAnswers, solveTasks } from "../tasks/solve.ts";
 import { validateProposals } from "../tasks/validate.ts";
 import type { TaskRecord } from "../tasks/records.ts";
-import { evaluateSuites, type EvalReport } from "../eval/evaluate.ts";
+import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { loadSuites } from "../eval/suite.ts";
 import type { RunSummary } from "../ablate/runner.ts";
 import { latestCheckpoint, restoreTrainer, saveTrainer } from "./checkpoint.ts";
 import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
-import { renderReport, type ProposalRow } from "./report.ts";
+import { type ProposalRow, renderReport } from "./report.ts";
 import { openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
 import { policyUpdate } from "./update.ts";
 
@@ -51,7 +62,8 @@ const ALL_TASKS: TaskType[] = ["deduction", "abduction", "induction"];
 export async function train(config: Config, hooks: TrainHooks = {}): Promise<RunSummary> {
   const log = hooks.log ?? (() => {});
   let started = performance.now(); // moved back on resume by the time the run had already used
-  const timeUp = () => config.maxMinutes > 0 && performance.now() - started > config.maxMinutes * 60_000;
+  const timeUp = () =>
+    config.maxMinutes > 0 && performance.now() - started > config.maxMinutes * 60_000;
 
   // ── setup: run folder, backend, model, optimizer, sandbox, buffers ──────────
   const { cfg, paths } = await openRunDir(config, hooks.resume ?? false);
@@ -82,7 +94,9 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     if (hooks.resume) {
       // ── resume: weights, optimizer, RNG, and every log cut back to the checkpoint ──
       const ckpt = await latestCheckpoint(paths.checkpoints);
-      if (!ckpt) throw new Error(`Cannot resume '${cfg.name}': no checkpoint in ${paths.checkpoints}`);
+      if (!ckpt) {
+        throw new Error(`Cannot resume '${cfg.name}': no checkpoint in ${paths.checkpoints}`);
+      }
       const restored = await restoreTrainer(ckpt, { model, optimizer, vocabHash });
       rng = Rng.fromState(restored.rngState);
       step = restored.step + 1;
@@ -90,11 +104,17 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       for (const path of [paths.metrics, paths.proposals, ...ALL_TASKS.map(paths.buffer)]) {
         await truncateJsonl(path, restored.step);
       }
-      for (const t of ALL_TASKS) buffers[t].add(await readBufferFile(paths.buffer(t), t, restored.step));
+      for (const t of ALL_TASKS) {
+        buffers[t].add(await readBufferFile(paths.buffer(t), t, restored.step));
+      }
       log(`resumed '${cfg.name}' after step ${restored.step} from ${ckpt}`);
     } else {
       // ── seed: the identity program, then proposals without updates (paper: batch × 4) ──
-      const seeds: TaskRecord[][] = [seedTriplets("deduction"), seedTriplets("abduction"), seedInduction()];
+      const seeds: TaskRecord[][] = [
+        seedTriplets("deduction"),
+        seedTriplets("abduction"),
+        seedInduction(),
+      ];
       ALL_TASKS.forEach((t, i) => buffers[t].add(seeds[i]!));
       for (const t of ALL_TASKS) await appendBufferFile(paths.buffer(t), buffers[t].entries);
       const target = cfg.batchSize * cfg.seedingFactor;
@@ -103,7 +123,10 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
           if (buffers[t].size >= target) continue;
           const proposals = cfg.curriculum === "random"
             ? randomProposals(t, buffers, rng, { ...cfg, n: cfg.batchSize })
-            : await proposeTasks(model, t, buffers, rng, { ...cfg, temperature: cfg.proposeTemperature }, -1);
+            : await proposeTasks(model, t, buffers, rng, {
+              ...cfg,
+              temperature: cfg.proposeTemperature,
+            }, -1);
           const verdicts = await validateProposals(executor, proposals, cfg, -1);
           const valid = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
           buffers[t].add(valid);
@@ -118,7 +141,10 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     while (step < cfg.steps && !timeUp()) {
       const t0 = performance.now();
       const m: Metrics = { step };
-      const timer = (stage: string, since: number) => (m[`perf/${stage}_s`] = (performance.now() - since) / 1000);
+      const timer = (
+        stage: string,
+        since: number,
+      ) => (m[`perf/${stage}_s`] = (performance.now() - since) / 1000);
       const rollouts: Rollout[] = [];
       const rewards: RewardRecord[] = [];
       const proposalRows: ProposalRow[] = [];
@@ -131,7 +157,10 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
           task,
           cfg.curriculum === "random"
             ? randomProposals(task, buffers, rng, { ...cfg, n: cfg.batchSize })
-            : await proposeTasks(model, task, buffers, rng, { ...cfg, temperature: cfg.proposeTemperature }, step),
+            : await proposeTasks(model, task, buffers, rng, {
+              ...cfg,
+              temperature: cfg.proposeTemperature,
+            }, step),
         );
       }
       timer("propose", t);
@@ -148,13 +177,18 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       const validRecords = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
       const solveRates = new Map<TaskRecord, number>();
       if (trainProposer && validRecords.length > 0) {
-        const repeated = validRecords.flatMap((r) => Array.from({ length: cfg.nRollouts }, () => r));
+        const repeated = validRecords.flatMap((r) =>
+          Array.from({ length: cfg.nRollouts }, () => r)
+        );
         const attempts = await solveTasks(model, repeated, rng, {
           ...cfg,
           temperature: cfg.solveTemperature,
           greedy: cfg.rolloutGreedy,
         });
-        const outcomes = await checkAnswers(executor, attempts.map((a) => ({ ...a, answer: a.rollout.completion })));
+        const outcomes = await checkAnswers(
+          executor,
+          attempts.map((a) => ({ ...a, answer: a.rollout.completion })),
+        );
         validRecords.forEach((r, i) => {
           const own = outcomes.slice(i * cfg.nRollouts, (i + 1) * cfg.nRollouts);
           solveRates.set(r, own.filter((o) => o === "correct").length / cfg.nRollouts);
@@ -188,29 +222,48 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
         seenKeys.add(key);
       });
       for (const task of tasks) {
-        const valid = verdicts.flatMap((v, i) => (v.valid && all[i]!.task === task ? [v.record] : []));
+        const valid = verdicts.flatMap((
+          v,
+          i,
+        ) => (v.valid && all[i]!.task === task ? [v.record] : []));
         buffers[task].add(valid);
         await appendBufferFile(paths.buffer(task), valid);
       }
 
       // ── 4. solve: batchSize tasks per type from the buffers (newest first) ──────
       t = performance.now();
-      const solverRecords = tasks.flatMap((task) => buffers[task].solverBatch(rng, cfg.batchSize, step));
+      const solverRecords = tasks.flatMap((task) =>
+        buffers[task].solverBatch(rng, cfg.batchSize, step)
+      );
       const groups = solverRecords.map((_, i) => `solve/${step}/${i}`);
-      const attempts = await solveTasks(model, solverRecords, rng, { ...cfg, temperature: cfg.solveTemperature }, groups);
+      const attempts = await solveTasks(model, solverRecords, rng, {
+        ...cfg,
+        temperature: cfg.solveTemperature,
+      }, groups);
       timer("solve", t);
 
       // ── 5. check answers in the sandbox → solver reward ─────────────────────────
       t = performance.now();
-      const outcomes = await checkAnswers(executor, attempts.map((a) => ({ ...a, answer: a.rollout.completion })));
+      const outcomes = await checkAnswers(
+        executor,
+        attempts.map((a) => ({ ...a, answer: a.rollout.completion })),
+      );
       attempts.forEach((a, i) => {
         rollouts.push(a.rollout);
-        rewards.push({ role: "solve", task: a.record.task, reward: solverReward(outcomes[i]!), group: a.rollout.group });
+        rewards.push({
+          role: "solve",
+          task: a.record.task,
+          reward: solverReward(outcomes[i]!),
+          group: a.rollout.group,
+        });
       });
       timer("check", t);
 
       // ── 6. advantages: TRR++ (6 baselines), REINFORCE++ (1) or GRPO (per prompt) ──
-      const advantages = computeAdvantages(rewards, { estimator: cfg.estimator, eps: cfg.advantageEps });
+      const advantages = computeAdvantages(rewards, {
+        estimator: cfg.estimator,
+        eps: cfg.advantageEps,
+      });
 
       // ── 7. update: one PPO-clip step on proposer and solver rollouts together ───
       t = performance.now();
@@ -219,7 +272,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
 
       // ── 8. log: flat namespaced metrics, proposals, report ──────────────────────
       m["perf/step_s"] = (performance.now() - t0) / 1000;
-      m["perf/tokens_per_s"] = rollouts.reduce((s, r) => s + r.completion.length, 0) / m["perf/step_s"];
+      m["perf/tokens_per_s"] = rollouts.reduce((s, r) => s + r.completion.length, 0) /
+        m["perf/step_s"];
       m["loss/policy"] = upd.loss;
       m["loss/grad_norm"] = upd.gradNorm;
       if (Number.isFinite(upd.entropy)) m["policy/entropy"] = upd.entropy; // absent when the step was skipped
@@ -246,18 +300,32 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       }
 
       // ── 9. eval: held-out suites every evalEvery steps ──────────────────────────
-      if (cfg.evalEvery > 0 && (step + 1) % cfg.evalEvery === 0) Object.assign(m, await evalMetrics());
+      if (cfg.evalEvery > 0 && (step + 1) % cfg.evalEvery === 0) {
+        Object.assign(m, await evalMetrics());
+      }
 
       await appendMetrics(paths.metrics, m);
-      await Deno.writeTextFile(paths.proposals, proposalRows.map((r) => JSON.stringify(r)).join("\n") + "\n", {
-        append: true,
-      });
+      await Deno.writeTextFile(
+        paths.proposals,
+        proposalRows.map((r) => JSON.stringify(r)).join("\n") + "\n",
+        {
+          append: true,
+        },
+      );
       hooks.onStep?.(m);
 
       // ── 10. checkpoint: weights, optimizer, RNG (atomic) ────────────────────────
       if ((step + 1) % cfg.checkpointEvery === 0 || step + 1 === cfg.steps) {
         const elapsedS = (performance.now() - started) / 1000;
-        await saveTrainer(paths.checkpoints, { model, optimizer, config: cfg, vocabHash, step, rng, elapsedS });
+        await saveTrainer(paths.checkpoints, {
+          model,
+          optimizer,
+          config: cfg,
+          vocabHash,
+          step,
+          rng,
+          elapsedS,
+        });
       }
       step++;
     }
@@ -294,7 +362,11 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   }
   async function evalMetrics(): Promise<Record<string, number>> {
     const r = await runEval(false);
-    log(`eval: ${Object.entries(r.accuracy).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join(", ")}`);
+    log(
+      `eval: ${
+        Object.entries(r.accuracy).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join(", ")
+      }`,
+    );
     return Object.fromEntries(Object.entries(r.accuracy).map(([k, v]) => [`eval/acc/${k}`, v]));
   }
   async function logEval(atStep: number): Promise<void> {
@@ -304,6 +376,9 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     const metrics = await readMetrics(paths.metrics);
     const proposals = (await Deno.readTextFile(paths.proposals).catch(() => ""))
       .split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as ProposalRow);
-    await writeAtomic(paths.report, renderReport({ name: cfg.name, config: cfg, metrics, proposals }));
+    await writeAtomic(
+      paths.report,
+      renderReport({ name: cfg.name, config: cfg, metrics, proposals }),
+    );
   }
 }

@@ -18,14 +18,20 @@ function digest(m: Metrics): string {
   const tasks = ["deduction", "abduction", "induction"].filter((t) => `acc/solve/${t}` in m);
   const acc = tasks.map((t) => `${t.slice(0, 3)} ${fmt(m[`acc/solve/${t}`])}`).join(" ");
   const learn = tasks.map((t) => fmt(m[`reward/propose/${t}`])).join("/");
-  return `${fmt(m["perf/step_s"], 1)}s/step | valid ${fmt(m["valid_rate/all"])} | solve acc ${acc} | ` +
+  return `${fmt(m["perf/step_s"], 1)}s/step | valid ${
+    fmt(m["valid_rate/all"])
+  } | solve acc ${acc} | ` +
     `propose r ${learn} | buffers ${tasks.map((t) => m[`buffer/size/${t}`] ?? "–").join("/")}`;
 }
 
 if (import.meta.main) {
   if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
-    console.log("deno task train [--preset tiny|default|large] [--config file.json] [--key=value …] [--resume]\n");
-    for (const f of describeConfig()) console.log(`  --${f.key}=${JSON.stringify(f.default)}\n      ${f.description}`);
+    console.log(
+      "deno task train [--preset tiny|default|large] [--config file.json] [--key=value …] [--resume]\n",
+    );
+    for (const f of describeConfig()) {
+      console.log(`  --${f.key}=${JSON.stringify(f.default)}\n      ${f.description}`);
+    }
     Deno.exit(0);
   }
   let parsed;
@@ -59,9 +65,11 @@ if (import.meta.main) {
       },
     });
     bar.stop();
-    console.log(`done: ${summary.step} steps in ${summary.seconds.toFixed(0)} s; held-out accuracy ${
-      Object.entries(summary.eval).map(([t, a]) => `${t} ${(100 * a).toFixed(1)}%`).join(", ")
-    }`);
+    console.log(
+      `done: ${summary.step} steps in ${summary.seconds.toFixed(0)} s; held-out accuracy ${
+        Object.entries(summary.eval).map(([t, a]) => `${t} ${(100 * a).toFixed(1)}%`).join(", ")
+      }`,
+    );
     console.log(`report: ${config.runsDir}/${config.name}/report.html`);
   } catch (e) {
     bar.stop();

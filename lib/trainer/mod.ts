@@ -7,4 +7,4 @@ export { policyUpdate, type UpdateOptions, type UpdateStats } from "./update.ts"
 export { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
 export { type ProposalRow, renderReport } from "./report.ts";
 export { latestCheckpoint, restoreTrainer, saveTrainer } from "./checkpoint.ts";
-export { openRunDir, runPaths, type RunPaths } from "./run_dir.ts";
+export { openRunDir, type RunPaths, runPaths } from "./run_dir.ts";

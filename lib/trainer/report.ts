@@ -24,7 +24,8 @@ export interface ProposalRow {
   duplicate?: boolean;
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot" }[c]};`);
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot" }[c]};`);
 
 /** Renders the report page. */
 export function renderReport(opts: {
@@ -36,14 +37,29 @@ export function renderReport(opts: {
   const { metrics, proposals } = opts;
   const last = metrics.at(-1);
   const figures: [string, string][] = [
-    ["Proposer reward (learnability) per task type", lineChart(metricSeries(metrics, "reward/propose/"))],
-    ["Solver reward per task type", lineChart(metricSeries(metrics, "reward/solve/"), { yDomain: [0, 1] })],
-    ["Solver accuracy on the step's batch", lineChart(metricSeries(metrics, "acc/solve/"), { yDomain: [0, 1] })],
-    ["Held-out accuracy (eval suites)", lineChart(metricSeries(metrics, "eval/acc/"), { yDomain: [0, 1] })],
+    [
+      "Proposer reward (learnability) per task type",
+      lineChart(metricSeries(metrics, "reward/propose/")),
+    ],
+    [
+      "Solver reward per task type",
+      lineChart(metricSeries(metrics, "reward/solve/"), { yDomain: [0, 1] }),
+    ],
+    [
+      "Solver accuracy on the step's batch",
+      lineChart(metricSeries(metrics, "acc/solve/"), { yDomain: [0, 1] }),
+    ],
+    [
+      "Held-out accuracy (eval suites)",
+      lineChart(metricSeries(metrics, "eval/acc/"), { yDomain: [0, 1] }),
+    ],
     ["Valid-proposal rate", lineChart(metricSeries(metrics, "valid_rate/"), { yDomain: [0, 1] })],
     [
       "Program size of proposals (tokens; line = mean)",
-      scatterChart(proposals as unknown as Record<string, unknown>[], { y: "programTokens", color: "task" }),
+      scatterChart(proposals as unknown as Record<string, unknown>[], {
+        y: "programTokens",
+        color: "task",
+      }),
     ],
     [
       "Solve rate of valid proposals (learnability rollouts; line = mean)",
@@ -58,7 +74,8 @@ export function renderReport(opts: {
     ["Seconds per step", lineChart(metricSeries(metrics, "perf/step_s"))],
   ];
   const summary = last
-    ? Object.entries(last).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(String(v))}</td></tr>`).join("")
+    ? Object.entries(last).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(String(v))}</td></tr>`)
+      .join("")
     : "<tr><td>no steps yet</td></tr>";
   const recent = proposals.filter((p) => p.valid).slice(-12).map((p) =>
     `<tr><td>${p.step}</td><td>${p.task}</td><td>${p.solveRate?.toFixed(2) ?? ""}</td><td><code>${

@@ -37,7 +37,13 @@ export function runPaths(runsDir: string, name: string): RunPaths {
 }
 
 /** Keys a resumed run may change: budgets and logging cadence, nothing that changes the trajectory. */
-export const RESUMABLE_KEYS = ["steps", "maxMinutes", "checkpointEvery", "evalEvery", "evalLimit"] as const;
+export const RESUMABLE_KEYS = [
+  "steps",
+  "maxMinutes",
+  "checkpointEvery",
+  "evalEvery",
+  "evalLimit",
+] as const;
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -53,7 +59,10 @@ async function exists(path: string): Promise<boolean> {
  * `resume`, reads the saved config and checks that `cfg` only differs in
  * {@linkcode RESUMABLE_KEYS}. Returns the config to run with.
  */
-export async function openRunDir(cfg: Config, resume: boolean): Promise<{ cfg: Config; paths: RunPaths }> {
+export async function openRunDir(
+  cfg: Config,
+  resume: boolean,
+): Promise<{ cfg: Config; paths: RunPaths }> {
   const paths = runPaths(cfg.runsDir, cfg.name);
   if (!resume) {
     if (await exists(paths.metrics) || await exists(paths.checkpoints)) {
@@ -70,15 +79,23 @@ export async function openRunDir(cfg: Config, resume: boolean): Promise<{ cfg: C
   try {
     saved = ConfigSchema.parse(JSON.parse(await Deno.readTextFile(paths.config)));
   } catch (e) {
-    throw new ConfigError(`Cannot resume '${cfg.name}': ${paths.config} is missing or invalid (${(e as Error).message})`);
+    throw new ConfigError(
+      `Cannot resume '${cfg.name}': ${paths.config} is missing or invalid (${
+        (e as Error).message
+      })`,
+    );
   }
   for (const key of Object.keys(saved) as (keyof Config)[]) {
-    if ((RESUMABLE_KEYS as readonly string[]).includes(key) || key === "name" || key === "runsDir") continue;
+    if (
+      (RESUMABLE_KEYS as readonly string[]).includes(key) || key === "name" || key === "runsDir"
+    ) continue;
     if (JSON.stringify(saved[key]) !== JSON.stringify(cfg[key])) {
       throw new ConfigError(
-        `Cannot resume '${cfg.name}': '${key}' was ${JSON.stringify(saved[key])} in the saved run, now ${
-          JSON.stringify(cfg[key])
-        }; drop the override (only ${RESUMABLE_KEYS.join(", ")} may change)`,
+        `Cannot resume '${cfg.name}': '${key}' was ${
+          JSON.stringify(saved[key])
+        } in the saved run, now ${JSON.stringify(cfg[key])}; drop the override (only ${
+          RESUMABLE_KEYS.join(", ")
+        } may change)`,
       );
     }
   }

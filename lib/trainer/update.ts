@@ -55,7 +55,9 @@ export function microBatches(items: readonly Item[], budget: number, contextLen:
   const kindOf = ({ r }: Item) => `${r.temperature}|${r.role}|${r.task}`;
   for (const kind of new Set(items.map(kindOf))) {
     const sorted = items.filter((it) => kindOf(it) === kind)
-      .sort((x, y) => x.r.prompt.length + x.r.completion.length - (y.r.prompt.length + y.r.completion.length));
+      .sort((x, y) =>
+        x.r.prompt.length + x.r.completion.length - (y.r.prompt.length + y.r.completion.length)
+      );
     let cur: Item[] = [];
     let maxP = 0;
     let maxC = 0;
@@ -65,7 +67,9 @@ export function microBatches(items: readonly Item[], budget: number, contextLen:
       // Bounds: padded tokens, completion tokens (each holds a full-vocabulary row of
       // logits and its gradient, the bulk of the memory), and the context.
       const n = cur.length + 1;
-      if (cur.length > 0 && (n * (p + c) > budget || n * c > budget / 4 || p + c - 1 > contextLen)) {
+      if (
+        cur.length > 0 && (n * (p + c) > budget || n * c > budget / 4 || p + c - 1 > contextLen)
+      ) {
         out.push(cur);
         cur = [];
       }
@@ -90,7 +94,9 @@ export async function policyUpdate(
   advantages: readonly number[],
   opts: UpdateOptions,
 ): Promise<UpdateStats> {
-  const used = rollouts.map((r, i) => ({ r, a: advantages[i]! })).filter(({ r }) => r.completion.length > 0);
+  const used = rollouts.map((r, i) => ({ r, a: advantages[i]! })).filter(({ r }) =>
+    r.completion.length > 0
+  );
   const tokens = used.reduce((s, { r }) => s + r.completion.length, 0);
   if (used.length === 0 || used.every(({ a }) => a === 0)) {
     return { loss: 0, gradNorm: 0, entropy: NaN, clipFrac: 0, tokens };
@@ -120,9 +126,13 @@ export async function policyUpdate(
       const entropy = tf.sum(out.entropy);
       entropySum += entropy.dataSync()[0]!;
       clipped += tf.tidy(() =>
-        tf.sum(tf.mul(tf.cast(tf.notEqual(unclipped, clippedObj), "float32"), out.weights)).dataSync()[0]!
+        tf.sum(tf.mul(tf.cast(tf.notEqual(unclipped, clippedObj), "float32"), out.weights))
+          .dataSync()[0]!
       );
-      return tf.div(tf.add(tf.neg(tf.sum(objective)), tf.mul(entropy, -opts.entropyCoef)), tokens) as tf.Scalar;
+      return tf.div(
+        tf.add(tf.neg(tf.sum(objective)), tf.mul(entropy, -opts.entropyCoef)),
+        tokens,
+      ) as tf.Scalar;
     });
     const { loss, gradNorm } = await optimizer.stepAccumulated(losses);
     stats = { loss, gradNorm, entropy: entropySum / tokens, clipFrac: clipped / tokens, tokens };

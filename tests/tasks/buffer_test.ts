@@ -36,7 +36,10 @@ Deno.test("buffer: solver batch takes this step's entries first, then older ones
 
 Deno.test("buffer: rejects a record of another task type", () => {
   const buf = new TaskBuffer("abduction");
-  assert.throws(() => buf.add([triplet(0, 1)]), /Cannot add a deduction record to the abduction buffer/);
+  assert.throws(
+    () => buf.add([triplet(0, 1)]),
+    /Cannot add a deduction record to the abduction buffer/,
+  );
 });
 
 Deno.test("buffer file: round trip, step filter, and corrupt lines name file:line", async () => {
@@ -52,7 +55,10 @@ Deno.test("buffer file: round trip, step filter, and corrupt lines name file:lin
     await Deno.writeTextFile(path, JSON.stringify({ ...triplet(0, 1), step: "x" }) + "\n");
     await assert.rejects(readBufferFile(path, "deduction"), /deduction\.jsonl:1: 'step'/);
     await Deno.writeTextFile(path, JSON.stringify(triplet(0, 1)) + "\n");
-    await assert.rejects(readBufferFile(path, "abduction"), /a deduction record in the abduction buffer/);
+    await assert.rejects(
+      readBufferFile(path, "abduction"),
+      /a deduction record in the abduction buffer/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

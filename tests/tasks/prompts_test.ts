@@ -79,7 +79,10 @@ Deno.test("induction solver sees the shown pairs only: no program, no held-out p
   assert.ok(contains(p, enc(encodeArgs(s, [[5]], BOUNDS))));
   for (const held of rec.examples.slice(2)) {
     assert.ok(!contains(p, enc(encodeArgs(s, held.input, BOUNDS))), "held-out input leaked");
-    assert.ok(!contains(p, enc(encodeValue("int[]", held.output, BOUNDS))), "held-out output leaked");
+    assert.ok(
+      !contains(p, enc(encodeValue("int[]", held.output, BOUNDS))),
+      "held-out output leaked",
+    );
   }
 });
 
@@ -87,7 +90,9 @@ Deno.test("proposer prompt holds its K references", () => {
   const refs = [triplet("deduction"), triplet("deduction")];
   const p = proposerPrompt("deduction", refs, BOUNDS);
   let count = 0;
-  for (let i = 0; i < p.length; i++) if (contains(p.slice(i, i + sumProgram.tokens.length), sumProgram.tokens)) count++;
+  for (let i = 0; i < p.length; i++) {
+    if (contains(p.slice(i, i + sumProgram.tokens.length), sumProgram.tokens)) count++;
+  }
   assert.equal(count, 2);
   assert.deepEqual(proposerPrompt("deduction", [], BOUNDS).length, 4); // BOS role task ANSWER (K = 0)
 });
@@ -100,7 +105,10 @@ Deno.test("answer checks: right answers pass, wrong ones fail, for each task typ
     const ind: InductionRecord = {
       task: "induction",
       ...program("function f(xs) { return xs.map((v) => v * 3); }"),
-      examples: [{ input: [[1, 2]], output: [3, 6] }, { input: [[5]], output: [15] }, { input: [[7]], output: [21] }],
+      examples: [{ input: [[1, 2]], output: [3, 6] }, { input: [[5]], output: [15] }, {
+        input: [[7]],
+        output: [21],
+      }],
       shown: 1,
       step: 0,
     };

@@ -16,7 +16,10 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const tinyArgs = ["--preset=tiny", "--evalLimit=2", "--evalEvery=2", "--checkpointEvery=1"];
 
 function cfg(runsDir: string, name: string, extra: Record<string, unknown> = {}) {
-  return resolveConfig({ preset: "tiny", overrides: { runsDir, name, evalLimit: 2, evalEvery: 2, ...extra } });
+  return resolveConfig({
+    preset: "tiny",
+    overrides: { runsDir, name, evalLimit: 2, evalEvery: 2, ...extra },
+  });
 }
 
 /** Metrics without the wall-clock ones (perf/*), which differ between any two runs. */
@@ -36,8 +39,17 @@ Deno.test("tiny run: parameters change, metrics finite, buffers grow, report ren
     const steps = metrics.filter((m) => m.step >= 0);
     assert.equal(steps.length, 3);
     for (const m of steps) {
-      for (const [k, v] of Object.entries(m)) assert.ok(v !== null, `step ${m.step}: ${k} is not finite`);
-      for (const key of ["loss/grad_norm", "reward/solve/deduction", "acc/solve/induction", "valid_rate/all"]) {
+      for (const [k, v] of Object.entries(m)) {
+        assert.ok(v !== null, `step ${m.step}: ${k} is not finite`);
+      }
+      for (
+        const key of [
+          "loss/grad_norm",
+          "reward/solve/deduction",
+          "acc/solve/induction",
+          "valid_rate/all",
+        ]
+      ) {
         assert.equal(typeof m[key], "number", key);
       }
     }
@@ -47,7 +59,9 @@ Deno.test("tiny run: parameters change, metrics finite, buffers grow, report ren
     }
     // Weights after training differ from the same seed's initial weights.
     const latest = (await Deno.readTextFile(`${runs}/t/checkpoints/latest`)).trim();
-    const saved = decodeSafetensors(await Deno.readFile(`${runs}/t/checkpoints/${latest}/model.safetensors`));
+    const saved = decodeSafetensors(
+      await Deno.readFile(`${runs}/t/checkpoints/${latest}/model.safetensors`),
+    );
     assert.ok(saved.ok);
     const fresh = new Transformer({ vocabSize: VOCAB_SIZE, ...c });
     let changed = 0;
@@ -57,7 +71,10 @@ Deno.test("tiny run: parameters change, metrics finite, buffers grow, report ren
       if (a.some((x, i) => x !== b[i])) changed++;
     }
     fresh.dispose();
-    assert.ok(changed >= fresh.params.size / 2, `only ${changed} of ${fresh.params.size} tensors changed`);
+    assert.ok(
+      changed >= fresh.params.size / 2,
+      `only ${changed} of ${fresh.params.size} tensors changed`,
+    );
     const report = await Deno.readTextFile(`${runs}/t/report.html`);
     assert.ok((report.match(/<svg/g) ?? []).length >= 8, "report has its figures");
     assert.match(report, /Proposer reward/);
@@ -71,7 +88,14 @@ Deno.test("resume after SIGKILL mid-run reproduces the uninterrupted run's metri
   try {
     const steps = 4;
     await train(cfg(runs, "straight", { steps, checkpointEvery: 1 }));
-    const args = ["run", "-A", `${ROOT}lib/trainer/main.ts`, ...tinyArgs, `--steps=${steps}`, "--quiet"];
+    const args = [
+      "run",
+      "-A",
+      `${ROOT}lib/trainer/main.ts`,
+      ...tinyArgs,
+      `--steps=${steps}`,
+      "--quiet",
+    ];
     const child = new Deno.Command(Deno.execPath(), {
       args: [...args, `--runsDir=${runs}`, "--name=killed"],
       stdout: "null",
@@ -87,13 +111,20 @@ Deno.test("resume after SIGKILL mid-run reproduces the uninterrupted run's metri
     child.kill("SIGKILL");
     await child.status;
     const before = await readMetrics(`${runs}/killed/metrics.jsonl`);
-    assert.ok(before.filter((m) => m.step >= 0).length < steps, "the run was killed before finishing");
+    assert.ok(
+      before.filter((m) => m.step >= 0).length < steps,
+      "the run was killed before finishing",
+    );
     const resumed = await new Deno.Command(Deno.execPath(), {
       args: [...args, `--runsDir=${runs}`, "--name=killed", "--resume"],
     }).output();
     assert.equal(resumed.code, 0, new TextDecoder().decode(resumed.stderr));
-    assert.deepEqual(await trajectory(`${runs}/killed/metrics.jsonl`), await trajectory(`${runs}/straight/metrics.jsonl`));
-    const buffers = async (name: string) => await Deno.readTextFile(`${runs}/${name}/buffers/abduction.jsonl`);
+    assert.deepEqual(
+      await trajectory(`${runs}/killed/metrics.jsonl`),
+      await trajectory(`${runs}/straight/metrics.jsonl`),
+    );
+    const buffers = async (name: string) =>
+      await Deno.readTextFile(`${runs}/${name}/buffers/abduction.jsonl`);
     assert.equal(await buffers("killed"), await buffers("straight"));
   } finally {
     await Deno.remove(runs, { recursive: true });
@@ -109,19 +140,28 @@ Deno.test("bad input: existing run, corrupt buffer, corrupt checkpoint → clear
     await assert.rejects(train(cfg(runs, "r", { steps: 2 })), /already exists.*--resume/);
     assert.equal(await Deno.readTextFile(`${runs}/r/metrics.jsonl`), metricsBefore);
     // Resuming with a changed setting that alters the trajectory is refused.
-    await assert.rejects(train(cfg(runs, "r", { steps: 3, lr: 0.5 }), { resume: true }), /'lr' was .*drop the override/);
+    await assert.rejects(
+      train(cfg(runs, "r", { steps: 3, lr: 0.5 }), { resume: true }),
+      /'lr' was .*drop the override/,
+    );
     // A corrupt buffer line is named by file and line.
     const bufPath = `${runs}/r/buffers/deduction.jsonl`;
     const buf = await Deno.readTextFile(bufPath);
     await Deno.writeTextFile(bufPath, buf.replace(/\n/, "\n{ not json\n"));
-    await assert.rejects(train(cfg(runs, "r", { steps: 3 }), { resume: true }), /deduction\.jsonl:2/);
+    await assert.rejects(
+      train(cfg(runs, "r", { steps: 3 }), { resume: true }),
+      /deduction\.jsonl:2/,
+    );
     await Deno.writeTextFile(bufPath, buf);
     // A corrupt checkpoint is reported and the run's files stay as they were.
     const latest = (await Deno.readTextFile(`${runs}/r/checkpoints/latest`)).trim();
     const weights = `${runs}/r/checkpoints/${latest}/model.safetensors`;
     const bytes = await Deno.readFile(weights);
     await Deno.writeFile(weights, bytes.slice(0, bytes.length - 100));
-    await assert.rejects(train(cfg(runs, "r", { steps: 3 }), { resume: true }), /Cannot load checkpoint/);
+    await assert.rejects(
+      train(cfg(runs, "r", { steps: 3 }), { resume: true }),
+      /Cannot load checkpoint/,
+    );
     assert.equal(await Deno.readTextFile(`${runs}/r/metrics.jsonl`), metricsBefore);
   } finally {
     await Deno.remove(runs, { recursive: true });
