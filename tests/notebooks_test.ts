@@ -42,6 +42,23 @@ async function execute(
   };
 }
 
+/** Writes a Deno-kernel notebook whose code cells hold `sources`. */
+async function writeNotebook(path: string, sources: readonly string[]): Promise<void> {
+  const nb = {
+    nbformat: 4,
+    nbformat_minor: 4,
+    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+    cells: sources.map((source) => ({
+      cell_type: "code",
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source,
+    })),
+  };
+  await Deno.writeTextFile(path, JSON.stringify(nb));
+}
+
 Deno.test({
   name: "notebook runner keeps every output, including those sent after idle",
   ignore: !python && !inCI,
@@ -51,19 +68,7 @@ Deno.test({
     const n = 80;
     const dir = await Deno.makeTempDir();
     try {
-      const nb = {
-        nbformat: 4,
-        nbformat_minor: 4,
-        metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-        cells: Array.from({ length: n }, (_, i) => ({
-          cell_type: "code",
-          metadata: {},
-          execution_count: null,
-          outputs: [],
-          source: `${i} * 7 + 1`,
-        })),
-      };
-      await Deno.writeTextFile(`${dir}/many.ipynb`, JSON.stringify(nb));
+      await writeNotebook(`${dir}/many.ipynb`, Array.from({ length: n }, (_, i) => `${i} * 7 + 1`));
       const { report, cells } = await execute(`${dir}/many.ipynb`, `${dir}/out`);
       assert.ok(report.ok, report.error ?? "");
       assert.equal(cells.length, n);
@@ -84,19 +89,11 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir();
     try {
-      const nb = {
-        nbformat: 4,
-        nbformat_minor: 4,
-        metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-        cells: ["1 + 1", 'throw new Error("boom from cell 2")', "3"].map((source) => ({
-          cell_type: "code",
-          metadata: {},
-          execution_count: null,
-          outputs: [],
-          source,
-        })),
-      };
-      await Deno.writeTextFile(`${dir}/bad.ipynb`, JSON.stringify(nb));
+      await writeNotebook(`${dir}/bad.ipynb`, [
+        "1 + 1",
+        'throw new Error("boom from cell 2")',
+        "3",
+      ]);
       const { report } = await execute(`${dir}/bad.ipynb`, `${dir}/out`);
       assert.equal(report.ok, false);
       assert.match(report.error ?? "", /boom from cell 2/);

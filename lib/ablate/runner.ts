@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { z } from "zod";
 import type { Grid } from "./grids.ts";
+import { exists } from "../trainer/run_dir.ts";
 
 /** What the trainer writes at the end of a run (`runs/<name>/summary.json`). */
 export const RunSummarySchema = z.object({
@@ -99,15 +100,6 @@ export async function readRunSummary(
     throw new Error(`Corrupt ${runsDir}/${name}/summary.json: delete it to rerun that run`);
   }
   return parsed.data;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Result of {@linkcode runGrid}. */

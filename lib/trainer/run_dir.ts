@@ -45,7 +45,8 @@ export const RESUMABLE_KEYS = [
   "evalLimit",
 ] as const;
 
-async function exists(path: string): Promise<boolean> {
+/** Whether a file or folder exists (any stat error counts as absent). */
+export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
