@@ -89,6 +89,14 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   const tasks = ALL_TASKS.filter((t) => cfg.taskTypes.includes(t));
   let rng = new Rng(cfg.seed);
   let step = 0;
+  // Where tasks come from: the policy, or the language's random sampler (an ablation).
+  const propose = async (task: TaskType, atStep: number): Promise<Proposal[]> =>
+    cfg.curriculum === "random"
+      ? randomProposals(task, buffers, rng, { ...cfg, n: cfg.batchSize })
+      : await proposeTasks(model, task, buffers, rng, {
+        ...cfg,
+        temperature: cfg.proposeTemperature,
+      }, atStep);
 
   try {
     if (hooks.resume) {
@@ -121,13 +129,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       for (let round = 0; round < 20 && tasks.some((t) => buffers[t].size < target); round++) {
         for (const t of tasks) {
           if (buffers[t].size >= target) continue;
-          const proposals = cfg.curriculum === "random"
-            ? randomProposals(t, buffers, rng, { ...cfg, n: cfg.batchSize })
-            : await proposeTasks(model, t, buffers, rng, {
-              ...cfg,
-              temperature: cfg.proposeTemperature,
-            }, -1);
-          const verdicts = await validateProposals(executor, proposals, cfg, -1);
+          const verdicts = await validateProposals(executor, await propose(t, -1), cfg, -1);
           const valid = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
           buffers[t].add(valid);
           await appendBufferFile(paths.buffer(t), valid);
@@ -152,17 +154,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       // ── 1. propose: each task type's proposer writes batchSize tasks ──────────
       let t = performance.now();
       const proposals = new Map<TaskType, Proposal[]>();
-      for (const task of tasks) {
-        proposals.set(
-          task,
-          cfg.curriculum === "random"
-            ? randomProposals(task, buffers, rng, { ...cfg, n: cfg.batchSize })
-            : await proposeTasks(model, task, buffers, rng, {
-              ...cfg,
-              temperature: cfg.proposeTemperature,
-            }, step),
-        );
-      }
+      for (const task of tasks) proposals.set(task, await propose(task, step));
       timer("propose", t);
 
       // ── 2. validate in the sandbox: runs, typed, in bounds, deterministic ───────
