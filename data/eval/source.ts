@@ -92,7 +92,7 @@ function single(task: TaskType, prefix: string, rows: Row[], outside: OutsideRow
 // ── shared lambdas ─────────────────────────────────────────────────────────────────────────────
 const SUM = "xs.reduce((a, b) => a + b, 0)";
 const SORT_UP = "xs.slice().sort((a, b) => a - b)";
-const SORT_DOWN = "xs.slice().sort((a, b) => b - a)";
+const SORT_DOWN = "[...xs.slice().sort((a, b) => a - b)].reverse()";
 
 // ── deduction: the solver sees (program, input) and answers the output ────────────────────────
 const DEDUCTION_ROWS: Row[] = [
@@ -131,7 +131,12 @@ const DEDUCTION_ROWS: Row[] = [
   ["prepend-max", LL, "[Math.max(...xs), ...xs]", [[2, 8, -3]]],
   ["clamp-0-10", LL, "xs.map((v) => Math.min(10, Math.max(0, v)))", [[-5, 3, 15, 10, 0, 7]]],
   ["negate-odds", LL, "xs.map((v) => (v % 2 === 0 ? v : -v))", [[1, 2, 3, -5, 6]]],
-  ["minus-index", LL, "Array.from({ length: xs.length }, (_, i) => xs[i] - i)", [[5, 5, 5, 5]]],
+  ["minus-index", LL, "Array.from({ length: Math.min(xs.length, 32) }, (_, i) => xs[i] - i)", [[
+    5,
+    5,
+    5,
+    5,
+  ]]],
   ["above-head", LL, "xs.filter((v) => v > xs[0])", [[4, 9, 1, 4, 6, -2]]],
   ["mirror", LL, "xs.concat(xs.slice().reverse())", [[1, 2, 3]]],
   ["head", LI, "xs[0]", [[6, 2, 9]]],
@@ -153,16 +158,23 @@ const DEDUCTION_ROWS: Row[] = [
   ["has-negative", LB, "xs.some((v) => v < 0)", [[3, 0, 7]]],
   ["all-even", LB, "xs.every((v) => v % 2 === 0)", [[2, 8, -4, 0]]],
   ["contains-zero", LB, "xs.includes(0)", [[5, 1, 0, 2]]],
-  ["is-sorted", LB, "xs.every((v, i) => i === 0 || xs[i - 1] <= v)", [[1, 3, 3, 2]]],
+  ["is-sorted", LB, "xs.map((v, i) => (i === 0 || xs[i - 1] <= v ? 0 : 1)).every((v) => v === 0)", [
+    [1, 3, 3, 2],
+  ]],
   ["has-duplicate", LB, "[...new Set(xs)].length < xs.length", [[4, 1, 9, 1]]],
   ["head-gt-last", LB, "xs[0] > xs[xs.length - 1]", [[8, 2, 5]]],
   ["sign", II, "n > 0 ? 1 : n < 0 ? -1 : 0", [-17]],
   ["collatz-step", II, "n % 2 === 0 ? Math.trunc(n / 2) : 3 * n + 1", [27]],
-  ["triangular", II, "Array.from({ length: n }, (_, i) => i + 1).reduce((a, b) => a + b, 0)", [12]],
+  [
+    "triangular",
+    II,
+    "Array.from({ length: Math.min(n, 32) }, (_, i) => i + 1).reduce((a, b) => a + b, 0)",
+    [12],
+  ],
   [
     "divisor-count",
     II,
-    "Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0).length",
+    "Array.from({ length: Math.min(n, 32) }, (_, i) => i + 1).filter((d) => n % d === 0).length",
     [36],
   ],
   ["dist-to-10", II, "Math.abs(n - 10)", [4]],
@@ -173,7 +185,7 @@ const DEDUCTION_ROWS: Row[] = [
   [
     "sum-range",
     NN,
-    "Array.from({ length: b - a + 1 }, (_, i) => a + i).reduce((x, y) => x + y, 0)",
+    "Array.from({ length: Math.min(b - a + 1, 32) }, (_, i) => a + i).reduce((x, y) => x + y, 0)",
     [
       3,
       7,
@@ -189,7 +201,7 @@ const DEDUCTION_ROWS: Row[] = [
   [
     "positives-tripled-desc",
     LL,
-    "xs.filter((v) => v > 0).map((v) => v * 3).sort((a, b) => b - a)",
+    "[...[...xs.filter((v) => v > 0).map((v) => v * 3)].sort((a, b) => a - b)].reverse()",
     [
       [4, -2, 9, 0, 1, -7],
     ],
@@ -281,7 +293,7 @@ const ABDUCTION_ROWS: Row[] = [
   ["pairwise-sum", LL, "xs.slice(1).map((v, i) => v + xs[i])", [[1, 3, 5, 7]]],
   ["zip-mul-reverse", LL, "xs.map((v, i) => v * xs[xs.length - 1 - i])", [[2, 3, 4]]],
   ["unique", LL, "[...new Set(xs)]", [[1, 1, 2, 3, 3]]],
-  ["sorted-unique", LL, "[...new Set(xs)].sort((a, b) => a - b)", [[9, 2, 9, 4, 2]]],
+  ["sorted-unique", LL, "[...new Set(xs.slice().sort((a, b) => a - b))]", [[9, 2, 9, 4, 2]]],
   ["abs-all", LL, "xs.map((v) => Math.abs(v))", [[-4, 3, -9, 0]]],
   ["append-zero", LL, "[...xs, 0]", [[5, 6]]],
   ["prepend-length", LL, "[xs.length, ...xs]", [[8, 8, 8]]],
@@ -296,7 +308,12 @@ const ABDUCTION_ROWS: Row[] = [
   ["smallest-3", LL, `${SORT_UP}.slice(0, 3)`, [[8, 2, 6, -1, 4]]],
   ["rotate-left", LL, "xs.slice(1).concat(xs.slice(0, 1))", [[1, 2, 3, 4]]],
   ["mod-3", LL, "xs.map((v) => v % 3)", [[7, 9, 11, 4]]],
-  ["count-up-from-head", LL, "Array.from({ length: xs.length }, (_, i) => i + xs[0])", [[5, 0, 0]]],
+  [
+    "count-up-from-head",
+    LL,
+    "Array.from({ length: Math.min(xs.length, 32) }, (_, i) => i + xs[0])",
+    [[5, 0, 0]],
+  ],
   ["sum", LI, SUM, [[3, 9, -2]]],
   ["maximum", LI, "Math.max(...xs)", [[5, 17, 2]]],
   ["minimum", LI, "Math.min(...xs)", [[-6, 4, 11]]],
@@ -316,7 +333,12 @@ const ABDUCTION_ROWS: Row[] = [
   ["any-above-10", LB, "xs.some((v) => v > 10)", [[3, 12]]],
   ["all-pos", LB, "xs.every((v) => v > 0)", [[1, 5, -2]]],
   ["contains-7", LB, "xs.includes(7)", [[7, 1]]],
-  ["palindrome", LB, "xs.every((v, i) => v === xs[xs.length - 1 - i])", [[1, 2, 1]]],
+  [
+    "palindrome",
+    LB,
+    "xs.map((v, i) => (v === xs[xs.length - 1 - i] ? 0 : 1)).every((v) => v === 0)",
+    [[1, 2, 1]],
+  ],
   ["sum-positive", LB, `${SUM} > 0`, [[-5, 2, 1]]],
   ["even-length", LB, "xs.length % 2 === 0", [[1, 2, 3, 4]]],
   ["double-plus-one", II, "2 * n + 1", [20]],
@@ -324,7 +346,7 @@ const ABDUCTION_ROWS: Row[] = [
   ["abs", II, "Math.abs(n)", [-33]],
   ["halve", II, "Math.trunc(n / 2)", [15]],
   ["py-mod-5", II, "((n % 5) + 5) % 5", [-12]],
-  ["clamp-0-100", II, "Math.min(Math.max(n, 0), 100)", [250]],
+  ["clamp-0-10", II, "Math.min(Math.max(n, 0), 10)", [25]],
   ["add", NN, "a + b", [15, -4]],
   ["multiply", NN, "a * b", [6, 7]],
   ["min2", NN, "Math.min(a, b)", [8, 3]],
@@ -347,7 +369,7 @@ const ABDUCTION_ROWS: Row[] = [
   [
     "negated-evens-sorted",
     LL,
-    "xs.filter((v) => v % 2 === 0).map((v) => -v).sort((a, b) => a - b)",
+    "[...xs.filter((v) => v % 2 === 0).map((v) => -v)].sort((a, b) => a - b)",
     [[2, 5, 8, 4]],
   ],
   ["head-times-last", LI, "xs[0] * xs[xs.length - 1]", [[3, 9, 7]]],
@@ -555,7 +577,7 @@ const INDUCTION_ROWS: InductionRow[] = [
     [[10, 100]],
     [[4, -1, 0]],
   ]],
-  ["is-sorted", LB, "xs.every((v, i) => i === 0 || xs[i - 1] <= v)", [
+  ["is-sorted", LB, "xs.map((v, i) => (i === 0 || xs[i - 1] <= v ? 0 : 1)).every((v) => v === 0)", [
     [[1, 3, 3, 7]],
     [[1, 3, 2]],
     [[5]],
@@ -593,7 +615,7 @@ const INDUCTION_ROWS: InductionRow[] = [
   [
     "triangular",
     II,
-    "Array.from({ length: n }, (_, i) => i + 1).reduce((a, b) => a + b, 0)",
+    "Array.from({ length: Math.min(n, 32) }, (_, i) => i + 1).reduce((a, b) => a + b, 0)",
     NATURALS,
   ],
   ["add", NN, "a + b", INT_PAIRS],

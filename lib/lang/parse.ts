@@ -289,8 +289,22 @@ function arrayExpr(node: Ast, type: LangType, env: Env, out: number[]): void {
 }
 
 /** `[...xs]` → xs, else undefined. */
+/**
+ * The list a copy is made of: `[...xs]`, or `xs.slice()` (the same copy for plain arrays,
+ * and the common spelling before an in-place `.sort`/`.reverse`); both parse to the
+ * language's REVERSE/SORT, which render with a spread.
+ */
 function copiedList(n: Ast): Ast | undefined {
   n = unparen(n);
+  if (n.type === "CallExpression" && children(n, "arguments").length === 0) {
+    const callee = unparen(child(n, "callee"));
+    if (
+      callee.type === "MemberExpression" && !callee.computed &&
+      child(callee, "property").name === "slice"
+    ) {
+      return child(callee, "object");
+    }
+  }
   const els = n.type === "ArrayExpression" ? children(n, "elements") : [];
   return els.length === 1 && els[0] ? spreadArg(els[0]) : undefined;
 }

@@ -233,3 +233,26 @@ Deno.test("every DeepCoder function and lambda is reachable (grammar table)", ()
     assert.ok(names.includes(dc), dc);
   }
 });
+
+Deno.test("parser: `xs.slice()` before an in-place sort/reverse is the same copy as `[...xs]`", () => {
+  const pairs = [
+    [
+      "function f(xs) { return xs.slice().sort((a, b) => a - b); }",
+      "function f(xs) { return [...xs].sort((p, q) => p - q); }",
+    ],
+    [
+      "function f(xs) { return xs.slice().reverse(); }",
+      "function f(xs) { return [...xs].reverse(); }",
+    ],
+  ];
+  for (const [a, b] of pairs) {
+    const ra = parseProgram(a!);
+    const rb = parseProgram(b!);
+    assert.ok(ra.ok && rb.ok, a);
+    assert.deepEqual(ra.tokens, rb.tokens);
+  }
+  // a bare copy is not a production: still outside the language
+  const bare = parseProgram("function f(xs) { return xs.slice(); }");
+  assert.ok(!bare.ok);
+  assert.match(bare.message, /\.slice with 0 arguments/);
+});
