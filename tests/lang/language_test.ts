@@ -248,7 +248,7 @@ Deno.test("parser: `xs.slice()` before an in-place sort/reverse is the same copy
   for (const [a, b] of pairs) {
     const ra = parseProgram(a!);
     const rb = parseProgram(b!);
-    assert.ok(ra.ok && rb.ok, a);
+    assert.ok(ra.ok && rb.ok, a ?? "");
     assert.deepEqual(ra.tokens, rb.tokens);
   }
   // a bare copy is not a production: still outside the language

@@ -19,21 +19,39 @@ Deno.test("validation: every gate, one sandbox call for the batch", async () => 
   try {
     const cases: [Proposal, string][] = [
       // runs, typed, in bounds, deterministic: a triplet with the executor's output
-      [proposal("deduction", "function f(xs) { return xs.map((v) => v * 2); }", [[[1, 2]]]), "valid"],
+      [
+        proposal("deduction", "function f(xs) { return xs.map((v) => v * 2); }", [[[1, 2]]]),
+        "valid",
+      ],
       // reduce without an initial value on [] throws a TypeError
-      [proposal("abduction", "function f(xs) { return xs.reduce((a, v) => a + v); }", [[[]]]), "error"],
+      [
+        proposal("abduction", "function f(xs) { return xs.reduce((a, v) => a + v); }", [[[]]]),
+        "error",
+      ],
       // Math.max(...[]) is -Infinity: not a JSON value
-      [proposal("deduction", "function f(xs) { return Math.max(...xs); }", [[[]]]), "invalid_value"],
+      [
+        proposal("deduction", "function f(xs) { return Math.max(...xs); }", [[[]]]),
+        "invalid_value",
+      ],
       // -0 is not a JSON value either (the sandbox's domain, mirrored by the interpreter)
-      [proposal("deduction", "function f(xs) { return xs.map((v) => -v); }", [[[0, 3]]]), "invalid_value"],
+      [
+        proposal("deduction", "function f(xs) { return xs.map((v) => -v); }", [[[0, 3]]]),
+        "invalid_value",
+      ],
       // an int beyond the codec's ±999
-      [proposal("deduction", "function f(xs) { return xs.map((v) => v * 10); }", [[[500]]]), "out_of_bounds"],
+      [
+        proposal("deduction", "function f(xs) { return xs.map((v) => v * 10); }", [[[500]]]),
+        "out_of_bounds",
+      ],
       // a completion that could not be read
       [{ task: "deduction", programTokens: [], inputs: [], formatError: "unfinished" }, "format"],
       // induction needs at least two distinct inputs
       [proposal("induction", "function f(x) { return x + 1; }", [[3], [3], [3]]), "too_few_inputs"],
       // induction: distinct pairs kept, half shown
-      [proposal("induction", "function f(x) { return x + 1; }", [[3], [4], [3], [5], [6]]), "valid"],
+      [
+        proposal("induction", "function f(x) { return x + 1; }", [[3], [4], [3], [5], [6]]),
+        "valid",
+      ],
     ];
     const verdicts = await validateProposals(ex, cases.map(([p]) => p), BOUNDS, 7);
     verdicts.forEach((v, i) => assert.equal(v.valid ? "valid" : v.kind, cases[i]![1], `case ${i}`));
