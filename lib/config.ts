@@ -159,8 +159,10 @@ export const PRESETS = {
     inductionN: 4,
     nRollouts: 2,
     seedingFactor: 1,
+    evalLimit: 10,
+    searchMaxEvals: 20_000,
   },
-  /** A laptop run: a few minutes per 100 steps on 2 cores with wasm. */
+  /** A laptop run on 2 CPU cores with wasm: about 50 s per step. */
   default: {},
   /** For users with a GPU (tensorflow or webgpu backend). */
   large: { dModel: 384, nLayers: 8, nHeads: 6, batchSize: 64, contextLen: 1024 },
