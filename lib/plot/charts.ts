@@ -7,6 +7,9 @@
 import * as Plot from "@observablehq/plot";
 import { plotToSvg } from "./svg.ts";
 
+/** Steps are whole numbers: no "0.2" ticks on a short run. */
+const integerTicks = (d: number) => (Number.isInteger(d) ? String(d) : "");
+
 /** A point of a long-format series. */
 export interface SeriesPoint {
   step: number;
@@ -56,7 +59,7 @@ export function lineChart(points: readonly SeriesPoint[], opts: LineChartOptions
     width: opts.width ?? 640,
     height: opts.height ?? 260,
     marginLeft: 50,
-    x: { label: "step" },
+    x: { label: "step", tickFormat: integerTicks },
     y: {
       label: opts.yLabel ?? null,
       grid: true,
@@ -97,7 +100,7 @@ export function scatterChart(
     width: opts.width ?? 640,
     height: opts.height ?? 260,
     marginLeft: 50,
-    x: { label: x },
+    x: { label: x, ...(x === "step" ? { tickFormat: integerTicks } : {}) },
     y: {
       label: opts.yLabel ?? opts.y,
       grid: true,
