@@ -307,17 +307,9 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       hooks.onStep?.(m);
 
       // ── 10. checkpoint: weights, optimizer, RNG (atomic) ────────────────────────
-      if ((step + 1) % cfg.checkpointEvery === 0 || step + 1 === cfg.steps) {
-        const elapsedS = (performance.now() - started) / 1000;
-        await saveTrainer(paths.checkpoints, {
-          model,
-          optimizer,
-          config: cfg,
-          vocabHash,
-          step,
-          rng,
-          elapsedS,
-        });
+      // Also the last step, whether the run ends on its step or its time budget.
+      if ((step + 1) % cfg.checkpointEvery === 0 || step + 1 === cfg.steps || timeUp()) {
+        await checkpoint(step);
       }
       step++;
     }
@@ -342,6 +334,18 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     model.dispose();
   }
 
+  async function checkpoint(atStep: number): Promise<void> {
+    const elapsedS = (performance.now() - started) / 1000;
+    await saveTrainer(paths.checkpoints, {
+      model,
+      optimizer,
+      config: cfg,
+      vocabHash,
+      step: atStep,
+      rng,
+      elapsedS,
+    });
+  }
   // The search baseline does not change during training: it runs in the final eval only.
   async function runEval(withSearch = true): Promise<EvalReport> {
     return await evaluateSuites(model, executor, suites, {

@@ -177,3 +177,18 @@ Deno.test("the CLI reports a malformed config with exit code 2 and the key", asy
   assert.equal(out.code, 2);
   assert.match(new TextDecoder().decode(out.stderr), /expected number[\s\S]*at lr/);
 });
+
+Deno.test("a run that stops on its wall-clock budget checkpoints its last step", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    // 0.001 min = 60 ms: the budget runs out during the first step.
+    const summary = await train(
+      cfg(runs, "timed", { steps: 50, checkpointEvery: 25, maxMinutes: 0.001 }),
+    );
+    assert.ok(summary.step >= 1 && summary.step < 50, `stopped after ${summary.step} steps`);
+    const latest = (await Deno.readTextFile(`${runs}/timed/checkpoints/latest`)).trim();
+    assert.equal(latest, `step-${String(summary.step - 1).padStart(6, "0")}`);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
