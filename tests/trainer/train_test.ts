@@ -181,11 +181,11 @@ Deno.test("the CLI reports a malformed config with exit code 2 and the key", asy
 Deno.test("a run that stops on its wall-clock budget checkpoints its last step", async () => {
   const runs = await Deno.makeTempDir();
   try {
-    // 0.001 min = 60 ms: the budget runs out during the first step.
+    // 0.1 min = 6 s: a few tiny steps after setup, far fewer than 400, none on a checkpoint multiple.
     const summary = await train(
-      cfg(runs, "timed", { steps: 50, checkpointEvery: 25, maxMinutes: 0.001 }),
+      cfg(runs, "timed", { steps: 500, checkpointEvery: 400, maxMinutes: 0.1 }),
     );
-    assert.ok(summary.step >= 1 && summary.step < 50, `stopped after ${summary.step} steps`);
+    assert.ok(summary.step >= 1 && summary.step < 400, `stopped after ${summary.step} steps`);
     const latest = (await Deno.readTextFile(`${runs}/timed/checkpoints/latest`)).trim();
     assert.equal(latest, `step-${String(summary.step - 1).padStart(6, "0")}`);
   } finally {
