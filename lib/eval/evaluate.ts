@@ -15,7 +15,7 @@ import { renderProgram } from "../lang/render.ts";
 import { enumerativeSearch } from "../lang/search.ts";
 import { signatureByName, type ValueBounds } from "../lang/types.ts";
 import { checkArgs, checkValue } from "../lang/values.ts";
-import type { Transformer } from "../model/transformer.ts";
+import type { Policy } from "../model/policy.ts";
 import { Rng } from "../rng.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import type { PromptOptions } from "../tasks/prompts.ts";
@@ -112,7 +112,7 @@ export function evalTaskRecords(t: EvalTask, bounds: ValueBounds): TaskRecord[] 
 
 /** Evaluates the model (and the search baseline) on the suites. */
 export async function evaluateSuites(
-  model: Transformer,
+  policy: Policy,
   executor: Executor,
   suites: readonly EvalSuite[],
   opts: EvaluateOptions,
@@ -131,7 +131,7 @@ export async function evaluateSuites(
     }
   }
   const records = items.flatMap((i) => i.records);
-  const attempts = await solveTasks(model, records, new Rng(opts.seed ?? 0), {
+  const attempts = await solveTasks(policy, records, new Rng(opts.seed ?? 0), {
     ...opts,
     temperature: opts.solveTemperature ?? 1,
     greedy: opts.greedy ?? true,

@@ -12,7 +12,7 @@ import { ConfigSchema } from "../config.ts";
 import { VOCAB_SIZE, vocabHash } from "../lang/vocab.ts";
 import { initBackend } from "../model/backend.ts";
 import { loadCheckpoint, readCheckpointMeta } from "../model/checkpoint.ts";
-import { Transformer } from "../model/transformer.ts";
+import { TransformerPolicy } from "../model/policy.ts";
 import { createSandbox } from "../sandbox/mod.ts";
 import { latestCheckpoint } from "../trainer/checkpoint.ts";
 import { evaluateSuites } from "./evaluate.ts";
@@ -43,7 +43,8 @@ if (import.meta.main) {
   }
   const cfg = ConfigSchema.parse(head.meta.config);
   await initBackend((values.backend ?? cfg.backend) as typeof cfg.backend, { log: !values.json });
-  const model = new Transformer({ vocabSize: VOCAB_SIZE, ...cfg });
+  const policy = TransformerPolicy.fromConfig(cfg, VOCAB_SIZE);
+  const { model } = policy;
   const loaded = await loadCheckpoint(path, { model, vocabHash });
   if (!loaded.ok) {
     console.error(loaded.message);
@@ -55,7 +56,7 @@ if (import.meta.main) {
     timeoutMs: cfg.sandboxTimeoutMs,
   });
   try {
-    const report = await evaluateSuites(model, executor, suites, {
+    const report = await evaluateSuites(policy, executor, suites, {
       ...cfg,
       greedy: cfg.evalGreedy,
       limit: Number(values.limit),
@@ -76,6 +77,6 @@ if (import.meta.main) {
     }
   } finally {
     await executor.close();
-    model.dispose();
+    policy.dispose();
   }
 }

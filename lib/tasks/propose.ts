@@ -12,8 +12,7 @@ import { programSignature } from "../lang/tree.ts";
 import type { Signature } from "../lang/types.ts";
 import { decodeArgs } from "../lang/values.ts";
 import { SEP } from "../lang/vocab.ts";
-import { sampleTokens } from "../model/sample.ts";
-import type { Transformer } from "../model/transformer.ts";
+import type { Policy } from "../model/policy.ts";
 import type { Rng } from "../rng.ts";
 import type { TaskBuffer } from "./buffer.ts";
 import {
@@ -76,7 +75,7 @@ function splitSep(tokens: readonly number[]): number[][] {
 
 /** `batchSize` proposals of one task type sampled from the policy. */
 export async function proposeTasks(
-  model: Transformer,
+  policy: Policy,
   task: TaskType,
   buffers: Buffers,
   rng: Rng,
@@ -108,7 +107,7 @@ export async function proposeTasks(
       constraints.push(proposalConstraint(opts));
     }
   }
-  const s = await sampleTokens(model, prompts, {
+  const s = await policy.sample(prompts, {
     maxTokens,
     temperature: opts.temperature,
     seed: rng.nextU32(),

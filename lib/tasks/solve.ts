@@ -10,8 +10,7 @@ import { renderProgram } from "../lang/render.ts";
 import { decodeArgs, decodeValue } from "../lang/values.ts";
 import type { Executor, JsonValue, SandboxJob } from "../sandbox/mod.ts";
 import { sameValue } from "../sandbox/mod.ts";
-import { sampleTokens } from "../model/sample.ts";
-import type { Transformer } from "../model/transformer.ts";
+import type { Policy } from "../model/policy.ts";
 import type { Rng } from "../rng.ts";
 import type { Rollout } from "./propose.ts";
 import {
@@ -39,7 +38,7 @@ export interface SolveOptions extends PromptOptions {
 
 /** One answer per record (repeat a record for several rollouts); `group` labels each prompt for GRPO. */
 export async function solveTasks(
-  model: Transformer,
+  policy: Policy,
   records: readonly TaskRecord[],
   rng: Rng,
   opts: SolveOptions,
@@ -48,7 +47,7 @@ export async function solveTasks(
   if (records.length === 0) return [];
   const prompts = records.map((r) => solverPrompt(r, opts));
   const maxTokens = Math.max(opts.programMaxTokens, opts.inputMaxTokens);
-  const s = await sampleTokens(model, prompts, {
+  const s = await policy.sample(prompts, {
     maxTokens,
     temperature: opts.temperature,
     greedy: opts.greedy ?? false,

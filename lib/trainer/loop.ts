@@ -12,8 +12,7 @@
 import type { Config, TaskType } from "../config.ts";
 import { VOCAB_SIZE, vocabHash } from "../lang/vocab.ts";
 import { initBackend } from "../model/backend.ts";
-import { AdamW } from "../model/optimizer.ts";
-import { Transformer } from "../model/transformer.ts";
+import { TransformerPolicy } from "../model/policy.ts";
 import {
   computeAdvantages,
   proposerReward,
@@ -69,8 +68,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   const { cfg, paths } = await openRunDir(config, hooks.resume ?? false);
   const backend = await initBackend(cfg.backend, { log: false });
   log(`backend: ${backend.name} (${backend.reason})`);
-  const model = new Transformer({ vocabSize: VOCAB_SIZE, ...cfg });
-  const optimizer = new AdamW(model.params, cfg);
+  const policy = TransformerPolicy.fromConfig(cfg, VOCAB_SIZE);
+  const { model, optimizer } = policy;
   const executor = await createSandbox({
     poolSize: cfg.sandboxPoolSize,
     timeoutMs: cfg.sandboxTimeoutMs,
@@ -93,7 +92,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   const propose = async (task: TaskType, atStep: number): Promise<Proposal[]> =>
     cfg.curriculum === "random"
       ? randomProposals(task, buffers, rng, { ...cfg, n: cfg.batchSize })
-      : await proposeTasks(model, task, buffers, rng, {
+      : await proposeTasks(policy, task, buffers, rng, {
         ...cfg,
         temperature: cfg.proposeTemperature,
       }, atStep);
@@ -172,7 +171,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
         const repeated = validRecords.flatMap((r) =>
           Array.from({ length: cfg.nRollouts }, () => r)
         );
-        const attempts = await solveTasks(model, repeated, rng, {
+        const attempts = await solveTasks(policy, repeated, rng, {
           ...cfg,
           temperature: cfg.solveTemperature,
           greedy: cfg.rolloutGreedy,
@@ -228,7 +227,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
         buffers[task].solverBatch(rng, cfg.batchSize, step)
       );
       const groups = solverRecords.map((_, i) => `solve/${step}/${i}`);
-      const attempts = await solveTasks(model, solverRecords, rng, {
+      const attempts = await solveTasks(policy, solverRecords, rng, {
         ...cfg,
         temperature: cfg.solveTemperature,
       }, groups);
@@ -259,7 +258,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
 
       // ── 7. update: one PPO-clip step on proposer and solver rollouts together ───
       t = performance.now();
-      const upd = await policyUpdate(model, optimizer, rollouts, advantages, cfg);
+      const upd = await policyUpdate(policy, optimizer, rollouts, advantages, cfg);
       timer("update", t);
 
       // ── 8. log: flat namespaced metrics, proposals, report ──────────────────────
@@ -330,8 +329,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     return summary;
   } finally {
     await executor.close();
-    optimizer.dispose();
-    model.dispose();
+    policy.dispose();
   }
 
   async function checkpoint(atStep: number): Promise<void> {
@@ -348,7 +346,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   }
   // The search baseline does not change during training: it runs in the final eval only.
   async function runEval(withSearch = true): Promise<EvalReport> {
-    return await evaluateSuites(model, executor, suites, {
+    return await evaluateSuites(policy, executor, suites, {
       ...cfg,
       greedy: cfg.evalGreedy,
       limit: cfg.evalLimit,

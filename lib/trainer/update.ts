@@ -12,9 +12,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { completionLogprobs } from "../model/logprobs.ts";
 import type { AdamW } from "../model/optimizer.ts";
-import type { Transformer } from "../model/transformer.ts";
+import type { Policy } from "../model/policy.ts";
 import type { Rollout } from "../tasks/propose.ts";
 
 /** Options of {@linkcode policyUpdate} (the config's names). */
@@ -88,7 +87,7 @@ export function microBatches(items: readonly Item[], budget: number, contextLen:
  * step (it would only apply the entropy bonus).
  */
 export async function policyUpdate(
-  model: Transformer,
+  policy: Policy,
   optimizer: AdamW,
   rollouts: readonly Rollout[],
   advantages: readonly number[],
@@ -108,7 +107,7 @@ export async function policyUpdate(
     let clipped = 0;
     const losses = batches.map((group) => () => {
       const B = group.length;
-      const out = completionLogprobs(model, {
+      const out = policy.logprobs({
         prompts: group.map(({ r }) => r.prompt),
         completions: group.map(({ r }) => r.completion),
         masks: group.map(({ r }) => r.masks),
