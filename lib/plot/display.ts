@@ -19,7 +19,8 @@ export function display(markup: string): Displayable {
   return { markup, [Symbol.for("Jupyter.display")]: () => bundle };
 }
 
-const escapeHtml = (s: string) =>
+/** Escapes text for HTML element content and attribute values. */
+export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"]/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot" }[c]};`);
 
 /** A table of records (columns from the first row's keys) that a notebook cell displays as HTML. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { lineChart, metricSeries, scatterChart } from "../plot/charts.ts";
+import { escapeHtml as esc } from "../plot/display.ts";
 import type { Metrics } from "./metrics.ts";
 
 /** One proposal, as logged to `proposals.jsonl`. */
@@ -23,9 +24,6 @@ export interface ProposalRow {
   /** The same program and inputs were proposed earlier in this step's batch. */
   duplicate?: boolean;
 }
-
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot" }[c]};`);
 
 /** Renders the report page. */
 export function renderReport(opts: {
