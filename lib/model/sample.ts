@@ -53,8 +53,13 @@ export async function sampleTokens(
   opts: PolicySampleOptions,
 ): Promise<PolicySampleResult> {
   const budget = opts.maxBatchTokens ?? 8192;
+  // Identical prompts (e.g. n rollouts of one task) are prefilled once, so the budget counts
+  // distinct prompts × the longest; the decode cache holds every row, bounded at 4× the budget.
+  const keys = prompts.map((p) => p.join(","));
+  const fits = (rows: number, distinct: number, maxLen: number) =>
+    distinct * maxLen <= budget && rows * maxLen <= 4 * budget;
   const longest = Math.max(0, ...prompts.map((p) => p.length));
-  if (prompts.length > 1 && prompts.length * longest > budget) {
+  if (prompts.length > 1 && !fits(prompts.length, new Set(keys).size, longest)) {
     // Chunks keep the prompts' order and draw from one generator in sequence,
     // so a given seed gives the same samples every time.
     const rng = opts.rng ?? new Rng(opts.seed ?? 0);
@@ -63,10 +68,13 @@ export async function sampleTokens(
     while (start < prompts.length) {
       let end = start + 1;
       let maxLen = prompts[start]!.length;
-      while (
-        end < prompts.length && (end - start + 1) * Math.max(maxLen, prompts[end]!.length) <= budget
-      ) {
-        maxLen = Math.max(maxLen, prompts[end]!.length);
+      const seen = new Set([keys[start]]);
+      while (end < prompts.length) {
+        const len = Math.max(maxLen, prompts[end]!.length);
+        const distinct = seen.size + (seen.has(keys[end]) ? 0 : 1);
+        if (!fits(end - start + 1, distinct, len)) break;
+        seen.add(keys[end]!);
+        maxLen = len;
         end++;
       }
       const part = await sampleTokens(model, prompts.slice(start, end), {
@@ -116,15 +124,19 @@ export async function sampleTokens(
   prompts.forEach((_, b) => (out.finished[b] = doneNow(b)));
   if (opts.maxTokens <= 0 || out.finished.every((f) => f)) return out;
 
-  // Prefill: one full forward over the left-padded prompts; keep every column's keys and values.
+  // Prefill: one full forward over the distinct left-padded prompts; keep every column's keys
+  // and values, then give each row the cache and logits of its prompt.
+  const { distinct, rowOf } = dedupe(prompts);
+  const U = distinct.length;
   let cache: KVCache | undefined;
   let logits = tf.tidy(() => {
-    const run = model.forward(padLeftBatch(prompts));
-    cache = run.cache;
-    cacheTensors(run.cache).forEach((t) => tf.keep(t));
+    const run = model.forward(padLeftBatch(distinct));
     const T = run.hidden.shape[1];
-    const last = tf.slice(run.hidden, [0, T - 1, 0], [B, 1, model.options.dModel]); // [B, 1, D]
-    return model.logits(tf.reshape(last, [B, model.options.dModel]) as tf.Tensor2D); // [B, V]
+    const last = tf.slice(run.hidden, [0, T - 1, 0], [U, 1, model.options.dModel]); // [U, 1, D]
+    const lastLogits = model.logits(tf.reshape(last, [U, model.options.dModel]) as tf.Tensor2D); // [U, V]
+    cache = U === B ? run.cache : model.selectRows(run.cache, rowOf);
+    cacheTensors(cache).forEach((t) => tf.keep(t));
+    return U === B ? lastLogits : tf.gather(lastLogits, Int32Array.from(rowOf)); // [B, V]
   });
   let rows = prompts.map((_, b) => b); // rows[r] = the prompt whose state is row r of the cache
   try {
@@ -180,4 +192,24 @@ export async function sampleTokens(
     if (cache) tf.dispose(cacheTensors(cache));
   }
   return out;
+}
+
+/** The distinct prompts in first-seen order, and for each prompt the index of its distinct copy. */
+function dedupe(prompts: readonly (readonly number[])[]): {
+  distinct: (readonly number[])[];
+  rowOf: number[];
+} {
+  const index = new Map<string, number>();
+  const distinct: (readonly number[])[] = [];
+  const rowOf = prompts.map((p) => {
+    const key = p.join(",");
+    let i = index.get(key);
+    if (i === undefined) {
+      i = distinct.length;
+      index.set(key, i);
+      distinct.push(p);
+    }
+    return i;
+  });
+  return { distinct, rowOf };
 }

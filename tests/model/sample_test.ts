@@ -150,3 +150,36 @@ for (const vocabSize of [100, 2100]) {
     model.dispose();
   });
 }
+
+Deno.test("repeated prompts are prefilled once and sample exactly as if alone", async () => {
+  const model = tinyModel();
+  const a = [1, 2, 3, 4, 5];
+  const b = [6, 7];
+  const alone = await sampleTokens(model, [a], {
+    maxTokens: 6,
+    temperature: 1,
+    greedy: true,
+    constraints: [new FixedLength(model.options.vocabSize, 6)],
+  });
+  const batch = [a, a, b, a, a];
+  const together = await sampleTokens(model, batch, {
+    maxTokens: 6,
+    temperature: 1,
+    greedy: true,
+    constraints: batch.map(() => new FixedLength(model.options.vocabSize, 6)),
+  });
+  for (const i of [0, 1, 3, 4]) {
+    assert.deepEqual(together.tokens[i], alone.tokens[0]);
+    assert.ok(maxAbsDiff(together.logprobs[i]!, alone.logprobs[0]!) < 1e-4);
+  }
+  // A chunk budget that fits one distinct prompt at a time still gives the same samples.
+  const chunked = await sampleTokens(model, batch, {
+    maxTokens: 6,
+    temperature: 1,
+    greedy: true,
+    maxBatchTokens: 5,
+    constraints: batch.map(() => new FixedLength(model.options.vocabSize, 6)),
+  });
+  assert.deepEqual(chunked.tokens, together.tokens);
+  model.dispose();
+});
