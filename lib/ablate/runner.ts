@@ -89,16 +89,22 @@ export async function readRunSummary(
   runsDir: string,
   name: string,
 ): Promise<RunSummary | undefined> {
+  const path = `${runsDir}/${name}/summary.json`;
   let text: string;
   try {
-    text = await Deno.readTextFile(`${runsDir}/${name}/summary.json`);
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined; // not finished yet
+    throw e;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
   } catch {
-    return undefined;
+    data = undefined;
   }
-  const parsed = RunSummarySchema.safeParse(JSON.parse(text));
-  if (!parsed.success) {
-    throw new Error(`Corrupt ${runsDir}/${name}/summary.json: delete it to rerun that run`);
-  }
+  const parsed = RunSummarySchema.safeParse(data);
+  if (!parsed.success) throw new Error(`Corrupt ${path}: delete it to rerun that run`);
   return parsed.data;
 }
 

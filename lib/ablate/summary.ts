@@ -50,7 +50,8 @@ export async function summarizeGrid(
       const s = await readRunSummary(runsDir, run.name);
       if (!s) continue;
       done.push(s);
-      const metrics = await readMetrics(`${runsDir}/${run.name}/metrics.jsonl`).catch(() => []);
+      // A finished run always has metrics.jsonl (its eval curve); a read error is reported, not skipped.
+      const metrics = await readMetrics(`${runsDir}/${run.name}/metrics.jsonl`);
       for (const m of metrics) {
         for (const [k, val] of Object.entries(m)) {
           if (k.startsWith("eval/acc/") && typeof val === "number") {
