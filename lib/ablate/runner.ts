@@ -8,6 +8,7 @@
 import { resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { z } from "zod";
+import { parseArgs as parseConfigArgs } from "../config.ts";
 import type { Grid } from "./grids.ts";
 import { exists } from "../trainer/run_dir.ts";
 
@@ -108,6 +109,33 @@ export async function readRunSummary(
   return parsed.data;
 }
 
+/**
+ * A finished run is reused only if it ran with the settings the grid asks for now (budget
+ * included); otherwise the error names the first differing key and what to do.
+ */
+export async function assertSameSettings(runsDir: string, run: PlannedRun): Promise<void> {
+  const want: Record<string, unknown> = parseConfigArgs(run.args).config;
+  const path = `${runsDir}/${run.name}/config.json`;
+  let have: Record<string, unknown>;
+  try {
+    have = JSON.parse(await Deno.readTextFile(path));
+  } catch (e) {
+    throw new Error(`Cannot reuse finished run '${run.name}': ${path} (${(e as Error).message})`);
+  }
+  for (const key of Object.keys(want)) {
+    if (key === "runsDir") continue; // the same folder, perhaps spelled differently
+    if (JSON.stringify(have[key]) !== JSON.stringify(want[key])) {
+      throw new Error(
+        `Run '${run.name}' finished with ${key}=${
+          JSON.stringify(have[key])
+        } but the grid now asks for ${
+          JSON.stringify(want[key])
+        }: delete ${runsDir}/${run.name} to rerun it, or use another --runsDir`,
+      );
+    }
+  }
+}
+
 /** Result of {@linkcode runGrid}. */
 export interface GridRunResult {
   ran: string[];
@@ -121,8 +149,10 @@ export async function runGrid(opts: RunGridOptions): Promise<GridRunResult> {
   const result: GridRunResult = { ran: [], skipped: [], failed: [] };
   const todo: PlannedRun[] = [];
   for (const run of planned) {
-    if (await readRunSummary(opts.runsDir, run.name)) result.skipped.push(run.name);
-    else todo.push(run);
+    if (await readRunSummary(opts.runsDir, run.name)) {
+      await assertSameSettings(opts.runsDir, run);
+      result.skipped.push(run.name);
+    } else todo.push(run);
   }
   const bar = opts.progress === false ? undefined : new cliProgress.SingleBar({
     format: `grid ${opts.grid.name} {bar} {value}/{total} runs | ETA {eta_formatted} | {last}`,

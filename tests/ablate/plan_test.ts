@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
-import { loadGrid, planGrid, type PlannedRun } from "../../lib/ablate/mod.ts";
+import { loadGrid, planGrid, type PlannedRun, runGrid } from "../../lib/ablate/mod.ts";
 import { parseArgs } from "../../lib/config.ts";
 
 /** The `--key=value` arguments of a planned run as a map (each key must appear once). */
@@ -148,4 +148,40 @@ Deno.test("planGrid: every built-in grid's args are accepted by the trainer's pa
   const refs = planGrid({ grid: await loadGrid("references"), seeds: 1, runsDir: "runs" });
   const [k0, kd] = refs.map((r) => parseArgs(r.args).config);
   assert.ok(k0 && kd && k0.refK === 0 && kd.refK > 0, `refK: ${k0?.refK} vs ${kd?.refK}`);
+});
+
+Deno.test("runGrid reuses a finished run only when it ran with the settings asked for now", async () => {
+  const runsDir = await Deno.makeTempDir();
+  try {
+    const grid = await loadGrid("tiny");
+    const planned = planGrid({ grid, seeds: 1, runsDir, steps: 2 });
+    // Two runs that "finished" with exactly the planned settings.
+    for (const run of planned) {
+      await Deno.mkdir(`${runsDir}/${run.name}`, { recursive: true });
+      await Deno.writeTextFile(
+        `${runsDir}/${run.name}/config.json`,
+        JSON.stringify(parseArgs(run.args).config),
+      );
+      await Deno.writeTextFile(
+        `${runsDir}/${run.name}/summary.json`,
+        JSON.stringify({
+          name: run.name,
+          step: 2,
+          seconds: 1,
+          stepsPerS: 2,
+          eval: { deduction: 0 },
+        }),
+      );
+    }
+    const same = await runGrid({ grid, seeds: 1, runsDir, steps: 2, parallel: 1, progress: false });
+    assert.deepEqual(same.skipped, planned.map((r) => r.name));
+    assert.deepEqual(same.ran, []);
+    // Asking for another budget must not silently reuse them.
+    await assert.rejects(
+      runGrid({ grid, seeds: 1, runsDir, steps: 5, parallel: 1, progress: false }),
+      /finished with steps=2 but the grid now asks for 5: delete .* to rerun it/,
+    );
+  } finally {
+    await Deno.remove(runsDir, { recursive: true });
+  }
 });
