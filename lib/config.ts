@@ -123,7 +123,9 @@ export const ConfigSchema = z.strictObject({
   learnability: z.enum(["paper", "official"]).default("paper")
     .describe("paper: 0 for always/never solved; official: -0.5 for those"),
   estimator: z.enum(["trr++", "reinforce++", "grpo"]).default("trr++")
-    .describe("Advantage estimator: 6 task-relative baselines, one global, or per-prompt groups"),
+    .describe(
+      "Advantage estimator: 6 task-relative baselines, one global, or per-prompt groups (GRPO samples each prompt nRollouts times)",
+    ),
   advantageEps: z.number().nonnegative().default(1e-6)
     .describe("ε in A = (r − μ) / (σ + ε); σ is the population std of the baseline group"),
   ppoClip: z.number().positive().default(0.2).describe("PPO ratio clip (paper 0.2)"),

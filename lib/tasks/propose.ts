@@ -61,6 +61,11 @@ export interface ProposeOptions extends PromptOptions {
   refK: number;
   inductionN: number;
   temperature: number;
+  /**
+   * Samples per prompt (default 1): with G > 1 every prompt is sampled G times and its
+   * samples share one `group`, the per-prompt baseline of GRPO.
+   */
+  groupSize?: number;
 }
 
 /** The buffers the proposers read. */
@@ -90,11 +95,22 @@ export async function proposeTasks(
       `contextLen ${opts.contextLen} cannot hold a ${task} proposal of up to ${maxTokens} tokens: raise contextLen`,
     );
   }
+  const G = Math.max(1, opts.groupSize ?? 1);
   const prompts: number[][] = [];
   const constraints: TokenConstraint[] = [];
   const given: { tokens: number[]; signature: Signature }[] = [];
   for (let b = 0; b < opts.batchSize; b++) {
-    if (task === "induction") {
+    if (b % G !== 0) {
+      // Another sample of the previous prompt (GRPO groups): same prompt, fresh constraint.
+      prompts.push(prompts[b - 1]!);
+      const g = given[b - 1];
+      if (g) given.push(g);
+      constraints.push(
+        g
+          ? inductionProposalConstraint(g.signature, opts.inductionN, opts)
+          : proposalConstraint(opts),
+      );
+    } else if (task === "induction") {
       const pool = [...buffers.deduction.entries, ...buffers.abduction.entries] as Triplet[];
       const source = rng.pick(pool);
       const signature = programSignature(source.tokens);
@@ -122,7 +138,7 @@ export async function proposeTasks(
       logprobs: s.logprobs[b]!,
       masks: s.masks[b]!,
       temperature: opts.temperature,
-      group: `propose/${task}/${step}/${b}`,
+      group: `propose/${task}/${step}/${Math.floor(b / G)}`,
     };
     const parts = splitSep(s.tokens[b]!);
     if (!s.finished[b]) {

@@ -88,6 +88,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   const tasks = ALL_TASKS.filter((t) => cfg.taskTypes.includes(t));
   let rng = new Rng(cfg.seed);
   let step = 0;
+  // GRPO's baseline is per prompt: each prompt is sampled G = nRollouts times (batch size kept).
+  const G = cfg.estimator === "grpo" ? Math.min(cfg.nRollouts, cfg.batchSize) : 1;
   // Where tasks come from: the policy, or the language's random sampler (an ablation).
   const propose = async (task: TaskType, atStep: number): Promise<Proposal[]> =>
     cfg.curriculum === "random"
@@ -95,6 +97,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       : await proposeTasks(policy, task, buffers, rng, {
         ...cfg,
         temperature: cfg.proposeTemperature,
+        groupSize: G,
       }, atStep);
 
   try {
@@ -223,10 +226,15 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
 
       // ── 4. solve: batchSize tasks per type from the buffers (newest first) ──────
       t = performance.now();
-      const solverRecords = tasks.flatMap((task) =>
-        buffers[task].solverBatch(rng, cfg.batchSize, step)
-      );
-      const groups = solverRecords.map((_, i) => `solve/${step}/${i}`);
+      const solverRecords: TaskRecord[] = [];
+      const groups: string[] = []; // one per prompt: G rollouts share it under GRPO
+      for (const task of tasks) {
+        const picked = buffers[task].solverBatch(rng, Math.ceil(cfg.batchSize / G), step);
+        for (let i = 0; i < cfg.batchSize; i++) {
+          solverRecords.push(picked[Math.floor(i / G)]!);
+          groups.push(`solve/${task}/${step}/${Math.floor(i / G)}`);
+        }
+      }
       const attempts = await solveTasks(policy, solverRecords, rng, {
         ...cfg,
         temperature: cfg.solveTemperature,
