@@ -99,7 +99,8 @@ function resolveOptions(o: SandboxOptions): Resolved {
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Executor> {
   const opts = resolveOptions(options);
-  const baseDir = await Deno.makeTempDir({ prefix: "azr-sandbox-" });
+  const baseDir = await Deno.makeTempDir({ prefix: `${TEMP_PREFIX}${Deno.pid}-` });
+  await removeStaleDirs(baseDir);
   const entry = await writeChildEntry(baseDir);
   const prlimit = await findPrlimit();
   const spec: ChildSpec = {
@@ -371,4 +372,27 @@ function toResult(reply: ChildReply, limitMs: number): SandboxResult {
   if (reply.ok) return { ok: true, value: JSON.parse(reply.text) as JsonValue, ms: reply.ms };
   const kind = KINDS.has(reply.kind) ? reply.kind as SandboxErrorKind : "crashed";
   return fail(kind, reply.message, reply.ms);
+}
+
+/** Temp folders are named `azr-sandbox-<pid of the parent>-<random>`. */
+const TEMP_PREFIX = "azr-sandbox-";
+
+/**
+ * Removes the temp folders of sandboxes whose parent process is gone (a parent killed with
+ * SIGKILL cannot clean up after itself). Linux only (it asks /proc whether a pid lives);
+ * elsewhere it does nothing. Folders of live processes are never touched.
+ */
+async function removeStaleDirs(ownDir: string): Promise<void> {
+  const parent = ownDir.slice(0, ownDir.lastIndexOf("/"));
+  try {
+    await Deno.stat("/proc/self");
+  } catch {
+    return;
+  }
+  for await (const e of Deno.readDir(parent)) {
+    const m = e.isDirectory ? /^azr-sandbox-(\d+)-/.exec(e.name) : null;
+    if (!m || Number(m[1]) === Deno.pid) continue;
+    const alive = await Deno.stat(`/proc/${m[1]}`).then(() => true, () => false);
+    if (!alive) await Deno.remove(`${parent}/${e.name}`, { recursive: true }).catch(() => {});
+  }
 }
