@@ -20,7 +20,7 @@ import { Rng } from "../rng.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import type { PromptOptions } from "../tasks/prompts.ts";
 import type { Json, TaskRecord } from "../tasks/records.ts";
-import { checkAnswers, solveTasks } from "../tasks/solve.ts";
+import { checkAnswers, checkAttempts, solveTasks } from "../tasks/solve.ts";
 import type { EvalSuite, EvalTask } from "./suite.ts";
 
 /** Options of {@linkcode evaluateSuites}. */
@@ -136,10 +136,7 @@ export async function evaluateSuites(
     temperature: opts.solveTemperature ?? 1,
     greedy: opts.greedy ?? true,
   });
-  const outcomes = await checkAnswers(
-    executor,
-    attempts.map((a) => ({ ...a, answer: a.rollout.completion })),
-  );
+  const outcomes = await checkAttempts(executor, attempts);
 
   const results: TaskOutcome[] = [];
   let k = 0;

@@ -135,3 +135,11 @@ export async function checkAnswers(
     return ok ? "correct" : "incorrect";
   });
 }
+
+/** Checks the solver's own attempts (their completions are the answers), with one sandbox call. */
+export function checkAttempts(
+  executor: Executor,
+  attempts: readonly Attempt[],
+): Promise<CheckOutcome[]> {
+  return checkAnswers(executor, attempts.map((a) => ({ ...a, answer: a.rollout.completion })));
+}

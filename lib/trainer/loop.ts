@@ -31,7 +31,7 @@ import {
 } from "../tasks/propose.ts";
 import { randomProposals } from "../tasks/random.ts";
 import { seedInduction, seedTriplets } from "../tasks/seed.ts";
-import { checkAnswers, solveTasks } from "../tasks/solve.ts";
+import { checkAttempts, solveTasks } from "../tasks/solve.ts";
 import { validateProposals } from "../tasks/validate.ts";
 import type { TaskRecord } from "../tasks/records.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
@@ -179,10 +179,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
           temperature: cfg.solveTemperature,
           greedy: cfg.rolloutGreedy,
         });
-        const outcomes = await checkAnswers(
-          executor,
-          attempts.map((a) => ({ ...a, answer: a.rollout.completion })),
-        );
+        const outcomes = await checkAttempts(executor, attempts);
         validRecords.forEach((r, i) => {
           const own = outcomes.slice(i * cfg.nRollouts, (i + 1) * cfg.nRollouts);
           solveRates.set(r, own.filter((o) => o === "correct").length / cfg.nRollouts);
@@ -243,10 +240,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
 
       // ── 5. check answers in the sandbox → solver reward ─────────────────────────
       t = performance.now();
-      const outcomes = await checkAnswers(
-        executor,
-        attempts.map((a) => ({ ...a, answer: a.rollout.completion })),
-      );
+      const outcomes = await checkAttempts(executor, attempts);
       attempts.forEach((a, i) => {
         rollouts.push(a.rollout);
         rewards.push({
