@@ -120,6 +120,9 @@ export const ConfigSchema = z.strictObject({
   ),
   curriculum: z.enum(["policy", "random"]).default("policy")
     .describe("Where tasks come from: the policy's proposals or the language's random sampler"),
+  rejectConstant: z.boolean().default(false).describe(
+    "Not in the paper: reject deduction/abduction proposals whose program returns one value on its input and 4 fixed probe inputs (such programs make abduction free)",
+  ),
   learnability: z.enum(["paper", "official"]).default("paper")
     .describe("paper: 0 for always/never solved; official: -0.5 for those"),
   estimator: z.enum(["trr++", "reinforce++", "grpo"]).default("trr++")
@@ -164,6 +167,11 @@ export const PRESETS = {
     evalLimit: 10,
     searchMaxEvals: 20_000,
   },
+  /**
+   * The scale of the committed ablation grids: 2 CPU cores, wasm, about 5 s per full-loop step
+   * (two runs side by side). Same algorithm as `default`, a smaller model and batch.
+   */
+  small: { dModel: 64, nLayers: 2, nHeads: 2, batchSize: 8, refK: 2, nRollouts: 4 },
   /** A laptop run on 2 CPU cores with wasm: about 50 s per step. */
   default: {},
   /** For users with a GPU (tensorflow or webgpu backend). */

@@ -29,9 +29,18 @@ export type Grid = z.infer<typeof GridSchema>;
 export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   core: {
     name: "core",
-    description: "Does zero-data self-play learn? Full AZR against its baselines.",
+    description:
+      "Does zero-data self-play learn? Full AZR against its baselines, at the `small` scale (2 CPU cores).",
+    preset: "small",
+    // The search baseline is the same for every run: 20k candidates keep each final eval short.
+    base: { evalEvery: 40, searchMaxEvals: 20_000 },
     variants: [
       { name: "azr", description: "full Absolute Zero loop (paper defaults)" },
+      {
+        name: "azr_nonconstant",
+        description: "full loop + the constant-output gate (not in the paper: rejectConstant)",
+        overrides: { rejectConstant: true },
+      },
       {
         name: "solver_only",
         description: "frozen proposer: only the solver role is updated",

@@ -5,11 +5,18 @@
  * (induction) at least two distinct inputs. A valid proposal becomes a task
  * record; an invalid one gets the reason (a sandbox kind or a gate name).
  * One `executor.run` call validates the whole batch.
+ *
+ * One optional gate is not in the paper (`rejectConstant`, off by default): a
+ * deduction or abduction program must return at least two distinct values
+ * over its own input and a few fixed probe inputs. A program that ignores its
+ * input makes abduction free (any input is correct) and deduction a lookup.
  * @module
  */
 import { renderProgram } from "../lang/render.ts";
-import type { ValueBounds } from "../lang/types.ts";
+import { sampleArgs } from "../lang/sample.ts";
+import type { Signature, ValueBounds } from "../lang/types.ts";
 import { checkValue } from "../lang/values.ts";
+import { Rng } from "../rng.ts";
 import type { Executor, SandboxJob } from "../sandbox/mod.ts";
 import { canonicalValue } from "../sandbox/mod.ts";
 import type { Proposal } from "./propose.ts";
@@ -20,20 +27,54 @@ export type Verdict =
   | { valid: true; record: TaskRecord }
   | { valid: false; kind: string; message: string };
 
+/** Options of {@linkcode validateProposals}. */
+export interface ValidateOptions {
+  /** The constant-output gate (not in the paper; see the module doc). */
+  rejectConstant?: boolean;
+}
+
+/** Fixed probe inputs of the constant-output gate: the same for every program of a signature. */
+export const CONSTANT_PROBES = 4;
+const probeCache = new Map<string, Json[][]>();
+/** The probe argument tuples of a signature (seeded by its name, so runs stay comparable). */
+export function probeInputs(signature: Signature, bounds: ValueBounds): Json[][] {
+  const key = `${signature.name}|${bounds.intMin}|${bounds.intMax}|${bounds.maxListLen}`;
+  let probes = probeCache.get(key);
+  if (!probes) {
+    const rng = new Rng([...signature.name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7));
+    probes = Array.from({ length: CONSTANT_PROBES }, () => sampleArgs(rng, signature, bounds));
+    probeCache.set(key, probes);
+  }
+  return probes;
+}
+
 /** Validates proposals made at `step`; one sandbox call for the whole batch. */
 export async function validateProposals(
   executor: Executor,
   proposals: readonly Proposal[],
   bounds: ValueBounds,
   step: number,
+  opts: ValidateOptions = {},
 ): Promise<Verdict[]> {
   const jobs: SandboxJob[] = [];
   const firstJob: number[] = [];
+  const firstProbe: number[] = [];
   const sources = proposals.map((p) => (p.formatError ? "" : renderProgram(p.programTokens)));
+  const gated = (p: Proposal) =>
+    opts.rejectConstant === true && p.task !== "induction" && !p.formatError && !!p.signature;
   proposals.forEach((p, i) => {
     firstJob.push(jobs.length);
-    if (p.formatError) return;
-    for (const args of p.inputs) jobs.push({ program: sources[i]!, args, checkDeterminism: true });
+    if (!p.formatError) {
+      for (const args of p.inputs) {
+        jobs.push({ program: sources[i]!, args, checkDeterminism: true });
+      }
+    }
+    firstProbe.push(jobs.length);
+    if (gated(p)) {
+      for (const args of probeInputs(p.signature!, bounds)) {
+        jobs.push({ program: sources[i]!, args });
+      }
+    }
   });
   const results = await executor.run(jobs);
   return proposals.map((p, i): Verdict => {
@@ -71,6 +112,21 @@ export async function validateProposals(
       return { valid: true, record: { task: "induction", ...common, examples: distinct, shown } };
     }
     const ex = examples[0]!;
+    if (gated(p)) {
+      // Probes that fail say nothing about constancy; only their values count.
+      const outputs = new Set([canonicalValue(ex.output)]);
+      for (let k = 0; k < CONSTANT_PROBES; k++) {
+        const r = results[firstProbe[i]! + k]!;
+        if (r.ok) outputs.add(canonicalValue(r.value));
+      }
+      if (outputs.size < 2) {
+        return {
+          valid: false,
+          kind: "constant_output",
+          message: `returns ${canonicalValue(ex.output)} on its input and on every probe input`,
+        };
+      }
+    }
     return { valid: true, record: { task: p.task, ...common, input: ex.input, output: ex.output } };
   });
 }

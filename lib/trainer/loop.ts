@@ -131,7 +131,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       for (let round = 0; round < 20 && tasks.some((t) => buffers[t].size < target); round++) {
         for (const t of tasks) {
           if (buffers[t].size >= target) continue;
-          const verdicts = await validateProposals(executor, await propose(t, -1), cfg, -1);
+          const verdicts = await validateProposals(executor, await propose(t, -1), cfg, -1, cfg);
           const valid = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
           buffers[t].add(valid);
           await appendBufferFile(paths.buffer(t), valid);
@@ -162,7 +162,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       // ── 2. validate in the sandbox: runs, typed, in bounds, deterministic ───────
       t = performance.now();
       const all = tasks.flatMap((task) => proposals.get(task)!);
-      const verdicts = await validateProposals(executor, all, cfg, step);
+      const verdicts = await validateProposals(executor, all, cfg, step, cfg);
       timer("validate", t);
 
       // ── 3. learnability: n solver rollouts per valid proposal → proposer reward ──

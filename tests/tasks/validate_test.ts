@@ -4,7 +4,7 @@ import { parseProgram } from "../../lib/lang/parse.ts";
 import { createSandbox } from "../../lib/sandbox/mod.ts";
 import type { Proposal } from "../../lib/tasks/propose.ts";
 import type { Json } from "../../lib/tasks/records.ts";
-import { validateProposals } from "../../lib/tasks/validate.ts";
+import { probeInputs, validateProposals } from "../../lib/tasks/validate.ts";
 
 const BOUNDS = { intMin: -999, intMax: 999, maxListLen: 16 };
 
@@ -68,4 +68,47 @@ Deno.test("validation: every gate, one sandbox call for the batch", async () => 
   } finally {
     await ex.close();
   }
+});
+
+Deno.test("validation: the constant-output gate (off by default) rejects programs that ignore their input", async () => {
+  const ex = await createSandbox({ poolSize: 1, timeoutMs: 1000 });
+  try {
+    const batch = [
+      proposal("deduction", "function f(x) { return -2; }", [[5]]),
+      proposal("abduction", "function f(xs, n) { return []; }", [[[1, 2], 3]]),
+      // depends on its input only through a comparison: still two values over the probes
+      proposal("abduction", "function f(x) { return x > 0; }", [[4]]),
+      proposal("deduction", "function f(xs) { return xs.length; }", [[[7, 8]]]),
+      // induction is not gated: its programs come from the (gated) buffers
+      proposal("induction", "function f(x) { return 1; }", [[3], [4]]),
+    ];
+    const off = await validateProposals(ex, batch, BOUNDS, 0);
+    assert.deepEqual(off.map((v) => v.valid), [true, true, true, true, true]);
+    const on = await validateProposals(ex, batch, BOUNDS, 0, { rejectConstant: true });
+    assert.deepEqual(on.map((v) => (v.valid ? "valid" : v.kind)), [
+      "constant_output",
+      "constant_output",
+      "valid",
+      "valid",
+      "valid",
+    ]);
+    const first = on[0]!;
+    assert.ok(!first.valid && first.message.includes("-2"), "the message names the constant");
+  } finally {
+    await ex.close();
+  }
+});
+
+Deno.test("validation: probe inputs are fixed per signature and well-typed", () => {
+  const sig = parseProgram("function f(xs, n) { return n; }");
+  assert.ok(sig.ok);
+  const a = probeInputs(sig.signature, BOUNDS);
+  assert.deepEqual(probeInputs(sig.signature, BOUNDS), a);
+  assert.equal(a.length, 4);
+  for (const [xs, n] of a) {
+    assert.ok(Array.isArray(xs) && xs.every((v) => Number.isInteger(v)));
+    assert.ok(Number.isInteger(n));
+  }
+  // the probes differ from each other, or they could not tell a constant from a function
+  assert.ok(new Set(a.map((x) => JSON.stringify(x))).size > 1);
 });
