@@ -121,7 +121,7 @@ export const ConfigSchema = z.strictObject({
   curriculum: z.enum(["policy", "random"]).default("policy")
     .describe("Where tasks come from: the policy's proposals or the language's random sampler"),
   rejectConstant: z.boolean().default(false).describe(
-    "Not in the paper: reject deduction/abduction proposals whose program returns one value on its input and 4 fixed probe inputs (such programs make abduction free)",
+    "Not in the paper: reject deduction/abduction proposals whose program returns one value on its input and 8 fixed probe inputs (such programs make abduction free)",
   ),
   learnability: z.enum(["paper", "official"]).default("paper")
     .describe("paper: 0 for always/never solved; official: -0.5 for those"),

@@ -46,7 +46,10 @@ Deno.test("config: bad input gives a message naming the key and the fix", async 
     // cross-field rule
     { argv: ["--dModel=30", "--nHeads=4"], message: /'nHeads' \(4\) must divide 'dModel' \(30\)/ },
     // unknown preset
-    { argv: ["--preset=huge"], message: /unknown preset 'huge'; use one of tiny, small, default, large/ },
+    {
+      argv: ["--preset=huge"],
+      message: /unknown preset 'huge'; use one of tiny, small, default, large/,
+    },
     // missing value
     { argv: ["--lr"], message: /'--lr' needs a value/ },
     // file that does not exist

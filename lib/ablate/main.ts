@@ -3,10 +3,12 @@
  *
  * Runs a grid of configs × seeds (each an ordinary run in `runs/`), skipping
  * finished runs, then writes the summary (JSON, markdown, SVG) to
- * `data/results/<grid>/`.
+ * `data/results/<grid>/`, with the self-play diagnostics (`selfplay.md`).
  * @module
  */
 import { parseArgs as parseCli } from "node:util";
+import { DEFAULT_BOUNDS } from "../lang/types.ts";
+import { gridSelfPlay, writeSelfPlay } from "./diagnose.ts";
 import { GRIDS, loadGrid } from "./grids.ts";
 import { runGrid } from "./runner.ts";
 import { summarizeGrid, summaryTable, writeSummary } from "./summary.ts";
@@ -65,7 +67,14 @@ if (import.meta.main) {
     failed = result.failed.length;
   }
   const summary = await summarizeGrid(grid, seeds, values.runsDir);
-  const files = await writeSummary(summary, `${values.out}/${grid.name}`);
+  const dir = `${values.out}/${grid.name}`;
+  const files = await writeSummary(summary, dir);
+  // What the proposer proposed and how the learnability rollouts went, per variant and stretch.
+  const selfPlay = await gridSelfPlay(grid, seeds, values.runsDir, {
+    windows: 4,
+    bounds: DEFAULT_BOUNDS,
+  });
+  files.push(...await writeSelfPlay(selfPlay, dir));
   console.log(summaryTable(summary));
   console.log(`wrote ${files.join(", ")}`);
   // The summary covers what finished; the exit status still says that something failed.

@@ -3,6 +3,7 @@
  * 95% confidence intervals.
  * @module
  */
+export * from "./diagnose.ts";
 export * from "./grids.ts";
 export * from "./runner.ts";
 export * from "./summary.ts";

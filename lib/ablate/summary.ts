@@ -29,8 +29,19 @@ export interface GridSummary {
   preset: string;
   createdAt: string;
   variants: VariantSummary[];
-  /** Learning curves: held-out accuracy per variant, task type and step, over seeds. */
-  curves: { variant: string; task: string; step: number; mean: number; lo: number; hi: number }[];
+  /**
+   * Learning curves: held-out accuracy per variant, task type and step, over the `seeds` runs
+   * that reached that step (under a time budget, fewer at the end of a curve).
+   */
+  curves: {
+    variant: string;
+    task: string;
+    step: number;
+    mean: number;
+    lo: number;
+    hi: number;
+    seeds: number;
+  }[];
 }
 
 /** Collects the finished runs of a grid into a summary. */
@@ -85,6 +96,7 @@ export async function summarizeGrid(
         mean,
         lo: mean - half,
         hi: mean + half,
+        seeds: xs.length,
       });
     }
   }

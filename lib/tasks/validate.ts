@@ -34,7 +34,7 @@ export interface ValidateOptions {
 }
 
 /** Fixed probe inputs of the constant-output gate: the same for every program of a signature. */
-export const CONSTANT_PROBES = 4;
+export const CONSTANT_PROBES = 8;
 const probeCache = new Map<string, Json[][]>();
 /** The probe argument tuples of a signature (seeded by its name, so runs stay comparable). */
 export function probeInputs(signature: Signature, bounds: ValueBounds): Json[][] {

@@ -6,14 +6,17 @@
 import assert from "node:assert/strict";
 import { DOMParser } from "linkedom";
 import {
+  gridSelfPlay,
   loadGrid,
   runGrid,
   summarizeGrid,
   summaryTable,
+  writeSelfPlay,
   writeSummary,
 } from "../../lib/ablate/mod.ts";
 
 const SEEDS = 2;
+const BOUNDS = { intMin: -999, intMax: 999, maxListLen: 16 };
 const STEPS = 2;
 const VARIANTS = ["azr", "random_tasks"];
 const TASKS = ["abduction", "deduction", "induction"];
@@ -170,6 +173,34 @@ Deno.test({
         );
         assert.ok(c.lo <= c.mean && c.mean <= c.hi);
       }
+
+      // ── self-play diagnostics: every proposal of every seed, pooled per variant ──
+      const selfPlay = await gridSelfPlay(grid, SEEDS, runsDir, { windows: 2, bounds: BOUNDS });
+      await writeSelfPlay(selfPlay, outDir);
+      assert.deepEqual(selfPlay.variants.map((v) => [v.variant, v.seeds]), [
+        ["azr", 2],
+        ["random_tasks", 2],
+      ]);
+      for (const v of selfPlay.variants) {
+        for (const t of TASKS) {
+          const rows = v.stats.filter((x) => x.task === t);
+          assert.deepEqual(rows.map((x) => [x.fromStep, x.toStep]), [[0, 0], [1, 1]]);
+          // tiny: batchSize 2 proposals per task type and step, per seed
+          assert.equal(
+            rows.reduce((n, x) => n + x.proposals, 0),
+            STEPS * 2 * SEEDS,
+            `${v.variant} ${t}`,
+          );
+        }
+      }
+      // Only the policy curriculum measures learnability: the random one has no solve rates.
+      const [azr, rnd] = selfPlay.variants as [
+        typeof selfPlay.variants[0],
+        typeof selfPlay.variants[0],
+      ];
+      assert.ok(azr.stats.some((x) => Number.isFinite(x.solvedNever)));
+      assert.ok(rnd.stats.every((x) => Number.isNaN(x.solvedNever)));
+      assert.match(await Deno.readTextFile(`${outDir}/selfplay.md`), /^# Self-play in grid `tiny`/);
 
       // ── summary.md: the table, one row per variant ────────────────────────
       const md = await Deno.readTextFile(`${outDir}/summary.md`);

@@ -97,10 +97,12 @@ Deno.test("summarizeGrid: means, t-intervals, seeds and curves against a hand co
     ]);
     const a4 = s.curves[1]!;
     near(a4.mean, 0.2, "curve mean");
+    assert.equal(a4.seeds, 3);
     near(a4.hi - a4.mean, 0.24843, "curve band");
     near(a4.mean - a4.lo, 0.24843, "curve band");
     const b0 = s.curves[3]!;
     assert.deepEqual([b0.mean, b0.lo, b0.hi], [0.1, 0.1, 0.1], "one seed: a band of zero width");
+    assert.equal(b0.seeds, 1);
 
     // The table: percentages with one decimal, "–" where nothing finished.
     const table = summaryTable(s);

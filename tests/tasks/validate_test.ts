@@ -104,7 +104,7 @@ Deno.test("validation: probe inputs are fixed per signature and well-typed", () 
   assert.ok(sig.ok);
   const a = probeInputs(sig.signature, BOUNDS);
   assert.deepEqual(probeInputs(sig.signature, BOUNDS), a);
-  assert.equal(a.length, 4);
+  assert.equal(a.length, 8);
   for (const [xs, n] of a) {
     assert.ok(Array.isArray(xs) && xs.every((v) => Number.isInteger(v)));
     assert.ok(Number.isInteger(n));
