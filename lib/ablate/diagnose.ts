@@ -4,9 +4,11 @@
  * ignore their input, program size, duplicates, signature mix), how the
  * learnability rollouts went (never / sometimes / always solved: only
  * "sometimes" gives the proposer a non-zero reward), and the solver's
- * accuracy on its own batch and the policy's entropy. The answers to "why does
- * it (not) learn" start here; `deno task ablate` writes them next to the
- * grid's summary as `selfplay.json` / `selfplay.md`.
+ * accuracy on its own batch and the policy's entropy; and, from each run's
+ * `eval.json`, which held-out tasks each variant solves and how varied its
+ * greedy answers are. The answers to "why does it (not) learn" start here;
+ * `deno task ablate` writes them next to the grid's summary as
+ * `selfplay.{json,md}` and `solved.{json,md}`.
  * @module
  */
 import { z } from "zod";
@@ -224,6 +226,143 @@ export async function writeSelfPlay(s: GridSelfPlay, dir: string): Promise<strin
   const files: [string, string][] = [
     ["selfplay.json", JSON.stringify(s, null, 2) + "\n"],
     ["selfplay.md", md],
+  ];
+  for (const [name, text] of files) await Deno.writeTextFile(`${dir}/${name}`, text);
+  return files.map(([name]) => `${dir}/${name}`);
+}
+
+/** A run's `eval.json`: the final held-out eval, task by task (as the trainer writes it). */
+export const EvalFinalSchema = z.object({
+  step: z.number().int().nonnegative(),
+  outcomes: z.array(z.object({
+    suite: z.string(),
+    id: z.string(),
+    task: z.string(),
+    score: z.number().min(0).max(1),
+    answer: z.string(),
+  })),
+});
+/** A run's final eval, task by task. */
+export type EvalFinal = z.infer<typeof EvalFinalSchema>;
+
+/** Reads a run's `eval.json`; undefined when the run has none (older runs). */
+export async function readEvalFinal(path: string): Promise<EvalFinal | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`Cannot parse ${path}: ${(e as Error).message}`);
+  }
+  const r = EvalFinalSchema.safeParse(data);
+  if (!r.success) throw new Error(`Cannot read ${path}: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+/**
+ * Which held-out tasks each variant solves, and how varied its greedy answers are: the check
+ * that a gain is skill rather than one answer that happens to be right (e.g. always `true`).
+ */
+export interface GridSolved {
+  grid: string;
+  /** Variants with their number of runs that have an `eval.json`. */
+  variants: { variant: string; seeds: number }[];
+  /** Every held-out task solved (score 1) by some run: per variant, in how many of its seeds. */
+  solved: { suite: string; id: string; task: string; seeds: Record<string, number> }[];
+  /** Per variant and task type: distinct answers over all seeds' tasks, and the commonest one. */
+  answers: {
+    variant: string;
+    task: string;
+    tasks: number;
+    distinct: number;
+    top: string;
+    topShare: number;
+  }[];
+}
+
+/** Reads the `eval.json` of a grid's finished runs into a {@linkcode GridSolved}. */
+export async function gridSolved(grid: Grid, seeds: number, runsDir: string): Promise<GridSolved> {
+  const planned = planGrid({ grid, seeds, runsDir });
+  const out: GridSolved = { grid: grid.name, variants: [], solved: [], answers: [] };
+  const solved = new Map<string, GridSolved["solved"][number]>();
+  for (const v of grid.variants) {
+    const evals: EvalFinal[] = [];
+    for (const run of planned.filter((r) => r.variant === v.name)) {
+      if (!(await readRunSummary(runsDir, run.name))) continue;
+      const e = await readEvalFinal(`${runsDir}/${run.name}/eval.json`);
+      if (e) evals.push(e);
+    }
+    if (evals.length === 0) continue;
+    out.variants.push({ variant: v.name, seeds: evals.length });
+    const all = evals.flatMap((e) => e.outcomes);
+    for (const o of all.filter((o) => o.score === 1)) {
+      const key = `${o.suite}/${o.id}`;
+      const row = solved.get(key) ?? { suite: o.suite, id: o.id, task: o.task, seeds: {} };
+      row.seeds[v.name] = (row.seeds[v.name] ?? 0) + 1;
+      solved.set(key, row);
+    }
+    for (const task of [...new Set(all.map((o) => o.task))].sort()) {
+      const answers = all.filter((o) => o.task === task).map((o) => o.answer);
+      const counts = new Map<string, number>();
+      for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
+      const [top, n] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+      out.answers.push({
+        variant: v.name,
+        task,
+        tasks: answers.length,
+        distinct: counts.size,
+        top,
+        topShare: n / answers.length,
+      });
+    }
+  }
+  out.solved = [...solved.values()].sort((a, b) =>
+    a.task.localeCompare(b.task) || a.id.localeCompare(b.id)
+  );
+  return out;
+}
+
+/** Markdown: the solved-task matrix and the answer-diversity table. */
+export function solvedTable(s: GridSolved): string {
+  const names = s.variants.map((v) => v.variant);
+  const short = (a: string) => (a.length > 40 ? `${a.slice(0, 37)}…` : a).replaceAll("|", "\\|");
+  const solved = [
+    `| task | type | ${
+      names.map((n) => `${n} (of ${s.variants.find((v) => v.variant === n)!.seeds})`).join(" | ")
+    } |`,
+    `|${"---|".repeat(names.length + 2)}`,
+    ...s.solved.map((r) =>
+      `| ${r.id} | ${r.task} | ${names.map((n) => r.seeds[n] ?? 0).join(" | ")} |`
+    ),
+  ];
+  const answers = [
+    "| variant | type | answers | distinct | commonest answer | its share |",
+    "|---|---|---|---|---|---|",
+    ...s.answers.map((a) =>
+      `| ${a.variant} | ${a.task} | ${a.tasks} | ${a.distinct} | \`${short(a.top)}\` | ${
+        Math.round(100 * a.topShare)
+      }% |`
+    ),
+  ];
+  return `Held-out tasks solved (score 1) by at least one run; each cell: seeds that solve it.\n\n${
+    solved.join("\n")
+  }\n\nGreedy answers over all seeds' held-out tasks: how many differ, and the commonest.\n\n${
+    answers.join("\n")
+  }\n`;
+}
+
+/** Writes `solved.json` and `solved.md` into `dir`; returns their paths. */
+export async function writeSolved(s: GridSolved, dir: string): Promise<string[]> {
+  await Deno.mkdir(dir, { recursive: true });
+  const files: [string, string][] = [
+    ["solved.json", JSON.stringify(s, null, 2) + "\n"],
+    ["solved.md", `# Held-out tasks in grid \`${s.grid}\`\n\n${solvedTable(s)}`],
   ];
   for (const [name, text] of files) await Deno.writeTextFile(`${dir}/${name}`, text);
   return files.map(([name]) => `${dir}/${name}`);

@@ -8,7 +8,7 @@
  */
 import { parseArgs as parseCli } from "node:util";
 import { DEFAULT_BOUNDS } from "../lang/types.ts";
-import { gridSelfPlay, writeSelfPlay } from "./diagnose.ts";
+import { gridSelfPlay, gridSolved, writeSelfPlay, writeSolved } from "./diagnose.ts";
 import { GRIDS, loadGrid } from "./grids.ts";
 import { runGrid } from "./runner.ts";
 import { summarizeGrid, summaryTable, writeSummary } from "./summary.ts";
@@ -75,6 +75,8 @@ if (import.meta.main) {
     bounds: DEFAULT_BOUNDS,
   });
   files.push(...await writeSelfPlay(selfPlay, dir));
+  // Which held-out tasks each variant solves, from the runs' eval.json (task by task).
+  files.push(...await writeSolved(await gridSolved(grid, seeds, values.runsDir), dir));
   console.log(summaryTable(summary));
   console.log(`wrote ${files.join(", ")}`);
   // The summary covers what finished; the exit status still says that something failed.

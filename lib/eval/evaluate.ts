@@ -20,7 +20,7 @@ import { Rng } from "../rng.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import type { PromptOptions } from "../tasks/prompts.ts";
 import type { Json, TaskRecord } from "../tasks/records.ts";
-import { checkAnswers, checkAttempts, solveTasks } from "../tasks/solve.ts";
+import { checkAnswers, checkAttempts, renderAnswer, solveTasks } from "../tasks/solve.ts";
 import type { EvalSuite, EvalTask } from "./suite.ts";
 
 /** Options of {@linkcode evaluateSuites}. */
@@ -149,7 +149,7 @@ export async function evaluateSuites(
       id: t.id,
       task: t.task,
       score: own.filter((o) => o === "correct").length / rs.length,
-      answer: first.rollout.completion.join(" "),
+      answer: renderAnswer(first.record, first.rollout.completion),
     });
   }
   const accuracy = meanBy(results, (r) => r.task);

@@ -7,6 +7,7 @@
  * @module
  */
 import { renderProgram } from "../lang/render.ts";
+import { tokenName } from "../lang/vocab.ts";
 import { decodeArgs, decodeValue } from "../lang/values.ts";
 import type { Executor, JsonValue, SandboxJob } from "../sandbox/mod.ts";
 import { sameValue } from "../sandbox/mod.ts";
@@ -134,6 +135,28 @@ export async function checkAnswers(
     });
     return ok ? "correct" : "incorrect";
   });
+}
+
+/**
+ * An answer as a reader wants to see it: the decoded value (deduction), the decoded arguments
+ * (abduction) or the rendered program (induction); token names when it cannot be read.
+ */
+export function renderAnswer(record: TaskRecord, answer: readonly number[]): string {
+  const raw = () => `unreadable: ${answer.map(tokenName).join(" ")}`;
+  const sig = recordSignature(record);
+  if (record.task === "deduction") {
+    const v = decodeValue(sig.returns, answer);
+    return v.ok ? JSON.stringify(v.value) : raw();
+  }
+  if (record.task === "abduction") {
+    const args = decodeArgs(sig, answer);
+    return args.ok ? args.value.map((a) => JSON.stringify(a)).join(", ") : raw();
+  }
+  try {
+    return renderProgram(answer);
+  } catch {
+    return raw();
+  }
 }
 
 /** Checks the solver's own attempts (their completions are the answers), with one sandbox call. */

@@ -326,6 +326,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       eval: final.accuracy,
       evalSearch: final.searchAccuracy,
     };
+    // Task by task first: a run with summary.json is finished, so everything else is written before it.
+    await writeAtomic(paths.evalFinal, JSON.stringify({ step, ...final }, null, 2) + "\n");
     await writeAtomic(paths.summary, JSON.stringify(summary, null, 2) + "\n");
     await writeReport();
     return summary;

@@ -18,6 +18,8 @@ export interface RunPaths {
   checkpoints: string;
   report: string;
   summary: string;
+  /** The final held-out eval, task by task (answers and scores). */
+  evalFinal: string;
 }
 
 /** The paths of run `name` under `runsDir`. */
@@ -33,6 +35,7 @@ export function runPaths(runsDir: string, name: string): RunPaths {
     checkpoints: `${dir}/checkpoints`,
     report: `${dir}/report.html`,
     summary: `${dir}/summary.json`,
+    evalFinal: `${dir}/eval.json`,
   };
 }
 

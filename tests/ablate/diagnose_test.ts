@@ -4,11 +4,14 @@
  */
 import assert from "node:assert/strict";
 import {
+  gridSolved,
   isConstantProgram,
   readProposals,
   selfPlayStats,
   selfPlayTable,
+  solvedTable,
 } from "../../lib/ablate/diagnose.ts";
+import { GridSchema } from "../../lib/ablate/grids.ts";
 import type { Metrics } from "../../lib/trainer/metrics.ts";
 import type { ProposalRow } from "../../lib/trainer/report.ts";
 
@@ -109,5 +112,54 @@ Deno.test("readProposals: a malformed line is an error naming the file and the l
     await assert.rejects(readProposals(path), /Cannot parse .*proposals\.jsonl:3/);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("gridSolved: the solved-task matrix and answer diversity against a hand count", async () => {
+  const runsDir = await Deno.makeTempDir({ prefix: "azr-solved-" });
+  try {
+    const grid = GridSchema.parse({
+      name: "g",
+      variants: [{ name: "a" }, { name: "b" }],
+    });
+    const outcome = (id: string, task: string, score: number, answer: string) => ({
+      suite: task,
+      id,
+      task,
+      score,
+      answer,
+    });
+    const runs: Record<string, ReturnType<typeof outcome>[] | undefined> = {
+      // a: two seeds that both answer `true` everywhere; one task right in both
+      "g-a-s0": [outcome("d1", "deduction", 1, "true"), outcome("d2", "deduction", 0, "true")],
+      "g-a-s1": [outcome("d1", "deduction", 1, "true"), outcome("d2", "deduction", 0, "true")],
+      // b: one seed with an eval.json, one finished without (an older run): skipped
+      "g-b-s0": [outcome("d1", "deduction", 0, "7"), outcome("d2", "deduction", 1, "[1,2]")],
+      "g-b-s1": undefined,
+    };
+    for (const [name, outcomes] of Object.entries(runs)) {
+      await Deno.mkdir(`${runsDir}/${name}`);
+      const summary = { name, step: 5, seconds: 1, stepsPerS: 5, eval: {} };
+      await Deno.writeTextFile(`${runsDir}/${name}/summary.json`, JSON.stringify(summary));
+      if (outcomes) {
+        await Deno.writeTextFile(
+          `${runsDir}/${name}/eval.json`,
+          JSON.stringify({ step: 5, outcomes }),
+        );
+      }
+    }
+    const s = await gridSolved(grid, 2, runsDir);
+    assert.deepEqual(s.variants, [{ variant: "a", seeds: 2 }, { variant: "b", seeds: 1 }]);
+    assert.deepEqual(s.solved.map((r) => [r.id, r.seeds]), [["d1", { a: 2 }], ["d2", { b: 1 }]]);
+    assert.deepEqual(s.answers, [
+      { variant: "a", task: "deduction", tasks: 4, distinct: 1, top: "true", topShare: 1 },
+      { variant: "b", task: "deduction", tasks: 2, distinct: 2, top: "7", topShare: 0.5 },
+    ]);
+    assert.match(solvedTable(s), /\| d1 \| deduction \| 2 \| 0 \|/);
+    // a damaged eval.json is an error that names the file, not a silently smaller table
+    await Deno.writeTextFile(`${runsDir}/g-b-s0/eval.json`, `{"step": 5, "outcomes": [{}]}`);
+    await assert.rejects(gridSolved(grid, 2, runsDir), /g-b-s0\/eval\.json/);
+  } finally {
+    await Deno.remove(runsDir, { recursive: true });
   }
 });

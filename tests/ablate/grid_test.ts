@@ -7,11 +7,13 @@ import assert from "node:assert/strict";
 import { DOMParser } from "linkedom";
 import {
   gridSelfPlay,
+  gridSolved,
   loadGrid,
   runGrid,
   summarizeGrid,
   summaryTable,
   writeSelfPlay,
+  writeSolved,
   writeSummary,
 } from "../../lib/ablate/mod.ts";
 
@@ -201,6 +203,26 @@ Deno.test({
       assert.ok(azr.stats.some((x) => Number.isFinite(x.solvedNever)));
       assert.ok(rnd.stats.every((x) => Number.isNaN(x.solvedNever)));
       assert.match(await Deno.readTextFile(`${outDir}/selfplay.md`), /^# Self-play in grid `tiny`/);
+
+      // ── held-out tasks, task by task, from every run's eval.json ───────────────
+      const solved = await gridSolved(grid, SEEDS, runsDir);
+      await writeSolved(solved, outDir);
+      assert.deepEqual(solved.variants, VARIANTS.map((variant) => ({ variant, seeds: SEEDS })));
+      for (const a of solved.answers) {
+        let count = 0;
+        for (const s of [0, 1]) {
+          const e = await readJson<{ outcomes: { task: string }[] }>(
+            `${runsDir}/tiny-${a.variant}-s${s}/eval.json`,
+          );
+          count += e.outcomes.filter((o) => o.task === a.task).length;
+        }
+        assert.equal(a.tasks, count, `${a.variant} ${a.task}: answers counted`);
+        assert.ok(a.distinct >= 1 && a.distinct <= a.tasks);
+      }
+      assert.match(
+        await Deno.readTextFile(`${outDir}/solved.md`),
+        /^# Held-out tasks in grid `tiny`/,
+      );
 
       // ── summary.md: the table, one row per variant ────────────────────────
       const md = await Deno.readTextFile(`${outDir}/summary.md`);

@@ -11,7 +11,7 @@ import { ANSWER, ROLE_SOLVE, TASK_INDUCTION } from "../../lib/lang/vocab.ts";
 import { createSandbox } from "../../lib/sandbox/mod.ts";
 import { proposerPrompt, solverPrompt } from "../../lib/tasks/prompts.ts";
 import type { InductionRecord, Triplet } from "../../lib/tasks/records.ts";
-import { checkAnswers } from "../../lib/tasks/solve.ts";
+import { checkAnswers, renderAnswer } from "../../lib/tasks/solve.ts";
 
 const BOUNDS = { intMin: -999, intMax: 999, maxListLen: 16 };
 
@@ -135,4 +135,19 @@ Deno.test("answer checks: right answers pass, wrong ones fail, for each task typ
   } finally {
     await ex.close();
   }
+});
+
+Deno.test("renderAnswer: values, arguments and programs as a reader writes them", () => {
+  const ind: InductionRecord = {
+    task: "induction",
+    ...sumProgram,
+    examples: [{ input: [[1]], output: 1 }, { input: [[2]], output: 2 }],
+    shown: 1,
+    step: 0,
+  };
+  assert.equal(renderAnswer(triplet("deduction"), outputTokens), "57");
+  assert.equal(renderAnswer(triplet("abduction"), inputTokens), "[3,4,50]");
+  assert.equal(renderAnswer(ind, sumProgram.tokens), sumProgram.program);
+  // an int where a list was expected: shown as token names, marked unreadable
+  assert.match(renderAnswer(triplet("abduction"), outputTokens), /^unreadable: /);
 });

@@ -75,6 +75,18 @@ Deno.test("tiny run: parameters change, metrics finite, buffers grow, report ren
       changed >= fresh.params.size / 2,
       `only ${changed} of ${fresh.params.size} tensors changed`,
     );
+    // eval.json: the final eval task by task; its scores average to the summary's accuracies.
+    const evalFinal = JSON.parse(await Deno.readTextFile(`${runs}/t/eval.json`)) as {
+      step: number;
+      outcomes: { id: string; task: string; score: number; answer: string }[];
+    };
+    assert.equal(evalFinal.step, 3);
+    for (const t of ["deduction", "abduction", "induction"]) {
+      const own = evalFinal.outcomes.filter((o) => o.task === t);
+      assert.ok(own.length > 0 && own.every((o) => o.id && typeof o.answer === "string"), t);
+      const acc = own.reduce((a, o) => a + o.score, 0) / own.length;
+      assert.ok(Math.abs(acc - summary.eval[t]!) < 1e-12, `${t}: ${acc} vs ${summary.eval[t]}`);
+    }
     const report = await Deno.readTextFile(`${runs}/t/report.html`);
     assert.ok((report.match(/<svg/g) ?? []).length >= 8, "report has its figures");
     assert.match(report, /Proposer reward/);
