@@ -159,6 +159,9 @@ export async function writeSummary(s: GridSummary, dir: string): Promise<string[
       hi: m.mean + (Number.isFinite(m.ci95) ? m.ci95 : 0),
     }))
   );
+  // Accuracies near 0 would be a flat line on a 0–1 axis: the axis ends just above the data.
+  const yTop = (his: number[]) =>
+    Math.min(1, Math.ceil(Math.max(0.1, ...his.filter(Number.isFinite)) * 1.15 * 20) / 20);
   const curves = plotToSvg({
     width: 720,
     height: 260,
@@ -167,7 +170,7 @@ export async function writeSummary(s: GridSummary, dir: string): Promise<string[
     fx: { label: null },
     x: { label: "step" },
     color: { domain: order },
-    y: { label: "held-out accuracy", grid: true, domain: [0, 1] },
+    y: { label: "held-out accuracy", grid: true, domain: [0, yTop(s.curves.map((c) => c.hi))] },
     marks: [
       Plot.areaY(s.curves, {
         fx: "task",
@@ -202,7 +205,11 @@ export async function writeSummary(s: GridSummary, dir: string): Promise<string[
     fx: { label: null, axis: "top" },
     x: { label: null, tickRotate: -30, domain: order },
     color: { domain: order },
-    y: { label: "held-out accuracy (±95% CI)", grid: true, domain: [0, 1] },
+    y: {
+      label: "held-out accuracy (±95% CI)",
+      grid: true,
+      domain: [0, yTop(bars.map((b) => b.hi))],
+    },
     marks: [
       Plot.barY(bars, { fx: "task", x: "variant", y: "mean", fill: "variant" }),
       Plot.ruleX(bars, { fx: "task", x: "variant", y1: "lo", y2: "hi", stroke: "black" }),
