@@ -3,6 +3,7 @@
  * install command) when Jupyter is absent, except under CI=true.
  */
 import assert from "node:assert/strict";
+import { PRESETS } from "../lib/config.ts";
 import {
   findJupyterPython,
   JUPYTER_INSTALL_HINT,
@@ -120,7 +121,8 @@ Deno.test({
       assert.match(text[3]!, /unknown key 'lrr' \(did you mean 'lr'\?\)/);
       const svg = join(cells[4]!.outputs?.[0]?.data?.["image/svg+xml"]);
       assert.match(svg, /^<svg[\s\S]*<rect[\s\S]*<\/svg>$/);
-      assert.equal(svg.match(/<rect /g)?.length, 3); // one bar per preset
+      // one bar per preset
+      assert.equal(svg.match(/<rect /g)?.length, Object.keys(PRESETS).length);
     } finally {
       await Deno.remove(out, { recursive: true });
     }
@@ -142,6 +144,7 @@ Deno.test({
           const { report, cells } = await execute(`${NOTEBOOKS}${name}`, out);
           assert.ok(report.ok, `${name}: ${report.error}`);
           assert.ok(cells.length > 0, `${name} has no code cells`);
+          if (name === "07_ablations.ipynb") await assertRendersResults(cells);
         });
       }
     } finally {
@@ -149,3 +152,25 @@ Deno.test({
     }
   },
 });
+
+/** 07_ablations shows every committed grid: the rows of its summary.md and its self-play table. */
+async function assertRendersResults(cells: Cell[]): Promise<void> {
+  const shown = cells.flatMap((c) => c.outputs ?? []).map((o) =>
+    join(o.data?.["text/markdown"]) + join(o.data?.["text/plain"]) + join(o.text)
+  ).join("\n");
+  const results = new URL("../data/results/", import.meta.url).pathname;
+  let grids = 0;
+  for (const e of Deno.readDirSync(results)) {
+    const md = await Deno.readTextFile(`${results}${e.name}/summary.md`);
+    const rows = md.split("\n").filter((l) => /^\| \w/.test(l) && !l.startsWith("| variant"));
+    assert.ok(rows.length > 0, `${e.name}/summary.md has no table rows`);
+    for (const row of rows) assert.ok(shown.includes(row), `07 does not show ${e.name}: ${row}`);
+    const selfPlay = await Deno.readTextFile(`${results}${e.name}/selfplay.md`).catch(() => "");
+    const firstRow = selfPlay.split("\n").find((l) =>
+      /^\| \w/.test(l) && !l.startsWith("| variant")
+    );
+    if (firstRow) assert.ok(shown.includes(firstRow), `07 does not show ${e.name}/selfplay.md`);
+    grids++;
+  }
+  assert.ok(grids > 0, "no committed results in data/results/");
+}
