@@ -12,47 +12,17 @@
  * @module
  */
 import { z } from "zod";
+import { resolveConfig } from "../config.ts";
 import { compileProgram } from "../lang/interpret.ts";
 import { parseProgram } from "../lang/parse.ts";
-import type { ValueBounds } from "../lang/types.ts";
+import type { Signature, ValueBounds } from "../lang/types.ts";
 import { canonicalValue, type JsonValue } from "../sandbox/mod.ts";
 import { probeInputs } from "../tasks/validate.ts";
-import { type Metrics, readMetrics } from "../trainer/metrics.ts";
-import type { ProposalRow } from "../trainer/report.ts";
+import { mean, type Metrics, readMetrics } from "../trainer/metrics.ts";
+import { type ProposalRow, readProposals } from "../trainer/report.ts";
 import type { Grid } from "./grids.ts";
 import { planGrid, readRunSummary } from "./runner.ts";
-
-/** A row of a run's `proposals.jsonl`, as the trainer writes it. */
-export const ProposalRowSchema = z.object({
-  step: z.number().int(),
-  task: z.string(),
-  valid: z.boolean(),
-  kind: z.string().optional(),
-  programTokens: z.number().int().nonnegative(),
-  solveRate: z.number().min(0).max(1).optional(),
-  reward: z.number(),
-  program: z.string(),
-  duplicate: z.boolean().optional(),
-});
-
-/** Reads a run's `proposals.jsonl`; a malformed line is an error naming the file and line. */
-export async function readProposals(path: string): Promise<ProposalRow[]> {
-  const lines = (await Deno.readTextFile(path)).split("\n");
-  const rows: ProposalRow[] = [];
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch (e) {
-      throw new Error(`Cannot parse ${path}:${i + 1}: ${(e as Error).message}`);
-    }
-    const r = ProposalRowSchema.safeParse(data);
-    if (!r.success) throw new Error(`Cannot read ${path}:${i + 1}: ${z.prettifyError(r.error)}`);
-    rows.push(r.data as ProposalRow);
-  });
-  return rows;
-}
+import { writeResultFiles } from "./summary.ts";
 
 /**
  * Whether a program returns one and the same value on the constant-output gate's probe inputs
@@ -61,10 +31,17 @@ export async function readProposals(path: string): Promise<ProposalRow[]> {
  */
 export function isConstantProgram(source: string, bounds: ValueBounds): boolean | undefined {
   const parsed = parseProgram(source);
-  if (!parsed.ok) return undefined;
-  const run = compileProgram(parsed.tokens);
+  return parsed.ok ? constantOnProbes(parsed.tokens, parsed.signature, bounds) : undefined;
+}
+
+function constantOnProbes(
+  tokens: readonly number[],
+  signature: Signature,
+  bounds: ValueBounds,
+): boolean | undefined {
+  const run = compileProgram(tokens);
   const outputs = new Set<string>();
-  for (const args of probeInputs(parsed.signature, bounds)) {
+  for (const args of probeInputs(signature, bounds)) {
     const r = run(args);
     if (r.ok) outputs.add(canonicalValue(r.value as JsonValue)); // in the JSON domain (toDomain)
   }
@@ -95,9 +72,6 @@ export interface SelfPlayStats {
   entropy: number;
 }
 
-const mean = (xs: readonly number[]) =>
-  xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
-
 /**
  * Splits steps 0..lastStep into `windows` equal stretches and computes, per task type and
  * stretch, the statistics of {@linkcode SelfPlayStats} over the given rows and metrics
@@ -110,10 +84,21 @@ export function selfPlayStats(
 ): SelfPlayStats[] {
   const size = Math.max(1, Math.ceil((opts.lastStep + 1) / opts.windows));
   const tasks = [...new Set(rows.map((r) => r.task))].sort();
-  const constant = new Map<string, boolean | undefined>();
-  const isConstant = (src: string) => {
-    if (!constant.has(src)) constant.set(src, isConstantProgram(src, opts.bounds));
-    return constant.get(src);
+  // Each distinct program is parsed and probed once, however often it was proposed.
+  const facts = new Map<string, { signature?: string; constant?: boolean }>();
+  const factsOf = (src: string) => {
+    let f = facts.get(src);
+    if (!f) {
+      const p = parseProgram(src);
+      f = p.ok
+        ? {
+          signature: p.signature.name,
+          constant: constantOnProbes(p.tokens, p.signature, opts.bounds),
+        }
+        : {};
+      facts.set(src, f);
+    }
+    return f;
   };
   const out: SelfPlayStats[] = [];
   for (const task of tasks) {
@@ -124,11 +109,11 @@ export function selfPlayStats(
       const all = rows.filter((r) => r.task === task && inWindow(r.step));
       const valid = all.filter((r) => r.valid);
       const rated = valid.flatMap((r) => (r.solveRate === undefined ? [] : [r.solveRate]));
-      const checked = valid.map((r) => isConstant(r.program)).filter((c) => c !== undefined);
+      const checked = valid.map((r) => factsOf(r.program).constant).filter((c) => c !== undefined);
       const sigCount = new Map<string, number>();
       for (const r of valid) {
-        const p = parseProgram(r.program);
-        if (p.ok) sigCount.set(p.signature.name, (sigCount.get(p.signature.name) ?? 0) + 1);
+        const sig = factsOf(r.program).signature;
+        if (sig) sigCount.set(sig, (sigCount.get(sig) ?? 0) + 1);
       }
       const ms = metrics.filter((m) => inWindow(m.step));
       const metric = (key: string) =>
@@ -161,12 +146,15 @@ export interface GridSelfPlay {
   variants: { variant: string; seeds: number; stats: SelfPlayStats[] }[];
 }
 
-/** Reads the finished runs of a grid and computes {@linkcode selfPlayStats} per variant. */
+/**
+ * Reads the finished runs of a grid and computes {@linkcode selfPlayStats} per variant, with the
+ * value bounds of the variant's own config (they decide the probe inputs).
+ */
 export async function gridSelfPlay(
   grid: Grid,
   seeds: number,
   runsDir: string,
-  opts: { windows: number; bounds: ValueBounds },
+  opts: { windows: number },
 ): Promise<GridSelfPlay> {
   const planned = planGrid({ grid, seeds, runsDir });
   const variants: GridSelfPlay["variants"] = [];
@@ -187,7 +175,14 @@ export async function gridSelfPlay(
     variants.push({
       variant: v.name,
       seeds: done,
-      stats: selfPlayStats(rows.filter((r) => r.step >= 0), metrics, { ...opts, lastStep }),
+      stats: selfPlayStats(rows.filter((r) => r.step >= 0), metrics, {
+        windows: opts.windows,
+        lastStep,
+        bounds: resolveConfig({
+          preset: grid.preset,
+          overrides: { ...grid.base, ...v.overrides },
+        }),
+      }),
     });
   }
   return { grid: grid.name, variants };
@@ -218,7 +213,6 @@ export function selfPlayTable(s: GridSelfPlay): string {
 
 /** Writes `selfplay.json` and `selfplay.md` into `dir`; returns their paths. */
 export async function writeSelfPlay(s: GridSelfPlay, dir: string): Promise<string[]> {
-  await Deno.mkdir(dir, { recursive: true });
   const md = `# Self-play in grid \`${s.grid}\`\n\nSeeds pooled per variant. "constant": valid ` +
     `programs that return one value on the constant-output gate's probe inputs. ` +
     `"sometimes solved": the only proposals whose learnability reward is non-zero.\n\n` +
@@ -227,8 +221,7 @@ export async function writeSelfPlay(s: GridSelfPlay, dir: string): Promise<strin
     ["selfplay.json", JSON.stringify(s, null, 2) + "\n"],
     ["selfplay.md", md],
   ];
-  for (const [name, text] of files) await Deno.writeTextFile(`${dir}/${name}`, text);
-  return files.map(([name]) => `${dir}/${name}`);
+  return await writeResultFiles(dir, files);
 }
 
 /** A run's `eval.json`: the final held-out eval, task by task (as the trainer writes it). */
@@ -359,11 +352,9 @@ export function solvedTable(s: GridSolved): string {
 
 /** Writes `solved.json` and `solved.md` into `dir`; returns their paths. */
 export async function writeSolved(s: GridSolved, dir: string): Promise<string[]> {
-  await Deno.mkdir(dir, { recursive: true });
   const files: [string, string][] = [
     ["solved.json", JSON.stringify(s, null, 2) + "\n"],
     ["solved.md", `# Held-out tasks in grid \`${s.grid}\`\n\n${solvedTable(s)}`],
   ];
-  for (const [name, text] of files) await Deno.writeTextFile(`${dir}/${name}`, text);
-  return files.map(([name]) => `${dir}/${name}`);
+  return await writeResultFiles(dir, files);
 }

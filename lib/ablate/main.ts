@@ -3,11 +3,10 @@
  *
  * Runs a grid of configs × seeds (each an ordinary run in `runs/`), skipping
  * finished runs, then writes the summary (JSON, markdown, SVG) to
- * `data/results/<grid>/`, with the self-play diagnostics (`selfplay.md`).
+ * `data/results/<grid>/`, with the self-play diagnostics (`selfplay.md`, `solved.md`).
  * @module
  */
 import { parseArgs as parseCli } from "node:util";
-import { DEFAULT_BOUNDS } from "../lang/types.ts";
 import { gridSelfPlay, gridSolved, writeSelfPlay, writeSolved } from "./diagnose.ts";
 import { GRIDS, loadGrid } from "./grids.ts";
 import { runGrid } from "./runner.ts";
@@ -70,10 +69,7 @@ if (import.meta.main) {
   const dir = `${values.out}/${grid.name}`;
   const files = await writeSummary(summary, dir);
   // What the proposer proposed and how the learnability rollouts went, per variant and stretch.
-  const selfPlay = await gridSelfPlay(grid, seeds, values.runsDir, {
-    windows: 4,
-    bounds: DEFAULT_BOUNDS,
-  });
+  const selfPlay = await gridSelfPlay(grid, seeds, values.runsDir, { windows: 4 });
   files.push(...await writeSelfPlay(selfPlay, dir));
   // Which held-out tasks each variant solves, from the runs' eval.json (task by task).
   files.push(...await writeSolved(await gridSolved(grid, seeds, values.runsDir), dir));

@@ -147,7 +147,6 @@ export function summaryTable(s: GridSummary): string {
  * markdown `![](…)` cannot show): series are labelled on the plot itself, captions live in summary.md.
  */
 export async function writeSummary(s: GridSummary, dir: string): Promise<string[]> {
-  await Deno.mkdir(dir, { recursive: true });
   // Variants in the grid's order, with the same colour in both plots.
   const order = s.variants.map((v) => v.variant);
   const bars = s.variants.flatMap((v) =>
@@ -225,6 +224,15 @@ export async function writeSummary(s: GridSummary, dir: string): Promise<string[
     ["curves.svg", curves],
     ["bars.svg", barsSvg],
   ];
+  return await writeResultFiles(dir, files);
+}
+
+/** Writes `[name, text]` files into `dir` (created if needed); returns their paths. */
+export async function writeResultFiles(
+  dir: string,
+  files: readonly (readonly [string, string])[],
+): Promise<string[]> {
+  await Deno.mkdir(dir, { recursive: true });
   for (const [name, text] of files) await Deno.writeTextFile(`${dir}/${name}`, text);
   return files.map(([name]) => `${dir}/${name}`);
 }

@@ -39,8 +39,8 @@ import { loadSuites } from "../eval/suite.ts";
 import type { RunSummary } from "../ablate/runner.ts";
 import { latestCheckpoint, restoreTrainer, saveTrainer } from "./checkpoint.ts";
 import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
-import { type ProposalRow, renderReport } from "./report.ts";
-import { openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
+import { type ProposalRow, readProposals, renderReport } from "./report.ts";
+import { exists, openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
 import { policyUpdate } from "./update.ts";
 
 /** Callbacks of {@linkcode train}; all optional. */
@@ -372,8 +372,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   }
   async function writeReport(): Promise<void> {
     const metrics = await readMetrics(paths.metrics);
-    const proposals = (await Deno.readTextFile(paths.proposals).catch(() => ""))
-      .split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as ProposalRow);
+    // No file when the run made no step (steps = 0): nothing was proposed.
+    const proposals = await exists(paths.proposals) ? await readProposals(paths.proposals) : [];
     await writeAtomic(
       paths.report,
       renderReport({ name: cfg.name, config: cfg, metrics, proposals }),

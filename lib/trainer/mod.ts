@@ -5,6 +5,6 @@
 export { train, type TrainHooks } from "./loop.ts";
 export { policyUpdate, type UpdateOptions, type UpdateStats } from "./update.ts";
 export { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
-export { type ProposalRow, renderReport } from "./report.ts";
+export { type ProposalRow, ProposalRowSchema, readProposals, renderReport } from "./report.ts";
 export { latestCheckpoint, restoreTrainer, saveTrainer } from "./checkpoint.ts";
 export { openRunDir, type RunPaths, runPaths } from "./run_dir.ts";

@@ -6,11 +6,11 @@ import assert from "node:assert/strict";
 import {
   gridSolved,
   isConstantProgram,
-  readProposals,
   selfPlayStats,
   selfPlayTable,
   solvedTable,
 } from "../../lib/ablate/diagnose.ts";
+import { readProposals } from "../../lib/trainer/report.ts";
 import { GridSchema } from "../../lib/ablate/grids.ts";
 import type { Metrics } from "../../lib/trainer/metrics.ts";
 import type { ProposalRow } from "../../lib/trainer/report.ts";

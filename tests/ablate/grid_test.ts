@@ -18,7 +18,6 @@ import {
 } from "../../lib/ablate/mod.ts";
 
 const SEEDS = 2;
-const BOUNDS = { intMin: -999, intMax: 999, maxListLen: 16 };
 const STEPS = 2;
 const VARIANTS = ["azr", "random_tasks"];
 const TASKS = ["abduction", "deduction", "induction"];
@@ -177,7 +176,7 @@ Deno.test({
       }
 
       // ── self-play diagnostics: every proposal of every seed, pooled per variant ──
-      const selfPlay = await gridSelfPlay(grid, SEEDS, runsDir, { windows: 2, bounds: BOUNDS });
+      const selfPlay = await gridSelfPlay(grid, SEEDS, runsDir, { windows: 2 });
       await writeSelfPlay(selfPlay, outDir);
       assert.deepEqual(selfPlay.variants.map((v) => [v.variant, v.seeds]), [
         ["azr", 2],
