@@ -168,7 +168,7 @@ export const PRESETS = {
     searchMaxEvals: 20_000,
   },
   /**
-   * The scale of the committed ablation grids: 2 CPU cores, wasm, about 5 s per full-loop step
+   * The scale of the committed ablation grids: 2 CPU cores, wasm, about 6 s per full-loop step
    * (two runs side by side). Same algorithm as `default`, a smaller model and batch.
    */
   small: { dModel: 64, nLayers: 2, nHeads: 2, batchSize: 8, refK: 2, nRollouts: 4 },
