@@ -1,6 +1,11 @@
 /**
  * Rich display for the Deno Jupyter kernel: a cell whose value is the returned
  * object shows the figure. Outside Jupyter it is a plain object with `markup`.
+ *
+ * Figures go out as `text/html` (an inline `<svg>` is valid HTML), never as
+ * `image/svg+xml`: nbconvert's HTML export passes SVG outputs through lxml's
+ * `clean_html`, which drops every `<svg>` element as an unknown tag and leaves
+ * a blank figure, while `text/html` is copied as it is. Jupyter shows both.
  * @module
  */
 
@@ -11,11 +16,21 @@ export interface Displayable {
   [key: symbol]: () => Record<string, string>;
 }
 
-/** Wraps SVG/HTML markup so that a notebook cell displays it. */
+/**
+ * Wraps SVG/HTML markup so that a notebook cell displays it, in Jupyter and in
+ * an HTML export alike.
+ *
+ * @example
+ * ```ts
+ * import { display } from "./display.ts";
+ * const figure = display('<svg><rect width="4" height="4"/></svg>');
+ * ```
+ */
 export function display(markup: string): Displayable {
-  const bundle: Record<string, string> = markup.startsWith("<svg")
-    ? { "image/svg+xml": markup, "text/plain": "[svg figure]" }
-    : { "text/html": markup, "text/plain": "[figure]" };
+  const bundle = {
+    "text/html": markup,
+    "text/plain": markup.startsWith("<svg") ? "[svg figure]" : "[figure]",
+  };
   return { markup, [Symbol.for("Jupyter.display")]: () => bundle };
 }
 

@@ -24,10 +24,10 @@ Deno.test("plotToSvg wraps a plot with a title or legend in a <figure>", () => {
   assert.match(markup, /<svg/);
 });
 
-Deno.test("display gives the Jupyter kernel SVG or HTML", () => {
+Deno.test("display sends SVG and HTML figures as text/html, which nbconvert's HTML export keeps", () => {
   const key = Symbol.for("Jupyter.display");
-  const svg = display("<svg></svg>");
-  assert.deepEqual(Object.keys(svg[key]!()), ["image/svg+xml", "text/plain"]);
-  const fig = display("<figure></figure>");
-  assert.deepEqual(Object.keys(fig[key]!()), ["text/html", "text/plain"]);
+  const svg = display("<svg></svg>")[key]!();
+  assert.deepEqual(svg, { "text/html": "<svg></svg>", "text/plain": "[svg figure]" });
+  const fig = display("<figure></figure>")[key]!();
+  assert.deepEqual(fig, { "text/html": "<figure></figure>", "text/plain": "[figure]" });
 });
