@@ -15,6 +15,7 @@
  * @module
  */
 import { z } from "zod";
+import { type WorldName, WORLDS } from "./lang/types.ts";
 
 const TASK_TYPES = ["deduction", "abduction", "induction"] as const;
 /** The three Absolute Zero task types. */
@@ -68,9 +69,22 @@ export const ConfigSchema = z.strictObject({
   ),
 
   // ── language (lib/lang) ───────────────────────────────────────────────────
-  intMin: z.number().int().default(-999).describe("Smallest int value the codec can write"),
-  intMax: z.number().int().default(999).describe("Largest int value the codec can write"),
-  maxListLen: posInt().default(16).describe("Longest list value the codec can write"),
+  world: z.enum(["small", "wide"]).default("small").describe(
+    "Value domain: small (ints -9..9, lists <= 6, literals -3..5; learns on a laptop) or wide (ints ±999, lists <= 16, literals -10..10); it sets the five keys below unless they are given",
+  ),
+  intMin: z.number().int().min(-999).default(-9).describe(
+    "Smallest int value the codec can write (default: the world's)",
+  ),
+  intMax: z.number().int().max(999).default(9).describe(
+    "Largest int value the codec can write (default: the world's)",
+  ),
+  maxListLen: posInt().default(6).describe("Longest list value (default: the world's)"),
+  literalMin: z.number().int().min(-10).default(-3).describe(
+    "Smallest int literal a program may use (default: the world's; grammar limit -10)",
+  ),
+  literalMax: z.number().int().max(10).default(5).describe(
+    "Largest int literal a program may use (default: the world's; grammar limit 10)",
+  ),
   programMaxTokens: posInt().default(24).describe("Token budget of one generated program"),
   inputMaxTokens: posInt().default(40).describe(
     "Token budget of one generated value (an input or output)",
@@ -175,7 +189,7 @@ export const PRESETS = {
   /** A laptop run on 2 CPU cores with wasm: about 50 s per step. */
   default: {},
   /** For users with a GPU (tensorflow or webgpu backend). */
-  large: { dModel: 384, nLayers: 8, nHeads: 6, batchSize: 64, contextLen: 1024 },
+  large: { dModel: 384, nLayers: 8, nHeads: 6, batchSize: 64, contextLen: 1024, world: "wide" },
 } satisfies Record<string, ConfigOverrides>;
 /** The name of a preset. */
 export type PresetName = keyof typeof PRESETS;
@@ -207,11 +221,17 @@ export function resolveConfig(opts: ResolveOptions = {}): Config {
       }`,
     );
   }
-  const merged = {
+  const given: Record<string, unknown> = {
     ...PRESETS[presetName as PresetName],
     ...opts.file,
     ...opts.overrides,
   };
+  const worldName = given.world ?? "small";
+  const world = Object.hasOwn(WORLDS, String(worldName))
+    ? WORLDS[worldName as WorldName]
+    : undefined;
+  // The world supplies the domain keys that were not given one by one.
+  const merged = { ...world, ...given };
   for (const key of Object.keys(merged)) {
     if (!KEYS.includes(key as keyof Config)) {
       throw new ConfigError(`Cannot parse config: unknown key '${key}'${suggest(key)}`);
@@ -229,6 +249,14 @@ export function resolveConfig(opts: ResolveOptions = {}): Config {
   }
   if (cfg.intMin >= cfg.intMax) {
     throw new ConfigError(`Cannot parse config: 'intMin' must be below 'intMax'`);
+  }
+  if (cfg.literalMin > cfg.literalMax) {
+    throw new ConfigError(`Cannot parse config: 'literalMin' must not be above 'literalMax'`);
+  }
+  if (cfg.literalMin < cfg.intMin || cfg.literalMax > cfg.intMax) {
+    throw new ConfigError(
+      `Cannot parse config: literals [${cfg.literalMin}, ${cfg.literalMax}] must lie inside the ints [${cfg.intMin}, ${cfg.intMax}]`,
+    );
   }
   return cfg;
 }

@@ -27,6 +27,8 @@ import {
   intToken,
   LIST_CLOSE,
   LIST_OPEN,
+  PROGRAM_INT_MAX,
+  PROGRAM_INT_MIN,
   SEP,
   SIG_BASE,
   tokenName,
@@ -71,6 +73,31 @@ export interface ProgramConstraintOptions {
   budget: number;
   /** Fix the signature (its token is then the only one allowed first); free when absent. */
   signature?: Signature;
+  /** Smallest int literal allowed (the world's); the grammar's own range when absent. */
+  literalMin?: number;
+  /** Largest int literal allowed (the world's); the grammar's own range when absent. */
+  literalMax?: number;
+}
+
+/** `mask` without the int literals outside [lo, hi]; cached per (mask, range). */
+const LITERAL_MASKS = new Map<string, WeakMap<Uint8Array, Uint8Array>>();
+function withLiterals(mask: Uint8Array, lo: number, hi: number): Uint8Array {
+  if (lo <= PROGRAM_INT_MIN && hi >= PROGRAM_INT_MAX) return mask;
+  const key = `${lo}:${hi}`;
+  let byMask = LITERAL_MASKS.get(key);
+  if (!byMask) LITERAL_MASKS.set(key, byMask = new WeakMap());
+  let m = byMask.get(mask);
+  if (!m) {
+    m = mask;
+    for (let n = PROGRAM_INT_MIN; n <= PROGRAM_INT_MAX; n++) {
+      if ((n < lo || n > hi) && mask[intToken(n)]) {
+        if (m === mask) m = mask.slice();
+        m[intToken(n)] = 0;
+      }
+    }
+    byMask.set(mask, m);
+  }
+  return m;
 }
 
 const SIG_MASKS = new Map<string, Uint8Array>();
@@ -100,6 +127,8 @@ export function signatureIndex(signature: Signature): number {
 class ProgramConstraint implements TokenConstraint {
   readonly #budget: number;
   readonly #fixed: number;
+  readonly #litMin: number;
+  readonly #litMax: number;
   #used = 0;
   #started = false;
   /** Pending nonterminals; the top is the next to expand. */
@@ -110,6 +139,11 @@ class ProgramConstraint implements TokenConstraint {
   constructor(opts: ProgramConstraintOptions) {
     this.#budget = opts.budget;
     this.#fixed = opts.signature ? signatureIndex(opts.signature) : -1;
+    this.#litMin = opts.literalMin ?? PROGRAM_INT_MIN;
+    this.#litMax = opts.literalMax ?? PROGRAM_INT_MAX;
+    if (this.#litMin > this.#litMax) {
+      throw new Error(`Literal range [${this.#litMin}, ${this.#litMax}] is empty`);
+    }
     if (sigMask(this.#fixed, this.#budget).indexOf(1) < 0) {
       throw new Error(
         `Program budget ${opts.budget} is too small: programs need at least 2 tokens`,
@@ -121,7 +155,8 @@ class ProgramConstraint implements TokenConstraint {
     if (!this.#started) return sigMask(this.#fixed, this.#budget);
     const top = this.#stack.length - 1;
     if (top < 0) return EMPTY_MASK;
-    return ntMask(this.#stack[top]!, this.#budget - this.#used - this.#below[top]!);
+    const mask = ntMask(this.#stack[top]!, this.#budget - this.#used - this.#below[top]!);
+    return withLiterals(mask, this.#litMin, this.#litMax);
   }
 
   advance(token: number): void {

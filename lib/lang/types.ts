@@ -62,5 +62,55 @@ export interface ValueBounds {
   readonly maxListLen: number;
 }
 
-/** The bounds the eval suites use: ints in [-999, 999], lists of at most 16 elements. */
+/** The bounds of the `wide` world: ints in [-999, 999], lists of at most 16 elements. */
 export const DEFAULT_BOUNDS: ValueBounds = { intMin: -999, intMax: 999, maxListLen: 16 };
+
+/**
+ * A world: the value domain (ints, list length) and the int literals programs may use. The
+ * vocabulary a model needs follows from it (`worldVocabSize` in `vocab.ts`); checkpoints record it.
+ */
+export interface World extends ValueBounds {
+  /** Smallest int literal a program may contain. */
+  readonly literalMin: number;
+  /** Largest int literal a program may contain. */
+  readonly literalMax: number;
+}
+
+/** The named worlds (config key `world`). */
+export const WORLDS = {
+  /** The embedded default: small enough that a laptop learns it in minutes. */
+  small: { intMin: -9, intMax: 9, maxListLen: 6, literalMin: -3, literalMax: 5 },
+  /** The original domain, for bigger models and GPUs. */
+  wide: { intMin: -999, intMax: 999, maxListLen: 16, literalMin: -10, literalMax: 10 },
+} as const satisfies Record<string, World>;
+/** The name of a world. */
+export type WorldName = keyof typeof WORLDS;
+
+/** The world part of a config-like object. */
+export function worldOf(w: World): World {
+  return {
+    intMin: w.intMin,
+    intMax: w.intMax,
+    maxListLen: w.maxListLen,
+    literalMin: w.literalMin,
+    literalMax: w.literalMax,
+  };
+}
+
+/** `ints [-9, 9], lists ≤ 6, literals [-3, 5]`: a world in words, for error messages. */
+export function describeWorld(w: World): string {
+  return `ints [${w.intMin}, ${w.intMax}], lists ≤ ${w.maxListLen}, literals [${w.literalMin}, ${w.literalMax}]`;
+}
+
+/**
+ * Why a checkpoint of world `saved` cannot be used in world `now` (undefined when they match):
+ * the vocabulary, the codec and the literals all follow from the world.
+ */
+export function worldMismatch(saved: World, now: World): string | undefined {
+  const a = worldOf(saved);
+  const b = worldOf(now);
+  if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
+  return `the checkpoint's world is ${describeWorld(a)}, this run's is ${
+    describeWorld(b)
+  }; use --world (or the five domain keys) of the checkpoint, or another checkpoint`;
+}

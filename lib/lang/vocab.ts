@@ -5,7 +5,10 @@
  * `grammar.ts` are only appended to; {@linkcode vocabHash} changes whenever they change
  * and is stored with every checkpoint.
  *
- * **Int encoding: one token per int** in [{@linkcode INT_TOKEN_MIN}, {@linkcode INT_TOKEN_MAX}].
+ * **Int encoding: one token per int** in [{@linkcode INT_TOKEN_MIN}, {@linkcode INT_TOKEN_MAX}],
+ * ordered by magnitude (`0 1 -1 2 -2 …`), so the tokens of a world whose ints lie in ±R are a
+ * prefix of the vocabulary: a model of that world has {@linkcode worldVocabSize} rows, and its
+ * token ids mean the same in every world.
  * The model is tiny and starts from random weights, so sequences must be short and the
  * grammar regular: an int is one decoding step, a 16-element list is 18 tokens (it fits the
  * 40-token value budget; sign-and-digits would need up to 66), and the value mask is a plain
@@ -71,9 +74,10 @@ export const FALSE = names.push("false") - 1;
 export const LIST_OPEN = names.push("[") - 1;
 /** Closes a list value. */
 export const LIST_CLOSE = names.push("]") - 1;
-/** Id of the token of {@linkcode INT_TOKEN_MIN}; int n is `INT_BASE + n - INT_TOKEN_MIN`. */
+/** Id of the token of int 0; ints follow by magnitude: `0 1 -1 2 -2 …` (see {@linkcode intToken}). */
 export const INT_BASE = names.length;
-for (let n = INT_TOKEN_MIN; n <= INT_TOKEN_MAX; n++) names.push(String(n));
+names.push("0");
+for (let n = 1; n <= INT_TOKEN_MAX; n++) names.push(String(n), String(-n));
 
 /** Printable name of every token, indexed by id. */
 export const TOKEN_NAMES: readonly string[] = names;
@@ -141,12 +145,39 @@ export function intToken(n: number): number {
       `No token for int ${n}: ints with tokens are [${INT_TOKEN_MIN}, ${INT_TOKEN_MAX}]`,
     );
   }
-  return INT_BASE + n - INT_TOKEN_MIN;
+  return INT_BASE + (n > 0 ? 2 * n - 1 : -2 * n);
 }
 
 /** The int a token stands for, or undefined when it is not an int token. */
 export function tokenInt(id: number): number | undefined {
-  return id >= INT_BASE && id < VOCAB_SIZE ? id - INT_BASE + INT_TOKEN_MIN : undefined;
+  if (!(id >= INT_BASE && id < VOCAB_SIZE)) return undefined;
+  const k = id - INT_BASE;
+  return k % 2 === 1 ? (k + 1) / 2 : k === 0 ? 0 : -k / 2;
+}
+
+/** Int range of a world (its values and its program literals). */
+export interface IntRange {
+  readonly intMin: number;
+  readonly intMax: number;
+}
+
+/**
+ * Tokens a model of a world needs: every token up to the last int the world can write (ints are
+ * ordered by magnitude, so that is a prefix of the vocabulary). Throws for ints without tokens.
+ */
+export function worldVocabSize(world: IntRange): number {
+  const r = Math.max(Math.abs(world.intMin), Math.abs(world.intMax));
+  if (!Number.isInteger(r) || r > INT_TOKEN_MAX) {
+    throw new Error(
+      `World ints [${world.intMin}, ${world.intMax}] need tokens beyond ±${INT_TOKEN_MAX}`,
+    );
+  }
+  return INT_BASE + 2 * r + 1;
+}
+
+/** Hash of the first `size` token names: what a checkpoint of that vocabulary size stores. */
+export function vocabHashOf(size: number): string {
+  return fnv1a(`azr-lang-v2\n${names.slice(0, size).join("\n")}`);
 }
 
 function fnv1a(text: string): string {
@@ -162,4 +193,10 @@ function fnv1a(text: string): string {
  * Hash of the vocabulary (every token name in id order, FNV-1a 32-bit, hex). A checkpoint
  * stores it; loading a checkpoint with a different hash is an error.
  */
-export const vocabHash: string = fnv1a(`azr-lang-v1\n${names.join("\n")}`);
+export const vocabHash: string = vocabHashOf(names.length);
+
+/** The vocabulary of a model of a world: its size (a prefix of the ids) and that prefix's hash. */
+export function worldVocab(world: IntRange): { size: number; hash: string } {
+  const size = worldVocabSize(world);
+  return { size, hash: vocabHashOf(size) };
+}

@@ -16,6 +16,32 @@ export interface DrawOptions {
   greedy?: boolean;
 }
 
+const FITTED = new WeakMap<Uint8Array, Uint8Array>();
+
+/**
+ * A constraint's mask (over the whole language vocabulary) cut to a model's `V` tokens. A world's
+ * tokens are a prefix of the vocabulary, so the cut drops only tokens the world cannot write;
+ * a mask that allows one of them is a config bug (e.g. literals wider than the model's world),
+ * and throws. Cached per mask array (constraints share their masks).
+ */
+export function fitMask(mask: Uint8Array, V: number): Uint8Array {
+  if (mask.length === V) return mask;
+  let m = FITTED.get(mask);
+  if (m && m.length === V) return m;
+  if (mask.length < V) {
+    throw new Error(`Mask has ${mask.length} entries, fewer than the vocabulary's ${V}`);
+  }
+  const beyond = mask.indexOf(1, V);
+  if (beyond >= 0) {
+    throw new Error(
+      `The constraint allows token ${beyond}, beyond this model's ${V} tokens: the world's ints or literals are wider than the model's vocabulary`,
+    );
+  }
+  m = mask.subarray(0, V);
+  FITTED.set(mask, m);
+  return m;
+}
+
 /**
  * Draws one token from logits [V] restricted to `mask`. Returns the token and its log-prob under
  * the masked, temperature-scaled distribution (before any topP truncation, so it matches

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "./gradients.ts"; // tfjs-core alone registers no gradients
-import { maskedLogSoftmaxFinite } from "./distribution.ts";
+import { fitMask, maskedLogSoftmaxFinite } from "./distribution.ts";
 import type { PaddedBatch, Transformer } from "./transformer.ts";
 
 /** The sequences to score. */
@@ -72,7 +72,7 @@ export function completionLogprobs(model: Transformer, batch: LogprobsBatch): Lo
       if (!Number.isInteger(tok) || tok < 0 || tok >= V) {
         throw new Error(`logprobs: sequence ${b} has token ${tok} outside [0, ${V})`);
       }
-      const mj = m?.[j];
+      const mj = m?.[j] && fitMask(m[j]!, V);
       if (mj) {
         if (mj.length !== V) {
           throw new Error(`logprobs: mask ${b}/${j} has ${mj.length} entries, vocabulary ${V}`);

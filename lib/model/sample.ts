@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../rng.ts";
 import type { TokenConstraint } from "./constraint.ts";
-import { drawToken } from "./distribution.ts";
+import { drawToken, fitMask } from "./distribution.ts";
 import { cacheTensors, type KVCache, padLeftBatch, type Transformer } from "./transformer.ts";
 
 /** Options of {@linkcode sampleTokens}. */
@@ -148,7 +148,7 @@ export async function sampleTokens(
       rows.forEach((b, r) => {
         if (out.finished[b] || !room(b)) return;
         const constraint = opts.constraints?.[b];
-        const mask = constraint ? constraint.allowed() : allOnes;
+        const mask = constraint ? fitMask(constraint.allowed(), V) : allOnes;
         const drawOpts = {
           temperature: opts.temperature,
           greedy: opts.greedy ?? false,

@@ -19,6 +19,7 @@ import {
   argsConstraint,
   chainConstraints,
   programConstraint,
+  type ProgramConstraintOptions,
   type TokenConstraint,
   valueConstraint,
 } from "../lang/constraint.ts";
@@ -47,6 +48,20 @@ export interface PromptOptions extends ValueBounds {
   programMaxTokens: number;
   /** Token budget of one generated argument tuple or value. */
   inputMaxTokens: number;
+  /** Smallest int literal a program may use (the world's; the grammar's range when absent). */
+  literalMin?: number;
+  /** Largest int literal a program may use (the world's; the grammar's range when absent). */
+  literalMax?: number;
+}
+
+/** The program constraint's options of a prompt's options (budget and the world's literals). */
+function programOptions(opts: PromptOptions, signature?: Signature): ProgramConstraintOptions {
+  return {
+    budget: opts.programMaxTokens,
+    ...(signature ? { signature } : {}),
+    ...(opts.literalMin === undefined ? {} : { literalMin: opts.literalMin }),
+    ...(opts.literalMax === undefined ? {} : { literalMax: opts.literalMax }),
+  };
 }
 
 const TASK_TOKEN: Record<TaskType, number> = {
@@ -142,7 +157,7 @@ export function solverPrompt(record: TaskRecord, bounds: ValueBounds): number[] 
 /** What a deduction/abduction proposer writes: a program, SEP, arguments typed by that program. */
 export function proposalConstraint(opts: PromptOptions): TokenConstraint {
   return chainConstraints([
-    () => programConstraint({ budget: opts.programMaxTokens }),
+    () => programConstraint(programOptions(opts)),
     ([program]) =>
       argsConstraint(programSignature(program!), { ...opts, budget: opts.inputMaxTokens }),
   ]);
@@ -171,7 +186,7 @@ export function solverConstraint(record: TaskRecord, opts: PromptOptions): Token
   if (record.task === "abduction") {
     return argsConstraint(sig, { ...opts, budget: opts.inputMaxTokens });
   }
-  return programConstraint({ budget: opts.programMaxTokens, signature: sig });
+  return programConstraint(programOptions(opts, sig));
 }
 
 /** Splits an induction record's examples into those the solver sees and those held out. */

@@ -10,6 +10,7 @@ import {
   EOS,
   INPUT,
   INT_BASE,
+  intToken,
   LIST_CLOSE,
   LIST_OPEN,
   OUTPUT,
@@ -29,6 +30,7 @@ import {
   tokensToString,
   VOCAB_SIZE,
   vocabHash,
+  worldVocab,
 } from "../../lib/lang/mod.ts";
 
 const B = { intMin: -999, intMax: 999, maxListLen: 16 };
@@ -125,5 +127,22 @@ Deno.test("vocabulary: structural tokens have the stable ids written here", () =
   assert.equal(TOKEN_NAMES.length, VOCAB_SIZE);
   assert.equal(new Set(TOKEN_NAMES).size, VOCAB_SIZE, "token names are unique");
   assert.match(vocabHash, /^[0-9a-f]{8}$/);
-  assert.equal(tokenName(VOCAB_SIZE - 1), "999");
+  assert.equal(tokenName(VOCAB_SIZE - 1), "-999");
+});
+
+Deno.test("vocabulary: a world's tokens are a prefix (ints by magnitude), hashed per size", () => {
+  assert.deepEqual(
+    TOKEN_NAMES.slice(INT_BASE, INT_BASE + 7),
+    ["0", "1", "-1", "2", "-2", "3", "-3"],
+  );
+  // ints -9..9: every token below INT_BASE + 19, none at or above it
+  const small = worldVocab({ intMin: -9, intMax: 9 });
+  assert.equal(small.size, INT_BASE + 19);
+  for (let n = -9; n <= 9; n++) assert.ok(intToken(n) < small.size, `int ${n}`);
+  assert.equal(intToken(10), small.size);
+  assert.equal(worldVocab({ intMin: -999, intMax: 999 }).size, VOCAB_SIZE);
+  assert.equal(worldVocab({ intMin: -999, intMax: 999 }).hash, vocabHash);
+  assert.notEqual(small.hash, vocabHash);
+  assert.equal(worldVocab({ intMin: 0, intMax: 9 }).size, small.size, "asymmetric: ±max");
+  assert.throws(() => worldVocab({ intMin: -1000, intMax: 0 }), /beyond ±999/);
 });
