@@ -98,6 +98,8 @@ def run_one(path, out_dir, timeout, linger):
         nb,
         timeout=timeout,
         kernel_name="deno",
+        # no per-cell timestamps: `deno task notebooks --write` commits these files
+        record_timing=False,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
     )
     client.linger = linger

@@ -6,9 +6,18 @@
  */
 import { z } from "zod";
 
+/** The Debian packages the notebooks need: a notebook server, headless execution, HTML export. */
+export const JUPYTER_PACKAGES = [
+  "jupyter-notebook",
+  "jupyter-nbconvert",
+  "python3-nbclient",
+  "python3-ipykernel",
+] as const;
+
 /** What to run to get Jupyter on Debian. */
-export const JUPYTER_INSTALL_HINT =
-  "Install it with: apt-get install -y --no-install-recommends jupyter-nbconvert python3-nbclient";
+export const JUPYTER_INSTALL_HINT = `Install it with: apt-get install -y --no-install-recommends ${
+  JUPYTER_PACKAGES.join(" ")
+}`;
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -26,15 +35,15 @@ export const NotebookReport = z.object({
 export type NotebookReport = z.infer<typeof NotebookReport>;
 
 /**
- * The Python that can run nbclient: Debian's `/usr/bin/python3` first (another
- * python3 on the PATH, e.g. pyenv's, usually lacks the Debian packages).
- * Returns undefined when none has nbclient.
+ * The Python that can run nbclient and nbconvert: Debian's `/usr/bin/python3`
+ * first (another python3 on the PATH, e.g. pyenv's, usually lacks the Debian
+ * packages). Returns undefined when none has them.
  */
 export async function findJupyterPython(): Promise<string | undefined> {
   for (const candidate of ["/usr/bin/python3", "python3"]) {
     try {
       const { success } = await new Deno.Command(candidate, {
-        args: ["-c", "import nbclient, nbformat"],
+        args: ["-c", "import nbclient, nbconvert, nbformat"],
         stdout: "null",
         stderr: "null",
       }).output();
