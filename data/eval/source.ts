@@ -1,7 +1,9 @@
 /**
  * The hand-written source of the held-out eval suites: every program and every input below was
  * written by hand (nothing is sampled). `build.ts` runs each program on its inputs to fill in the
- * outputs and writes `deduction.jsonl`, `abduction.jsonl` and `induction.jsonl`.
+ * outputs and writes `wide/deduction.jsonl`, `wide/abduction.jsonl` and `wide/induction.jsonl`:
+ * the suites of the `wide` world (ints ±999, lists ≤ 16, literals −10..10). The small world's
+ * suites are written in `source_small.ts`.
  *
  * Programs use the JS vocabulary of the kit's typed language (lib/lang) and cover the DeepCoder
  * operations (HEAD, LAST, TAKE, DROP, ACCESS, MINIMUM, MAXIMUM, REVERSE, SORT, SUM, MAP, FILTER,
@@ -12,14 +14,19 @@
  */
 import type { TaskType } from "../../lib/config.ts";
 
-/** The entry signatures of the language. */
+/** The entry signatures of the language (the wide suites use the first six). */
 export type SourceSignature =
   | "(int) -> int"
   | "(int[]) -> int[]"
   | "(int[]) -> int"
   | "(int[]) -> bool"
   | "(int[], int) -> int[]"
-  | "(int, int) -> int";
+  | "(int, int) -> int"
+  | "(int) -> bool"
+  | "(int) -> int[]"
+  | "(int[], int) -> int"
+  | "(int[], int[]) -> int[]"
+  | "(int[], int[]) -> int";
 
 /** An argument value. */
 export type SourceValue = number | boolean | number[];
@@ -46,6 +53,11 @@ const PARAMS: Record<SourceSignature, string> = {
   "(int[]) -> bool": "xs",
   "(int[], int) -> int[]": "xs, n",
   "(int, int) -> int": "a, b",
+  "(int) -> bool": "n",
+  "(int) -> int[]": "n",
+  "(int[], int) -> int": "xs, n",
+  "(int[], int[]) -> int[]": "xs, ys",
+  "(int[], int[]) -> int": "xs, ys",
 };
 
 const II = "(int) -> int" as const;
@@ -710,7 +722,7 @@ function induction(rows: InductionRow[], outside: InductionOutsideRow[]): Source
   ];
 }
 
-/** Every hand-written task, by suite file name. */
+/** Every hand-written task of the wide world, by suite file name. */
 export const SOURCE_SUITES: Record<string, SourceTask[]> = {
   deduction: single("deduction", "d", DEDUCTION_ROWS, DEDUCTION_OUTSIDE),
   abduction: single("abduction", "a", ABDUCTION_ROWS, ABDUCTION_OUTSIDE),

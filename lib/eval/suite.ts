@@ -11,8 +11,10 @@
  *   least one is held out); for deduction/abduction every example is a query, so `shown`, when
  *   given, must equal the number of examples (it defaults to that).
  * - Values are the language's: ints (within `intMin`..`intMax`), booleans, lists of ints (at most
- *   `maxListLen` long), for inputs and outputs alike. With a `signature`, each input must have its
- *   arity and argument types and each output its return type.
+ *   `maxListLen` long), for inputs and outputs alike, in the bounds of the world the suite is
+ *   evaluated in (pass the config, or {@linkcode suiteBoundsOf}; the default is the small world's).
+ *   With a `signature`, each input must have its arity and argument types and each output its
+ *   return type.
  *
  * Loading is all-or-nothing: any bad line throws a {@linkcode SuiteError} whose message lists
  * every bad line as `file:line: field: problem`.
@@ -20,7 +22,7 @@
  * @example
  * ```ts
  * import { loadSuites } from "./suite.ts";
- * const suites = loadSuites("data/eval");
+ * const suites = loadSuites("data/eval/small", suiteBoundsOf("small"));
  * for (const s of Object.values(suites)) console.log(s.name, s.tasks.length);
  * ```
  * @module
@@ -28,6 +30,7 @@
 import { z } from "zod";
 import { parse as parseJs } from "acorn";
 import type { TaskType } from "../config.ts";
+import { type WorldName, WORLDS } from "../lang/types.ts";
 
 /** A value of the language: int, bool or int list. */
 export type EvalValue = number | boolean | number[];
@@ -59,15 +62,21 @@ export interface EvalSuite {
   tasks: EvalTask[];
 }
 
-/** Value bounds a suite must respect (defaults: the language's, [-999, 999] and 16). */
+/** Value bounds a suite must respect: the world's (config keys `intMin`, `intMax`, `maxListLen`). */
 export interface SuiteBounds {
   intMin: number;
   intMax: number;
   maxListLen: number;
 }
 
-/** The default value bounds (the config defaults `intMin`, `intMax`, `maxListLen`). */
-export const DEFAULT_SUITE_BOUNDS: SuiteBounds = { intMin: -999, intMax: 999, maxListLen: 16 };
+/** The value bounds of a named world (`small`: ints [-9, 9], lists ≤ 6; `wide`: ±999, ≤ 16). */
+export function suiteBoundsOf(world: WorldName): SuiteBounds {
+  const { intMin, intMax, maxListLen } = WORLDS[world];
+  return { intMin, intMax, maxListLen };
+}
+
+/** The default value bounds: the embedded default world's (`small`), as the config defaults. */
+export const DEFAULT_SUITE_BOUNDS: SuiteBounds = suiteBoundsOf("small");
 
 /** A suite file that cannot be used; the message names each bad `file:line` and field. */
 export class SuiteError extends Error {

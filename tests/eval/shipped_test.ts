@@ -1,32 +1,48 @@
 /**
- * Oracle tests of the shipped suites (data/eval/*.jsonl): every stored output is what the program
- * returns when run as plain JS here (independently of data/eval/build.ts), values respect the
- * language's bounds, and the suites have the size and coverage the kit promises.
+ * Oracle tests of the shipped suites (data/eval/<world>/*.jsonl): every stored output is what the
+ * program returns when run as plain JS here (independently of data/eval/build.ts), values respect
+ * the world's bounds, the files are what build.ts writes, and the suites have the size and
+ * coverage the kit promises. The small world's programs all parse in the language with its
+ * literals (−3..5).
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { parse as parseJs } from "acorn";
-import { type EvalTask, loadSuites } from "../../lib/eval/mod.ts";
+import { type EvalTask, loadSuites, suiteBoundsOf } from "../../lib/eval/mod.ts";
+import { parseProgram } from "../../lib/lang/parse.ts";
+import { signatureByName } from "../../lib/lang/types.ts";
+import { tokenInt } from "../../lib/lang/vocab.ts";
 import { SOURCE_SUITES } from "../../data/eval/source.ts";
 import { buildSuites } from "../../data/eval/build.ts";
 
-const DIR = fileURLToPath(new URL("../../data/eval/", import.meta.url));
-const SUITES = loadSuites(DIR);
-const ALL: EvalTask[] = Object.values(SUITES).flatMap((s) => s.tasks);
+const WORLDS = ["small", "wide"] as const;
+const dirOf = (world: string) =>
+  fileURLToPath(new URL(`../../data/eval/${world}/`, import.meta.url));
+const SUITES = Object.fromEntries(
+  WORLDS.map((w) => [w, loadSuites(dirOf(w), suiteBoundsOf(w))]),
+) as Record<(typeof WORLDS)[number], ReturnType<typeof loadSuites>>;
+const TASKS = (world: (typeof WORLDS)[number]): EvalTask[] =>
+  Object.values(SUITES[world]).flatMap((s) => s.tasks);
+const ALL = TASKS("wide");
+const SMALL = TASKS("small");
 const OUTSIDE = new Set(
   Object.values(SOURCE_SUITES).flat().filter((t) => t.outside !== undefined).map((t) => t.id),
 );
 
-function inBounds(v: unknown): boolean {
-  const int = (x: unknown) => Number.isInteger(x) && (x as number) >= -999 && (x as number) <= 999;
+/** Written out here, not read from lib: small ints [-9, 9], lists ≤ 6; wide ±999, ≤ 16. */
+const LIMITS = { small: { int: 9, len: 6 }, wide: { int: 999, len: 16 } };
+
+function inBounds(v: unknown, world: (typeof WORLDS)[number]): boolean {
+  const { int: r, len } = LIMITS[world];
+  const int = (x: unknown) => Number.isInteger(x) && (x as number) >= -r && (x as number) <= r;
   if (typeof v === "boolean") return true;
-  if (Array.isArray(v)) return v.length <= 16 && v.every(int);
+  if (Array.isArray(v)) return v.length <= len && v.every(int);
   return int(v);
 }
 
 Deno.test("eval data: every example is what its program returns", () => {
   let checked = 0;
-  for (const t of ALL) {
+  for (const t of [...ALL, ...SMALL]) {
     assert.ok(t.program, `${t.id}: every shipped task carries its program`);
     const f = new Function(`${t.program}\nreturn f;`)() as (...args: unknown[]) => unknown;
     t.examples.forEach((ex, k) => {
@@ -36,26 +52,34 @@ Deno.test("eval data: every example is what its program returns", () => {
       checked++;
     });
   }
-  assert.ok(checked > 700, `checked ${checked} examples`);
+  assert.ok(checked > 1600, `checked ${checked} examples`);
 });
 
-Deno.test("eval data: inputs and outputs are within the codec's bounds", () => {
-  for (const t of ALL) {
-    for (const ex of t.examples) {
-      for (const v of ex.input) assert.ok(inBounds(v), `${t.id}: input ${JSON.stringify(v)}`);
-      assert.ok(inBounds(ex.output), `${t.id}: output ${JSON.stringify(ex.output)}`);
+Deno.test("eval data: inputs and outputs are within their world's bounds", () => {
+  for (const world of WORLDS) {
+    for (const t of TASKS(world)) {
+      for (const ex of t.examples) {
+        for (const v of ex.input) {
+          assert.ok(inBounds(v, world), `${world}/${t.id}: input ${JSON.stringify(v)}`);
+        }
+        assert.ok(
+          inBounds(ex.output, world),
+          `${world}/${t.id}: output ${JSON.stringify(ex.output)}`,
+        );
+      }
     }
   }
 });
 
-Deno.test("eval data: sizes, shapes and unique ids", () => {
-  assert.deepEqual(Object.keys(SUITES), ["abduction", "deduction", "induction"]);
+Deno.test("eval data: wide suites' sizes, shapes and unique ids", () => {
+  const suites = SUITES.wide;
+  assert.deepEqual(Object.keys(suites), ["abduction", "deduction", "induction"]);
   const ids = ALL.map((t) => t.id);
   assert.equal(new Set(ids).size, ids.length, "ids unique across all suites");
   for (const type of ["deduction", "abduction", "induction"] as const) {
     const tasks = ALL.filter((t) => t.task === type);
     // each file holds one task type
-    assert.ok(SUITES[type]!.tasks.every((t) => t.task === type), `${type}.jsonl is all ${type}`);
+    assert.ok(suites[type]!.tasks.every((t) => t.task === type), `${type}.jsonl is all ${type}`);
     const inside = tasks.filter((t) => !OUTSIDE.has(t.id));
     const outside = tasks.length - inside.length;
     assert.ok(inside.length >= 60, `${type}: ${inside.length} in-language tasks (need >= 60)`);
@@ -76,13 +100,20 @@ Deno.test("eval data: sizes, shapes and unique ids", () => {
   }
 });
 
-Deno.test("eval data: the JSONL files are up to date with source.ts", () => {
-  for (const [file, text] of Object.entries(buildSuites())) {
-    assert.equal(
-      Deno.readTextFileSync(`${DIR}${file}`),
-      text,
-      `${file} is stale: run deno run -A data/eval/build.ts`,
+Deno.test("eval data: the JSONL files are what build.ts writes", () => {
+  for (const world of WORLDS) {
+    const built = buildSuites(world);
+    assert.deepEqual(
+      Object.keys(built).sort(),
+      Object.keys(SUITES[world]).map((n) => `${n}.jsonl`),
     );
+    for (const [file, text] of Object.entries(built)) {
+      assert.equal(
+        Deno.readTextFileSync(`${dirOf(world)}${file}`),
+        text,
+        `${world}/${file} is stale: run deno run -A data/eval/build.ts --world ${world}`,
+      );
+    }
   }
 });
 
@@ -192,7 +223,7 @@ Deno.test("eval data: 'outside' marks exactly the programs outside the language'
   }
 });
 
-Deno.test("eval data: every task type spans the DeepCoder operations", () => {
+Deno.test("eval data: every wide task type spans the DeepCoder operations", () => {
   const OPS: Record<string, RegExp> = {
     HEAD: /xs\[0\]/,
     LAST: /xs\[xs\.length - 1\]/,
@@ -212,6 +243,77 @@ Deno.test("eval data: every task type spans the DeepCoder operations", () => {
   };
   for (const type of ["deduction", "abduction", "induction"] as const) {
     const programs = ALL.filter((t) => t.task === type).map((t) => t.program ?? "");
+    for (const [op, re] of Object.entries(OPS)) {
+      assert.ok(programs.some((p) => re.test(p)), `${type}: no program uses ${op}`);
+    }
+  }
+});
+
+// ── the small world ─────────────────────────────────────────────────────────────────────────────
+
+Deno.test("eval data (small): every program parses in the language with literals in [-3, 5]", () => {
+  for (const t of SMALL) {
+    const sig = signatureByName(t.signature ?? "");
+    assert.ok(sig, `${t.id}: signature ${t.signature} is the language's`);
+    const r = parseProgram(t.program ?? "", { signature: sig });
+    assert.ok(r.ok, `${t.id}: ${r.ok ? "" : r.message}`);
+    const literals = r.tokens.map(tokenInt).filter((n) => n !== undefined);
+    for (const n of literals) assert.ok(n >= -3 && n <= 5, `${t.id}: literal ${n}`);
+  }
+});
+
+Deno.test("eval data (small): sizes, shapes and unique ids", () => {
+  const suites = SUITES.small;
+  assert.deepEqual(Object.keys(suites), ["abduction", "deduction", "induction"]);
+  const ids = SMALL.map((t) => t.id);
+  assert.equal(new Set(ids).size, ids.length, "ids unique across all suites");
+  for (const type of ["deduction", "abduction", "induction"] as const) {
+    const tasks = suites[type]!.tasks;
+    assert.ok(tasks.every((t) => t.task === type), `${type}.jsonl is all ${type}`);
+    assert.ok(tasks.length >= 60, `${type}: ${tasks.length} tasks (need >= 60)`);
+    // every signature of the language appears in every task type
+    assert.equal(new Set(tasks.map((t) => t.signature)).size, 11, `${type}: signatures`);
+  }
+  for (const t of SMALL) {
+    if (t.task === "induction") {
+      assert.equal(t.examples.length, 10, `${t.id}: 10 examples`);
+      assert.equal(t.shown, 5, `${t.id}: 5 shown`);
+      const held = new Set(t.examples.slice(5).map((e) => JSON.stringify(e.output)));
+      assert.ok(held.size >= 2, `${t.id}: held-out outputs vary`);
+    } else {
+      assert.equal(t.examples.length, 1, `${t.id}: one query`);
+    }
+  }
+});
+
+Deno.test("eval data (small): every task type spans the DeepCoder operations", () => {
+  const OPS: Record<string, RegExp> = {
+    HEAD: /xs\[0\]/,
+    LAST: /xs\.at\(-1\)/,
+    TAKE: /\.slice\(0, (\d|n)\)/,
+    DROP: /\.slice\((\d|n)\)/,
+    ACCESS: /xs\[(\d|n)\]/,
+    MINIMUM: /Math\.min\(\.\.\.xs\)/,
+    MAXIMUM: /Math\.max\(\.\.\.xs\)/,
+    REVERSE: /\.reverse\(\)/,
+    SORT: /\.sort\(\(p, q\) => p - q\)/,
+    SUM: /\.reduce\(\(a, v\) => a \+ v, 0\)/,
+    MAP: /\.map\(\(v\) =>/,
+    FILTER: /\.filter\(\(v\) =>/,
+    COUNT: /\.filter\([^)]*\) => [^)]*\)\.length/,
+    ZIPWITH: /\.map\(\(v, i\) => .*(xs|ys)\[/,
+    SCANL1: /\.map\(\(v, i\) => .*xs\.slice\(0, i \+ 1\)/,
+    "includes/some/every": /\.(includes|some|every)\(/,
+    indexOf: /\.indexOf\(/,
+    length: /\.length/,
+    conditional: / \? /,
+    unique: /new Set/,
+    concat: /\.concat\(/,
+    "append/prepend": /\[\.\.\.xs, |, \.\.\.xs\]/,
+    range: /Array\.from/,
+  };
+  for (const type of ["deduction", "abduction", "induction"] as const) {
+    const programs = SMALL.filter((t) => t.task === type).map((t) => t.program ?? "");
     for (const [op, re] of Object.entries(OPS)) {
       assert.ok(programs.some((p) => re.test(p)), `${type}: no program uses ${op}`);
     }

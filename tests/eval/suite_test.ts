@@ -4,6 +4,7 @@ import {
   loadSuites,
   parseSuite,
   SuiteError,
+  suiteBoundsOf,
   suiteTasksByType,
 } from "../../lib/eval/mod.ts";
 
@@ -45,14 +46,21 @@ Deno.test("suite: good lines parse to typed tasks", () => {
   const bare = parseSuite(ind({ program: undefined, signature: undefined }), "t.jsonl")[0]!;
   assert.equal(bare.program, undefined);
   assert.equal(bare.signature, undefined);
-  // booleans and lists are values too; bounds are inclusive
+  // booleans and lists are values too; bounds are inclusive: the small world's by default,
+  // a wider world's when given
   parseSuite(
     ded({
       signature: "(int[]) -> bool",
-      examples: [{ input: [[999, -999, ...Array(14).fill(0)]], output: true }],
+      examples: [{ input: [[9, -9, 0, 0, 0, 0]], output: true }],
     }),
     "t.jsonl",
   );
+  const wide = ded({
+    signature: "(int[]) -> bool",
+    examples: [{ input: [[999, -999, ...Array(14).fill(0)]], output: true }],
+  });
+  parseSuite(wide, "t.jsonl", suiteBoundsOf("wide"));
+  assert.throws(() => parseSuite(wide, "t.jsonl"), /must be an int in \[-9, 9\]/);
   const byType = suiteTasksByType(tasks);
   assert.deepEqual(Object.keys(byType), ["deduction", "abduction", "induction"]);
   assert.deepEqual(byType.induction.map((t) => t.id), ["i1"]);
@@ -108,9 +116,9 @@ Deno.test("suite: each malformed line gives file:line, field and problem", async
       why: "induction without shown",
     },
     {
-      text: ded({ examples: [{ input: [[4, 5]], output: 1000 }] }),
-      want: /^t\.jsonl:1: examples\.0\.output: must be an int in \[-999, 999\]/m,
-      why: "int out of bounds",
+      text: ded({ examples: [{ input: [[4, 5]], output: 10 }] }),
+      want: /^t\.jsonl:1: examples\.0\.output: must be an int in \[-9, 9\]/m,
+      why: "int out of the small world's bounds",
     },
     {
       text: ded({ examples: [{ input: [[1.5]], output: 1 }] }),
@@ -118,9 +126,9 @@ Deno.test("suite: each malformed line gives file:line, field and problem", async
       why: "not an integer",
     },
     {
-      text: ded({ examples: [{ input: [Array(17).fill(1)], output: 1 }] }),
-      want: /^t\.jsonl:1: examples\.0\.input\.0: .*at most 16/m,
-      why: "list too long",
+      text: ded({ examples: [{ input: [Array(7).fill(1)], output: 1 }] }),
+      want: /^t\.jsonl:1: examples\.0\.input\.0: .*at most 6/m,
+      why: "list longer than the small world's",
     },
     {
       text: ded({ examples: [{ input: [[4, 5], 1], output: 4 }] }),
