@@ -1,0 +1,233 @@
+/**
+ * The PPO-clip update (lib/trainer/update.ts) against independent references:
+ * its loss against a hand computation from a plain forward pass (softmax in
+ * float64 here, under each step's mask and the temperature), its gradient at
+ * ratio 1 against the REINFORCE gradient, and gradients accumulated over
+ * micro-batches against the one-batch gradient.
+ *
+ * Reading the gradient: policyUpdate applies it at once, but AdamW's first step
+ * with beta1 = 0 and no clipping stores it verbatim as the first moment
+ * (m = beta1·0 + (1 − beta1)·g = g), so `optimizer.state.m` is the gradient of
+ * the update's loss, and no export is needed.
+ */
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import { completionLogprobs, TransformerPolicy } from "../../lib/model/mod.ts";
+import { Rng } from "../../lib/rng.ts";
+import type { Rollout } from "../../lib/tasks/propose.ts";
+import { microBatches, policyUpdate, type UpdateOptions } from "../../lib/trainer/update.ts";
+import { fullLogits, useBackend } from "../model/helpers.ts";
+
+await useBackend("wasm");
+
+const V = 11;
+const TEMPERATURE = 0.7;
+
+/** A fresh policy; every call gives the same weights. beta1 = 0 and no clip: m = g after one step. */
+function freshPolicy(): TransformerPolicy {
+  return new TransformerPolicy({
+    vocabSize: V,
+    dModel: 16,
+    nLayers: 2,
+    nHeads: 2,
+    mlpRatio: 2,
+    contextLen: 32,
+    tieEmbeddings: true,
+    seed: 7,
+    lr: 1e-3,
+    weightDecay: 0,
+    beta1: 0,
+    beta2: 0.99,
+    gradClip: 1e9,
+  });
+}
+
+const OPTS: UpdateOptions = {
+  ppoClip: 0.2,
+  ppoEpochs: 1,
+  entropyCoef: 0.1,
+  microBatchTokens: 100_000, // one micro-batch
+  contextLen: 32,
+};
+
+/** Completion lengths: one empty (it must not count), the rest 1..6 tokens. */
+const COMPLETION_LENGTHS = [3, 0, 6, 1, 4, 2, 5, 6];
+const ADVANTAGES = [1.5, 0.9, -0.5, 0.8, -1.2, 0.3, 2.0, -0.7];
+
+/** Rollouts of one kind (temperature, role, task) with mixed masks: all tokens or even ones only. */
+function makeRollouts(seed: number): Rollout[] {
+  const rng = new Rng(seed);
+  const all = new Uint8Array(V).fill(1);
+  const even = new Uint8Array(V).map((_, i) => (i % 2 === 0 ? 1 : 0));
+  return COMPLETION_LENGTHS.map((n, i) => {
+    const prompt = Array.from({ length: 2 + rng.int(4) }, () => rng.int(V));
+    const masks = Array.from({ length: n }, () => (rng.next() < 0.5 ? even : all));
+    const completion = masks.map((m) => (m === even ? 2 * rng.int(6) : rng.int(V)));
+    return {
+      role: "solve",
+      task: "deduction",
+      prompt,
+      completion,
+      logprobs: [], // set by the caller
+      masks,
+      temperature: TEMPERATURE,
+      group: `g${i}`,
+    };
+  });
+}
+
+/** Per completion token: log-prob and entropy (nats) of the masked, tempered softmax, in float64. */
+function reference(policy: TransformerPolicy, r: Rollout): { logprob: number; entropy: number }[] {
+  if (r.completion.length === 0) return [];
+  const logits = fullLogits(policy.model, [...r.prompt, ...r.completion]);
+  return r.completion.map((tok, j) => {
+    const row = logits[r.prompt.length - 1 + j]!; // the position that predicts token j
+    const mask = r.masks[j]!;
+    const z = [...row].map((l, i) => (mask[i] ? l / TEMPERATURE : -Infinity));
+    const max = Math.max(...z);
+    const logZ = max + Math.log(z.reduce((s, x) => s + Math.exp(x - max), 0));
+    const logp = z.map((x) => x - logZ);
+    const entropy = -logp.reduce((s, lp) => (Number.isFinite(lp) ? s + Math.exp(lp) * lp : s), 0);
+    return { logprob: logp[tok]!, entropy };
+  });
+}
+
+/** The first moments after one step (= the gradients, see the module comment), by name. */
+function gradients(policy: TransformerPolicy): Map<string, Float32Array> {
+  return new Map(
+    [...policy.optimizer.state.m].map(([name, m]) => [name, m.dataSync() as Float32Array]),
+  );
+}
+
+function norm(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]! ** 2;
+  return Math.sqrt(s);
+}
+
+/**
+ * Per parameter, ‖a − b‖ / ‖b‖, with ‖b‖ floored at 1e-5 of the global norm: the attention key
+ * biases' exact gradient is 0 (softmax ignores a constant per query), so theirs is rounding noise.
+ */
+function relativeErrors(
+  a: Map<string, ArrayLike<number>>,
+  b: Map<string, ArrayLike<number>>,
+): Map<string, number> {
+  const global = Math.hypot(...[...b.values()].map(norm));
+  const out = new Map<string, number>();
+  for (const [name, y] of b) {
+    const x = a.get(name);
+    assert.ok(x, `no gradient for ${name}`);
+    const diff = Array.from(y, (v, i) => x[i]! - v);
+    out.set(name, norm(diff) / Math.max(norm(y), 1e-5 * global));
+  }
+  return out;
+}
+
+function assertClose(got: number, want: number, tol: number, what: string): void {
+  assert.ok(Math.abs(got - want) <= tol, `${what}: got ${got}, want ${want} (±${tol})`);
+}
+
+Deno.test("update: at ratio 1 the loss is −mean(A) − c·mean(H), the gradient REINFORCE's", async () => {
+  const policy = freshPolicy();
+  const rollouts = makeRollouts(1);
+  const refs = rollouts.map((r) => reference(policy, r));
+  rollouts.forEach((r, i) => (r.logprobs = refs[i]!.map((x) => x.logprob))); // old = current
+  const N = COMPLETION_LENGTHS.reduce((s, n) => s + n, 0);
+  // Hand computation: every ratio is 1, so min(ratio·A, clip(ratio)·A) = A for each token.
+  let objective = 0;
+  let entropy = 0;
+  rollouts.forEach((r, i) => {
+    objective += ADVANTAGES[i]! * r.completion.length;
+    entropy += refs[i]!.reduce((s, x) => s + x.entropy, 0);
+  });
+  const wantLoss = -objective / N - OPTS.entropyCoef * entropy / N;
+
+  const stats = await policyUpdate(policy, policy.optimizer, rollouts, ADVANTAGES, OPTS);
+  assert.equal(stats.tokens, N, "every non-empty completion token counts once");
+  assertClose(stats.loss, wantLoss, 1e-5, "loss");
+  assertClose(stats.entropy, entropy / N, 1e-5, "mean entropy");
+  assert.equal(stats.clipFrac, 0);
+
+  // At ratio 1, ∇ratio = ∇logπ: the gradient is that of −Σ A·logπ / N − c·ΣH / N.
+  const twin = freshPolicy();
+  const used = rollouts.filter((r) => r.completion.length > 0);
+  const adv = tf.tensor2d(
+    rollouts.flatMap((r, i) => (r.completion.length > 0 ? [ADVANTAGES[i]!] : [])),
+    [used.length, 1],
+  );
+  const { grads } = tf.variableGrads(() =>
+    tf.tidy(() => {
+      const out = completionLogprobs(twin.model, {
+        prompts: used.map((r) => r.prompt),
+        completions: used.map((r) => r.completion),
+        masks: used.map((r) => r.masks),
+        temperature: TEMPERATURE,
+      });
+      const pg = tf.sum(tf.mul(out.logprobs, adv));
+      return tf.div(tf.neg(tf.add(pg, tf.mul(tf.sum(out.entropy), OPTS.entropyCoef))), N);
+    }) as tf.Scalar
+  );
+  const byName = new Map(
+    [...twin.model.params].map(([name, w]) => [name, grads[w.name]!.dataSync()]),
+  );
+  for (const [name, err] of relativeErrors(gradients(policy), byName)) {
+    assert.ok(err < 1e-5, `${name}: relative gradient error ${err}`);
+  }
+  tf.dispose([adv, ...Object.values(grads)]);
+  policy.dispose();
+  twin.dispose();
+});
+
+Deno.test("update: clipped ratios match a hand computation; micro-batches give the one-batch gradient", async () => {
+  // Old log-probs off by ±0.5 or ±0.05 nats: some ratios leave [0.8, 1.2], some stay inside.
+  const offsets = [0.5, -0.05, -0.5, 0.05];
+  const rollouts = makeRollouts(2);
+  const probe = freshPolicy();
+  const refs = rollouts.map((r) => reference(probe, r));
+  probe.dispose();
+  let k = 0;
+  rollouts.forEach((r, i) => (r.logprobs = refs[i]!.map((x) => x.logprob + offsets[k++ % 4]!)));
+  const N = COMPLETION_LENGTHS.reduce((s, n) => s + n, 0);
+  const eps = OPTS.ppoClip;
+  let objective = 0;
+  let entropy = 0;
+  let clipped = 0;
+  rollouts.forEach((r, i) => {
+    const A = ADVANTAGES[i]!;
+    refs[i]!.forEach((x, j) => {
+      const ratio = Math.exp(x.logprob - r.logprobs[j]!);
+      const clippedRatio = Math.min(Math.max(ratio, 1 - eps), 1 + eps);
+      objective += Math.min(ratio * A, clippedRatio * A);
+      entropy += x.entropy;
+      if (ratio !== clippedRatio) clipped++;
+    });
+  });
+  assert.ok(clipped > 0 && clipped < N, `the fixture clips some tokens, not all (${clipped}/${N})`);
+
+  const items = rollouts.filter((r) => r.completion.length > 0).map((r, i) => ({ r, a: i }));
+  const split = { ...OPTS, microBatchTokens: 24 };
+  assert.equal(microBatches(items, OPTS.microBatchTokens, OPTS.contextLen).length, 1);
+  const parts = microBatches(items, split.microBatchTokens, split.contextLen).length;
+  assert.ok(parts >= 3, `the small budget splits the batch (${parts} micro-batches)`);
+
+  const one = freshPolicy();
+  const oneStats = await policyUpdate(one, one.optimizer, rollouts, ADVANTAGES, OPTS);
+  const many = freshPolicy();
+  const manyStats = await policyUpdate(many, many.optimizer, rollouts, ADVANTAGES, split);
+  const runs = [{ what: "one batch", s: oneStats }, {
+    what: `${parts} micro-batches`,
+    s: manyStats,
+  }];
+  for (const { what, s } of runs) {
+    assertClose(s.loss, -objective / N - OPTS.entropyCoef * entropy / N, 1e-5, `${what}: loss`);
+    assertClose(s.entropy, entropy / N, 1e-5, `${what}: entropy`);
+    assert.equal(s.clipFrac, clipped / N, `${what}: clipped fraction`);
+  }
+  assertClose(manyStats.gradNorm, oneStats.gradNorm, 1e-5 * oneStats.gradNorm, "gradient norm");
+  for (const [name, err] of relativeErrors(gradients(many), gradients(one))) {
+    assert.ok(err < 1e-5, `${name}: micro-batch vs one-batch relative gradient error ${err}`);
+  }
+  one.dispose();
+  many.dispose();
+});
