@@ -1,27 +1,28 @@
 /**
  * Held-out evaluation: the policy answers the hand-written suites
- * (`data/eval/*.jsonl`) as a solver, greedily by default; answers are checked
+ * (`data/eval/<world>/*.jsonl`) as a solver, greedily by default; answers are checked
  * in the sandbox exactly as in training. Tasks the language cannot express
- * (their program or signature is outside it, or a value is out of the codec's
+ * (their program or signature is outside it, or a value is out of the world's
  * bounds) are counted as "not expressible", not as failures.
  *
- * The enumerative-search baseline (lib/lang) answers the induction tasks from
- * the same shown examples, checked the same way.
+ * Beside the model's accuracy the report holds the chance levels of the same tasks
+ * (`baselines.ts`: majority answer, copy an argument, most common input, best single
+ * program, and the enumerative search as the strong induction reference), checked the
+ * same way, and for list-valued deduction the list-length accuracy: how often the
+ * answer is a list of the right length, right or wrong elements.
  * @module
  */
 import type { TaskType } from "../config.ts";
-import { parseProgram } from "../lang/parse.ts";
-import { renderProgram } from "../lang/render.ts";
-import { enumerativeSearch } from "../lang/search.ts";
-import { signatureByName, type ValueBounds } from "../lang/types.ts";
-import { checkArgs, checkValue } from "../lang/values.ts";
+import { decodeValue } from "../lang/values.ts";
 import type { Policy } from "../model/policy.ts";
 import { Rng } from "../rng.ts";
 import type { Executor } from "../sandbox/mod.ts";
-import type { PromptOptions } from "../tasks/prompts.ts";
-import type { Json, TaskRecord } from "../tasks/records.ts";
-import { checkAnswers, checkAttempts, renderAnswer, solveTasks } from "../tasks/solve.ts";
+import { type PromptOptions, recordSignature } from "../tasks/prompts.ts";
+import type { TaskRecord } from "../tasks/records.ts";
+import { type Attempt, checkAttempts, renderAnswer, solveTasks } from "../tasks/solve.ts";
+import { type BaselineReport, recordBaselines, type Tally } from "./baselines.ts";
 import type { EvalSuite, EvalTask } from "./suite.ts";
+import { evalTaskRecords, type EvalWorld } from "./task_records.ts";
 
 /** Options of {@linkcode evaluateSuites}. */
 export interface EvaluateOptions extends PromptOptions {
@@ -33,8 +34,13 @@ export interface EvaluateOptions extends PromptOptions {
   limit?: number;
   /** Seed of the sampler (irrelevant when greedy). */
   seed?: number;
-  /** Evaluation budget of the enumerative search per induction task (0 = skip the baseline). */
+  /** Evaluation budget of the enumerative search per induction task (0 = skip the search). */
   searchEvals?: number;
+  /** Compute the chance levels (default true; they do not change while a model trains). */
+  baselines?: boolean;
+  /** Program literals of the world (tasks using others are not expressible); default: the ints. */
+  literalMin?: number;
+  literalMax?: number;
 }
 
 /** One task's outcome. */
@@ -46,6 +52,8 @@ export interface TaskOutcome {
   score: number;
   /** The policy's answer for the first query, rendered. */
   answer: string;
+  /** List-valued deduction: the fraction of queries whose answer is a list of the right length. */
+  lengthScore?: number;
 }
 
 /** The result of an evaluation. */
@@ -54,60 +62,20 @@ export interface EvalReport {
   accuracy: Record<string, number>;
   /** The enumerative-search baseline's induction accuracy (when run). */
   searchAccuracy: Record<string, number>;
+  /** The model's correct queries per task type (induction: tasks), as the baselines count. */
+  counts: Record<string, Tally>;
+  /** Chance levels of the same tasks, per task type (empty lists when not computed). */
+  baselines: BaselineReport;
+  /**
+   * Deduction queries with a list output whose answer is a list of the right length (whatever
+   * its elements); n = 0 when the suites have none.
+   */
+  listLength: Tally;
   /** Per suite file and task type. */
   perSuite: Record<string, Record<string, number>>;
   /** Tasks outside the language, per type, with the reason. */
   notExpressible: { suite: string; id: string; task: TaskType; reason: string }[];
   outcomes: TaskOutcome[];
-}
-
-/** Turns an eval task into task records (one per query), or the reason it is not expressible. */
-export function evalTaskRecords(t: EvalTask, bounds: ValueBounds): TaskRecord[] | string {
-  const declared = t.signature ? signatureByName(t.signature) : undefined;
-  if (t.signature && !declared) return `signature ${t.signature} is outside the language`;
-  let tokens: number[] = [];
-  let program = t.program ?? "";
-  let signature = declared;
-  if (t.task !== "induction" || t.program) {
-    const parsed = parseProgram(t.program ?? "", declared ? { signature: declared } : {});
-    if (!parsed.ok) {
-      if (t.task !== "induction") return `program: ${parsed.construct}: ${parsed.message}`;
-    } else {
-      tokens = parsed.tokens;
-      signature = parsed.signature;
-      program = renderProgram(tokens);
-    }
-  }
-  if (!signature) return "no signature";
-  for (const ex of t.examples) {
-    const a = checkArgs(signature, ex.input, bounds);
-    const o = checkValue(signature.returns, ex.output, bounds);
-    if (!a.ok || !o.ok) {
-      return `value out of the codec's bounds: ${a.ok ? "" : a.message}${o.ok ? "" : o.message}`;
-    }
-  }
-  const sigName = signature.name;
-  if (t.task === "induction") {
-    // The solver only needs the signature; keep a placeholder program when the reference is outside the language.
-    return [{
-      task: "induction",
-      program: program || "function f() {}",
-      tokens: tokens.length ? tokens : [0],
-      signature: sigName,
-      examples: t.examples as { input: Json[]; output: Json }[],
-      shown: t.shown,
-      step: 0,
-    }];
-  }
-  return t.examples.map((ex) => ({
-    task: t.task as "deduction" | "abduction",
-    program,
-    tokens,
-    signature: sigName,
-    input: ex.input as Json[],
-    output: ex.output as Json,
-    step: 0,
-  }));
 }
 
 /** Evaluates the model (and the search baseline) on the suites. */
@@ -124,7 +92,7 @@ export async function evaluateSuites(
     for (const t of suite.tasks) {
       taken[t.task] = (taken[t.task] ?? 0) + 1;
       if (opts.limit && taken[t.task]! > opts.limit) continue;
-      const r = evalTaskRecords(t, opts);
+      const r = evalTaskRecords(t, opts as EvalWorld);
       if (typeof r === "string") {
         notExpressible.push({ suite: suite.name, id: t.id, task: t.task, reason: r });
       } else items.push({ suite: suite.name, t, records: r });
@@ -142,15 +110,21 @@ export async function evaluateSuites(
   let k = 0;
   for (const { suite, t, records: rs } of items) {
     const own = outcomes.slice(k, k + rs.length);
-    const first = attempts[k]!;
+    const ownAttempts = attempts.slice(k, k + rs.length);
+    const first = ownAttempts[0]!;
     k += rs.length;
-    results.push({
+    const outcome: TaskOutcome = {
       suite,
       id: t.id,
       task: t.task,
       score: own.filter((o) => o === "correct").length / rs.length,
       answer: renderAnswer(first.record, first.rollout.completion),
-    });
+    };
+    const lengths = ownAttempts.map(listLengthRight);
+    if (lengths[0] !== undefined) {
+      outcome.lengthScore = lengths.filter((x) => x === true).length / rs.length;
+    }
+    results.push(outcome);
   }
   const accuracy = meanBy(results, (r) => r.task);
   const perSuite: EvalReport["perSuite"] = {};
@@ -158,25 +132,46 @@ export async function evaluateSuites(
     perSuite[suite] = meanBy(results.filter((r) => r.suite === suite), (r) => r.task);
   }
 
-  // The enumerative-search baseline on the induction tasks (same shown examples, same check).
-  const searchAccuracy: Record<string, number> = {};
+  // The model's counts, per query (induction: per task), as the baselines count.
+  const counts: Record<string, Tally> = {};
+  records.forEach((r, i) => {
+    const c = (counts[r.task] ??= { k: 0, n: 0 });
+    c.n += 1;
+    if (outcomes[i] === "correct") c.k += 1;
+  });
+  const lengths = attempts.map(listLengthRight).filter((x) => x !== undefined);
+  const listLength = { k: lengths.filter((x) => x).length, n: lengths.length };
+
+  // Chance levels of the same records, checked the same way (the search only when asked).
   const searchEvals = opts.searchEvals ?? 20_000;
-  const induction = items.filter((i) => i.t.task === "induction");
-  if (searchEvals > 0 && induction.length > 0) {
-    const found = induction.map(({ records: [r] }) => {
-      const rec = r as Extract<TaskRecord, { task: "induction" }>;
-      const sig = signatureByName(rec.signature)!;
-      const s = enumerativeSearch({
-        signature: sig,
-        examples: rec.examples.slice(0, rec.shown),
-        maxEvals: searchEvals,
-      });
-      return { record: rec, answer: s.program ?? [], unfinished: s.program === null };
-    });
-    const checked = await checkAnswers(executor, found);
-    searchAccuracy.induction = checked.filter((o) => o === "correct").length / checked.length;
-  }
-  return { accuracy, searchAccuracy, perSuite, notExpressible, outcomes: results };
+  const baselines: BaselineReport = opts.baselines === false
+    ? { deduction: [], abduction: [], induction: [] }
+    : await recordBaselines(executor, records, { bounds: opts, searchEvals });
+  const searchAccuracy: Record<string, number> = {};
+  const search = baselines.induction.find((b) => b.name.startsWith("search@"));
+  if (search && search.n > 0) searchAccuracy.induction = search.k / search.n;
+  return {
+    accuracy,
+    searchAccuracy,
+    counts,
+    baselines,
+    listLength,
+    perSuite,
+    notExpressible,
+    outcomes: results,
+  };
+}
+
+/**
+ * For a deduction query with a list output: is the answer a list of the output's length?
+ * (An unreadable answer is not.) Undefined for every other query.
+ */
+export function listLengthRight(a: Pick<Attempt, "record" | "rollout">): boolean | undefined {
+  const r = a.record;
+  if (r.task !== "deduction" || recordSignature(r).returns !== "int[]") return undefined;
+  const v = decodeValue("int[]", a.rollout.completion);
+  return v.ok && Array.isArray(v.value) && Array.isArray(r.output) &&
+    v.value.length === r.output.length;
 }
 
 function meanBy<T extends { score: number }>(

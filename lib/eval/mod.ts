@@ -1,6 +1,9 @@
 /**
- * Held-out evaluation: suites of hand-written tasks (`data/eval/*.jsonl`).
+ * Held-out evaluation: suites of hand-written tasks (`data/eval/<world>/*.jsonl`), the model's
+ * accuracy per task type, and the chance levels of the same tasks.
  * @module
  */
 export * from "./suite.ts";
+export * from "./task_records.ts";
 export * from "./evaluate.ts";
+export * from "./baselines.ts";

@@ -3,8 +3,8 @@ import {
   loadSuite,
   loadSuites,
   parseSuite,
-  SuiteError,
   suiteBoundsOf,
+  SuiteError,
   suiteTasksByType,
 } from "../../lib/eval/mod.ts";
 
