@@ -27,6 +27,16 @@ const taskTypeList = z.preprocess(
   z.array(z.enum(TASK_TYPES)).min(1, "enable at least one task type, e.g. --taskTypes=deduction"),
 );
 
+/** The pre-training views (kept in sync with PRETRAIN_VIEWS in lib/trainer/pretrain_data.ts). */
+export const PRETRAIN_VIEW_NAMES = [
+  "deduction",
+  "abduction",
+  "induction",
+  "propose_deduction",
+  "propose_abduction",
+  "propose_induction",
+] as const;
+
 const posInt = () => z.number().int().positive();
 const nonNegInt = () => z.number().int().nonnegative();
 
@@ -42,8 +52,8 @@ export const ConfigSchema = z.strictObject({
   steps: nonNegInt().default(200).describe("Self-play steps to run"),
   checkpointEvery: posInt().default(25).describe("Write a checkpoint every N steps (atomic)"),
   evalEvery: nonNegInt().default(25).describe("Run the held-out eval every N steps (0 = never)"),
-  evalSuites: z.string().default("data/eval")
-    .describe("Folder (or one .jsonl file) of held-out eval suites"),
+  evalSuites: z.string().default("data/eval/small")
+    .describe("Folder (or one .jsonl file) of held-out eval suites (default: data/eval/<world>)"),
   evalGreedy: z.boolean().default(true).describe("Decode greedily at eval time"),
   evalLimit: nonNegInt().default(0)
     .describe("Evaluate only the first N tasks of each type per suite (0 = all)"),
@@ -153,6 +163,44 @@ export const ConfigSchema = z.strictObject({
   microBatchTokens: posInt().default(4096).describe(
     "Padded tokens (prompt + completion; a quarter of it in completions) per gradient micro-batch: bounds memory, not the math",
   ),
+
+  // ── base model: where self-play starts, and pre-training (lib/trainer/pretrain.ts) ──
+  init: z.string().min(1).default("scratch").describe(
+    "Weights self-play starts from: 'scratch' (random) or a checkpoint or run folder (e.g. data/base); its world and model sizes must match",
+  ),
+  pretrainSteps: nonNegInt().default(3000).describe("Pre-training steps (deno task pretrain)"),
+  pretrainBatch: posInt().default(48).describe(
+    "Pre-training examples per step, spread evenly over pretrainViews",
+  ),
+  pretrainLr: z.number().positive().max(1).default(1e-3).describe(
+    "Pre-training AdamW learning rate",
+  ),
+  pretrainViews: z.preprocess(
+    (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v),
+    z.array(z.enum(PRETRAIN_VIEW_NAMES)).min(1),
+  ).default([...PRETRAIN_VIEW_NAMES]).describe(
+    "Views pre-training teaches (solver: deduction, abduction, induction; proposer: propose_*), comma-separated",
+  ),
+  pretrainMaxSize: posInt().max(8).default(4).describe(
+    "Largest program body (tokens) in the canonical generator's bank",
+  ),
+  pretrainHeldOut: z.number().min(0).max(0.5).default(0.1).describe(
+    "Fraction of the bank's behaviours held out of pre-training (for its held-out eval)",
+  ),
+  pretrainEvalTasks: posInt().default(60).describe(
+    "Held-out generator tasks per type in pre-training evals",
+  ),
+  pretrainEvalEvery: nonNegInt().default(250).describe(
+    "Pre-training eval every N steps (0 = only at the end)",
+  ),
+  pretrainSizeCurriculum: z.boolean().default(false).describe(
+    "Pre-training draws small programs first: size k is unlocked after (k-1)/maxSize of the steps",
+  ),
+
+  // ── run lifecycle (lib/trainer) ───────────────────────────────────────────
+  checkpointMinutes: z.number().nonnegative().default(10).describe(
+    "Also write a checkpoint once this many minutes have passed since the last one (0 = steps only)",
+  ),
 });
 
 /** A fully resolved configuration. */
@@ -231,7 +279,7 @@ export function resolveConfig(opts: ResolveOptions = {}): Config {
     ? WORLDS[worldName as WorldName]
     : undefined;
   // The world supplies the domain keys that were not given one by one.
-  const merged = { ...world, ...given };
+  const merged = { ...world, evalSuites: `data/eval/${String(worldName)}`, ...given };
   for (const key of Object.keys(merged)) {
     if (!KEYS.includes(key as keyof Config)) {
       throw new ConfigError(`Cannot parse config: unknown key '${key}'${suggest(key)}`);
@@ -264,6 +312,11 @@ export function resolveConfig(opts: ResolveOptions = {}): Config {
 /** The result of {@linkcode parseArgs}. */
 export interface ParsedArgs {
   config: Config;
+  /**
+   * The config keys that were given, by the preset, the config file or `--key=value` (a
+   * resumed run takes only these over its saved config).
+   */
+  explicitKeys: string[];
   /** Flags that are not config keys (e.g. `--resume`, `--checkpoint=…`), for the caller. */
   flags: Record<string, string | true>;
   /** Positional arguments. */
@@ -274,9 +327,15 @@ export interface ParsedArgs {
  * Parses `--preset NAME`, `--config FILE.json` and `--key=value` overrides.
  * Values are read as the field's type: a string field keeps the raw text,
  * other fields read it as JSON (`3`, `1e-4`, `true`). Flags named in
- * `extraFlags` are passed through instead of being config keys.
+ * `extraFlags` are passed through instead of being config keys (those also in
+ * `valueFlags` take a value: `--from DIR` or `--from=DIR`). A config file may
+ * name its own `"preset"`; `--preset` on the command line wins.
  */
-export function parseArgs(argv: readonly string[], extraFlags: readonly string[] = []): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  extraFlags: readonly string[] = [],
+  valueFlags: readonly string[] = [],
+): ParsedArgs {
   const flags: Record<string, string | true> = {};
   const positional: string[] = [];
   const overrides: Record<string, unknown> = {};
@@ -292,7 +351,8 @@ export function parseArgs(argv: readonly string[], extraFlags: readonly string[]
     const key = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     let raw: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
     const takesValue = key === "preset" || key === "config" ||
-      (KEYS.includes(key as keyof Config) && !isBooleanField(key));
+      (KEYS.includes(key as keyof Config) && !isBooleanField(key)) ||
+      (extraFlags.includes(key) && valueFlags.includes(key));
     if (raw === undefined && takesValue) {
       const next = argv[i + 1];
       if (next === undefined || next.startsWith("--")) {
@@ -308,9 +368,18 @@ export function parseArgs(argv: readonly string[], extraFlags: readonly string[]
     else throw new ConfigError(`Cannot parse config: unknown key '${key}'${suggest(key)}`);
   }
   const opts: ResolveOptions = { overrides };
+  const { preset: filePreset, ...fileValues } = file ?? {};
+  if (preset === undefined && filePreset !== undefined) preset = String(filePreset);
   if (preset !== undefined) opts.preset = preset;
-  if (file !== undefined) opts.file = file;
-  return { config: resolveConfig(opts), flags, positional };
+  if (file !== undefined) opts.file = fileValues;
+  const config = resolveConfig(opts);
+  const fromPreset = preset !== undefined && Object.hasOwn(PRESETS, preset)
+    ? Object.keys(PRESETS[preset as PresetName])
+    : [];
+  const explicitKeys = [
+    ...new Set([...fromPreset, ...Object.keys(fileValues), ...Object.keys(overrides)]),
+  ];
+  return { config, explicitKeys, flags, positional };
 }
 
 function isBooleanField(key: string): boolean {
@@ -345,6 +414,30 @@ function readConfigFile(path: string): Record<string, unknown> {
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new ConfigError(`Cannot parse config file '${path}': expected a JSON object of settings`);
+  }
+  // Each key and value is checked here, where the file's name can still be given.
+  for (const [key, value] of Object.entries(data)) {
+    if (key === "preset") {
+      if (typeof value !== "string" || !Object.hasOwn(PRESETS, value)) {
+        throw new ConfigError(
+          `Cannot parse config file '${path}': unknown preset ${
+            JSON.stringify(value)
+          }; use one of ${Object.keys(PRESETS).join(", ")}`,
+        );
+      }
+      continue;
+    }
+    if (!KEYS.includes(key as keyof Config)) {
+      throw new ConfigError(
+        `Cannot parse config file '${path}': unknown key '${key}'${suggest(key)}`,
+      );
+    }
+    const r = ConfigSchema.shape[key as keyof Config].safeParse(value);
+    if (!r.success) {
+      throw new ConfigError(
+        `Cannot parse config file '${path}': '${key}': ${r.error.issues[0]?.message ?? "invalid"}`,
+      );
+    }
   }
   return data as Record<string, unknown>;
 }

@@ -45,4 +45,5 @@ export {
 } from "./interpret.ts";
 export * from "./sample.ts";
 export * from "./search.ts";
+export * from "./generate.ts";
 export * from "./seed.ts";

@@ -86,19 +86,61 @@ function key(x: unknown): string {
   return "?";
 }
 
+/** A candidate result on one context: its value, or {@linkcode FAILED} when the run threw. */
+export const FAILED: unique symbol = Symbol("failed");
+
+/** A new top-level behaviour met by {@linkcode enumerateBehaviours}: the smallest program for it. */
+export interface Behaviour {
+  /** Body tokens (no signature token). */
+  body: number[];
+  /** Body size in tokens. */
+  size: number;
+  /** Result on each input, or `FAILED`. */
+  values: unknown[];
+}
+
+/** Options of {@linkcode enumerateBehaviours}: the search's, with inputs instead of examples. */
+export interface EnumerateOptions extends Omit<SearchOptions, "examples"> {
+  /** Inputs that define a behaviour (observational equivalence is judged on them). */
+  inputs: readonly (readonly unknown[])[];
+}
+
 /** Finds a program consistent with the examples, smallest first (see the module doc). */
 export function enumerativeSearch(opts: SearchOptions): SearchResult {
+  const expected = opts.examples.map((e) => key(e.output));
+  let program: number[] | null = null;
+  const { evals, size } = enumerateBehaviours(
+    { ...opts, inputs: opts.examples.map((e) => e.input) },
+    (b) => {
+      const match = b.values.every((v, k) => v !== FAILED && key(v) === expected[k]) &&
+        b.values.every((v) => toDomain(v).ok);
+      if (match) program = [signatureToken(opts.signature), ...b.body];
+      return match;
+    },
+  );
+  return { program, evals, size };
+}
+
+/**
+ * Bottom-up enumeration with observational equivalence on `inputs`: calls `visit` once per new
+ * behaviour of the signature's result type (smallest program first; compound programs read a
+ * parameter; a program that throws on every input is skipped) until `visit` returns true, the
+ * evaluation budget or the size limit runs out. Returns the evaluations made and the size reached.
+ */
+export function enumerateBehaviours(
+  opts: EnumerateOptions,
+  visit: (b: Behaviour) => boolean,
+): { evals: number; size: number } {
   const sig = signatureIndex(opts.signature);
   const maxSize = opts.maxSize ?? 12;
   const literals = new Set((opts.literals ?? [0, 1, 2, 3]).map(intToken));
   const fuel = { left: 0 };
   const fuelPer = opts.fuel ?? 10_000;
-  const expected = opts.examples.map((e) => key(e.output));
 
-  // Contexts of each scope: the examples crossed with probe values of its variables.
+  // Contexts of each scope: the inputs crossed with probe values of its variables.
   const contexts: Env[][] = [];
   for (let scope = 0; scope < SCOPES; scope++) {
-    let envs: Env[] = opts.examples.map((e) => ({ params: e.input, fuel }));
+    let envs: Env[] = opts.inputs.map((input) => ({ params: input, fuel }));
     for (const v of BOUND_VARS) {
       if (!(scope & VAR_BIT[v])) continue;
       envs = envs.flatMap((e) => PROBES[v].map((p) => ({ ...e, [v]: p })));
@@ -133,6 +175,7 @@ export function enumerativeSearch(opts: SearchOptions): SearchResult {
     return [...own, ...(bank.get(ntId(sig, type, 0))![s] ?? [])];
   };
 
+  /** Banks a new behaviour; true when `visit` asks to stop. */
   const consider = (nt: number, entry: Entry, size: number): boolean => {
     const { scope } = ntParts(nt);
     const { fn } = entry;
@@ -141,36 +184,27 @@ export function enumerativeSearch(opts: SearchOptions): SearchResult {
     if (size > 1 && (scope === 0 ? !entry.usesParam : !entry.usesVar)) return false;
     evals++;
     const parts: string[] = [];
+    const values: unknown[] = [];
     let anyOk = false;
     for (const env of contexts[scope]!) {
       fuel.left = fuelPer;
       try {
         const v = fn(env);
         parts.push(key(v));
+        values.push(v);
         anyOk = true;
       } catch {
         parts.push("E");
+        values.push(FAILED);
       }
     }
     if (!anyOk) return false;
-    if (nt === top && scope === 0) {
-      const match = parts.every((p, k) => p === expected[k]) &&
-        opts.examples.every((_, k) => {
-          fuel.left = fuelPer;
-          try {
-            return toDomain(fn(contexts[0]![k]!)).ok;
-          } catch {
-            return false;
-          }
-        });
-      if (match) return true;
-    }
-    const sig = parts.join("|");
+    const behaviour = parts.join("|");
     const s = seen.get(nt)!;
-    if (s.has(sig)) return false;
-    s.add(sig);
+    if (s.has(behaviour)) return false;
+    s.add(behaviour);
     bank.get(nt)![size]!.push(entry);
-    return false;
+    return nt === top && visit({ body: entry.tokens, size, values });
   };
 
   for (let size = 1; size <= maxSize; size++) {
@@ -187,8 +221,8 @@ export function enumerativeSearch(opts: SearchOptions): SearchResult {
             usesVar: alt.token >= VAR_BASE && alt.token < VAR_BASE + BOUND_VARS.length,
             usesParam: alt.token >= PARAM_BASE && alt.token < VAR_BASE,
           };
-          if (consider(nt, leaf, 1)) return found([alt.token], evals, 1);
-          if (evals >= opts.maxEvals) return { program: null, evals, size };
+          if (consider(nt, leaf, 1)) return { evals, size };
+          if (evals >= opts.maxEvals) return { evals, size };
           continue;
         }
         if (!p || size < 1 + alt.children.length || (only && !only.has(p.name))) continue;
@@ -196,7 +230,7 @@ export function enumerativeSearch(opts: SearchOptions): SearchResult {
         const symmetric = COMMUTATIVE.has(p.name);
         // Every way to give the children sizes summing to size - 1, then every combination.
         const picks: Entry[] = [];
-        const rec = (c: number, left: number): number[] | null | "stop" => {
+        const rec = (c: number, left: number): "stop" | null => {
           if (c === alt.children.length) {
             if (left !== 0) return null;
             // a ∘ b and b ∘ a behave alike: keep one order.
@@ -208,8 +242,7 @@ export function enumerativeSearch(opts: SearchOptions): SearchResult {
               usesVar: picks.some((e) => e.usesVar),
               usesParam: picks.some((e) => e.usesParam),
             };
-            if (consider(nt, entry, size)) return tokens;
-            return evals >= opts.maxEvals ? "stop" : null;
+            return consider(nt, entry, size) || evals >= opts.maxEvals ? "stop" : null;
           }
           const remainingKids = alt.children.length - c - 1;
           const childNt = alt.children[c]!;
@@ -223,15 +256,9 @@ export function enumerativeSearch(opts: SearchOptions): SearchResult {
           }
           return null;
         };
-        const r = rec(0, size - 1);
-        if (r === "stop") return { program: null, evals, size };
-        if (r) return found(r, evals, size);
+        if (rec(0, size - 1) === "stop") return { evals, size };
       }
     }
   }
-  return { program: null, evals, size: maxSize };
-
-  function found(body: number[], evals: number, size: number): SearchResult {
-    return { program: [signatureToken(opts.signature), ...body], evals, size };
-  }
+  return { evals, size: maxSize };
 }

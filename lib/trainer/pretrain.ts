@@ -1,0 +1,329 @@
+/**
+ * Executor-grounded pre-training with no human data: the base model self-play starts from.
+ *
+ * Every step draws `pretrainBatch` tasks from the canonical generator's train split (its
+ * held-out behaviours never appear), in every view self-play uses (`pretrain_data.ts`), and
+ * takes one AdamW step on the cross-entropy of the generated tokens under the constrained
+ * decoder's masks. Held-out accuracy is measured greedily, as in self-play's eval, on a fixed
+ * set of the generator's held-out behaviours (also by program size) and on the world's
+ * hand-written suites, each checked by the sandbox.
+ *
+ * The run folder is the trainer's: `config.json`, `metrics.jsonl`, `checkpoints/` (atomic,
+ * resumable), `eval.json`, `summary.json`, `report.html`.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { Config, TaskType } from "../config.ts";
+import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
+import { type EvalSuite, type EvalTask, loadSuites } from "../eval/suite.ts";
+import { bankSizes, buildBank, generateTask, splitBank } from "../lang/generate.ts";
+import type { Bank } from "../lang/generate.ts";
+import { worldOf } from "../lang/types.ts";
+import { worldVocab } from "../lang/vocab.ts";
+import { initBackend } from "../model/backend.ts";
+import { TransformerPolicy } from "../model/policy.ts";
+import { Rng } from "../rng.ts";
+import { createSandbox } from "../sandbox/mod.ts";
+import { restoreNewest, saveTrainer } from "./checkpoint.ts";
+import { appendMetrics, type Metrics } from "./metrics.ts";
+import { makeBatch, type PretrainExample } from "./pretrain_data.ts";
+import { type OpenMode, openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
+
+const TYPES: TaskType[] = ["deduction", "abduction", "induction"];
+
+/** Hooks and options of {@linkcode pretrain}. */
+export interface PretrainHooks {
+  /** new (default), resume or overwrite the run folder. */
+  mode?: OpenMode;
+  /** Keys given on the command line (resume: only these override the saved config). */
+  explicitKeys?: readonly string[];
+  log?: (line: string) => void;
+  onStep?: (m: Metrics) => void;
+  /** Checked between steps: true stops after a checkpoint (Ctrl-C). */
+  shouldStop?: () => boolean;
+}
+
+/** What a finished pre-training run reports. */
+export interface PretrainSummary {
+  name: string;
+  steps: number;
+  tokens: number;
+  minutes: number;
+  bank: { programs: number; heldOut: number; buildS: number };
+  /** Final greedy accuracy per eval set and task type: `{ generator: {deduction: …}, small: … }`. */
+  accuracy: Record<string, Record<string, number>>;
+  /** Generator held-out accuracy per task type and program size. */
+  bySize: Record<string, Record<string, number>>;
+}
+
+/** A fixed held-out eval set from the bank's held-out behaviours (`id` carries the size). */
+export function heldOutSuite(bank: Bank, perType: number, seed: number): EvalSuite {
+  const rng = new Rng(seed);
+  const tasks: EvalTask[] = [];
+  for (const type of TYPES) {
+    for (let k = 0, misses = 0; k < perType && misses < 50 * perType;) {
+      const t = generateTask(rng, bank, type);
+      if (!t) {
+        misses++;
+        continue;
+      }
+      const size = t.tokens.length - 1;
+      tasks.push({
+        id: `gen-${type.slice(0, 3)}-${k}-s${size}`,
+        task: type,
+        program: t.program,
+        signature: t.signature,
+        examples: t.task === "induction" ? t.examples : [{ input: t.input, output: t.output }],
+        shown: t.task === "induction" ? t.shown : 1,
+      });
+      k++;
+    }
+  }
+  return { name: "generator", path: "(generated)", tasks } as EvalSuite;
+}
+
+/** Size weights of the curriculum at `progress` ∈ [0, 1): sizes unlock one by one. */
+export function curriculumWeights(maxSize: number, progress: number): number[] {
+  const unlocked = 1 + Math.floor(progress * maxSize);
+  return Array.from({ length: maxSize + 1 }, (_, k) => (k >= 1 && k <= unlocked ? 1 : 0));
+}
+
+/** Micro-batches of one view each, sorted by length, within a padded-token budget. */
+function microBatches(batch: readonly PretrainExample[], budget: number): PretrainExample[][] {
+  const out: PretrainExample[][] = [];
+  const byView = new Map<string, PretrainExample[]>();
+  for (const e of batch) byView.set(e.view, [...(byView.get(e.view) ?? []), e]);
+  for (const group of byView.values()) {
+    group.sort((x, y) => x.prompt.length + x.target.length - y.prompt.length - y.target.length);
+    let cur: PretrainExample[] = [];
+    for (const e of group) {
+      if (cur.length > 0 && (cur.length + 1) * (e.prompt.length + e.target.length) > budget) {
+        out.push(cur);
+        cur = [];
+      }
+      cur.push(e);
+    }
+    if (cur.length) out.push(cur);
+  }
+  return out;
+}
+
+/** Pre-trains the base for `pretrainSteps` steps (or `maxMinutes`); returns its summary. */
+export async function pretrain(
+  config: Config,
+  hooks: PretrainHooks = {},
+): Promise<PretrainSummary> {
+  const log = hooks.log ?? (() => {});
+  let started = performance.now();
+
+  // ── setup: run folder, backend, model, bank and its split, held-out sets ──
+  const { cfg, paths } = await openRunDir(config, {
+    mode: hooks.mode ?? "new",
+    ...(hooks.explicitKeys ? { explicitKeys: hooks.explicitKeys } : {}),
+  });
+  const world = worldOf(cfg);
+  const backend = await initBackend(cfg.backend, { log: false });
+  log(`backend: ${backend.name} (${backend.reason})`);
+  const vocab = worldVocab(cfg);
+  const policy = TransformerPolicy.fromConfig({ ...cfg, lr: cfg.pretrainLr }, vocab.size);
+  const { model, optimizer } = policy;
+  const t0 = performance.now();
+  const bank = buildBank({ world, maxSize: cfg.pretrainMaxSize });
+  const buildS = (performance.now() - t0) / 1000;
+  const train = splitBank(bank, "train", cfg.pretrainHeldOut);
+  const held = splitBank(bank, "heldout", cfg.pretrainHeldOut);
+  const count = (b: Bank) => b.signatures.reduce((s, x) => s + x.programs.length, 0);
+  log(
+    `bank: ${count(bank)} programs (≤ ${cfg.pretrainMaxSize} tokens) in ${buildS.toFixed(1)} s; ` +
+      `${count(held)} behaviours held out`,
+  );
+  await writeAtomic(`${paths.dir}/bank.json`, JSON.stringify(bankSizes(bank), null, 2) + "\n");
+  const suites: EvalSuite[] = [
+    heldOutSuite(held, cfg.pretrainEvalTasks, 1_000_003),
+    ...Object.values(loadSuites(cfg.evalSuites, cfg)),
+  ];
+  const executor = await createSandbox({
+    poolSize: cfg.sandboxPoolSize,
+    timeoutMs: cfg.sandboxTimeoutMs,
+    memoryMb: cfg.sandboxMemoryMb,
+    outputCap: cfg.sandboxOutputCap,
+    batchSize: cfg.sandboxBatchSize,
+    maxDepth: cfg.sandboxMaxDepth,
+    compartmentReuse: cfg.sandboxCompartmentReuse,
+  });
+
+  let rng = new Rng(cfg.seed);
+  let step = 0;
+  let tokens = 0;
+  try {
+    if (hooks.mode === "resume") {
+      // ── resume: weights, optimizer, RNG; metrics cut back to the checkpoint ──
+      const r = await restoreNewest(
+        paths.checkpoints,
+        { model, optimizer, vocabHash: vocab.hash },
+        {
+          warn: log,
+        },
+      );
+      if (r) {
+        rng = Rng.fromState(r.rngState);
+        step = r.step + 1;
+        started -= r.elapsedS * 1000;
+        await truncateJsonl(paths.metrics, r.step);
+        log(`resumed '${cfg.name}' after step ${r.step} from ${r.path}`);
+      }
+    }
+    const timeUp = () =>
+      cfg.maxMinutes > 0 && performance.now() - started > cfg.maxMinutes * 60_000;
+    let last: EvalReport | undefined;
+    let lastCkpt = performance.now();
+    for (; step < cfg.pretrainSteps && !timeUp() && !hooks.shouldStop?.(); step++) {
+      const tStep = performance.now();
+      // ── data: a batch of generated tasks in every view ──
+      const sizeWeights = cfg.pretrainSizeCurriculum
+        ? curriculumWeights(cfg.pretrainMaxSize, step / cfg.pretrainSteps)
+        : undefined;
+      const batch = makeBatch(rng, train, cfg.pretrainViews, cfg.pretrainBatch, {
+        ...cfg,
+        ...(sizeWeights ? { sizeWeights } : {}),
+      });
+      const nTok = batch.reduce((s, e) => s + e.target.length, 0);
+      // ── update: cross-entropy of the target tokens under the decoder's masks ──
+      const perView: Record<string, number> = {};
+      const losses = microBatches(batch, cfg.microBatchTokens).map((group) => () => {
+        const out = policy.logprobs({
+          prompts: group.map((e) => e.prompt),
+          completions: group.map((e) => e.target),
+          masks: group.map((e) => e.masks),
+          temperature: 1,
+        });
+        const nll = tf.neg(tf.sum(tf.mul(out.logprobs, out.weights)));
+        perView[group[0]!.view] = (perView[group[0]!.view] ?? 0) + nll.dataSync()[0]!;
+        return tf.div(nll, nTok) as tf.Scalar;
+      });
+      const { loss, gradNorm } = await optimizer.stepAccumulated(losses);
+      tokens += nTok;
+
+      // ── log ──
+      const m: Metrics = {
+        step,
+        "pretrain/loss": loss,
+        "pretrain/grad_norm": gradNorm,
+        "pretrain/tokens": tokens,
+        "perf/step_s": (performance.now() - tStep) / 1000,
+        "perf/tokens_per_s": nTok / ((performance.now() - tStep) / 1000),
+        "time/minutes": (performance.now() - started) / 60_000,
+      };
+      for (const v of cfg.pretrainViews) {
+        const n = batch.filter((e) => e.view === v).reduce((s, e) => s + e.target.length, 0);
+        if (n > 0) m[`pretrain/loss/${v}`] = (perView[v] ?? 0) / n;
+      }
+      const isLast = step === cfg.pretrainSteps - 1;
+      if ((cfg.pretrainEvalEvery > 0 && (step + 1) % cfg.pretrainEvalEvery === 0) || isLast) {
+        last = await runEval();
+        Object.assign(m, evalMetrics(last));
+      }
+      await appendMetrics(paths.metrics, m);
+      hooks.onStep?.(m);
+      if (
+        (step + 1) % cfg.checkpointEvery === 0 ||
+        (cfg.checkpointMinutes > 0 && performance.now() - lastCkpt > cfg.checkpointMinutes * 60_000)
+      ) {
+        await checkpoint(step);
+        lastCkpt = performance.now();
+      }
+    }
+    const done = step - 1;
+    if (done >= 0) await checkpoint(done);
+    // ── final eval (unless the last step just ran it) and summary ──
+    const final = last && done === cfg.pretrainSteps - 1 ? last : await runEval();
+    if (!(last && done === cfg.pretrainSteps - 1) && done >= 0) {
+      await appendMetrics(paths.metrics, { step: done, ...evalMetrics(final) });
+    }
+    const summary: PretrainSummary = {
+      name: cfg.name,
+      steps: step,
+      tokens,
+      minutes: (performance.now() - started) / 60_000,
+      bank: { programs: count(bank), heldOut: count(held), buildS },
+      accuracy: accuracyBySet(final),
+      bySize: accuracyBySize(final),
+    };
+    await writeAtomic(paths.evalFinal, JSON.stringify({ step, ...final }, null, 2) + "\n");
+    await writeAtomic(paths.summary, JSON.stringify(summary, null, 2) + "\n");
+    return summary;
+  } finally {
+    await executor.close();
+    policy.dispose();
+  }
+
+  async function checkpoint(atStep: number): Promise<void> {
+    await saveTrainer(paths.checkpoints, {
+      model,
+      optimizer,
+      config: cfg,
+      vocabHash: vocab.hash,
+      step: atStep,
+      rng,
+      elapsedS: (performance.now() - started) / 1000,
+    });
+  }
+  async function runEval(): Promise<EvalReport> {
+    return await evaluateSuites(policy, executor, suites, {
+      ...cfg,
+      greedy: true,
+      limit: 0,
+      seed: cfg.seed,
+      searchEvals: 0,
+    });
+  }
+}
+
+/**
+ * Accuracy per eval set and task type: `generator` (held-out behaviours) and `suite` (the world's
+ * hand-written suites, every file pooled).
+ */
+export function accuracyBySet(
+  r: EvalReport,
+): Record<"generator" | "suite", Record<string, number>> {
+  const sums: Record<string, Record<string, [number, number]>> = { generator: {}, suite: {} };
+  for (const o of r.outcomes) {
+    const set = o.suite === "generator" ? "generator" : "suite";
+    const cell = (sums[set]![o.task] ??= [0, 0]);
+    cell[0] += o.score;
+    cell[1]++;
+  }
+  const mean = (x: Record<string, [number, number]>) =>
+    Object.fromEntries(Object.entries(x).map(([t, [s, n]]) => [t, s / n]));
+  return { generator: mean(sums.generator!), suite: mean(sums.suite!) };
+}
+
+/** `acc/<set>/<type>` for both eval sets, and generator accuracy by size. */
+function evalMetrics(r: EvalReport): Record<string, number> {
+  const m: Record<string, number> = {};
+  for (const [set, acc] of Object.entries(accuracyBySet(r))) {
+    for (const [type, a] of Object.entries(acc)) m[`acc/${set}/${type}`] = a;
+  }
+  for (const [type, bySize] of Object.entries(accuracyBySize(r))) {
+    for (const [size, a] of Object.entries(bySize)) m[`acc/generator/${type}/size${size}`] = a;
+  }
+  return m;
+}
+
+/** Generator held-out accuracy per task type and program size (from the task ids). */
+export function accuracyBySize(r: EvalReport): Record<string, Record<string, number>> {
+  const acc: Record<string, Record<string, number[]>> = {};
+  for (const o of r.outcomes) {
+    const size = /-s(\d+)$/.exec(o.id)?.[1];
+    if (o.suite !== "generator" || size === undefined) continue;
+    ((acc[o.task] ??= {})[size] ??= []).push(o.score);
+  }
+  return Object.fromEntries(
+    Object.entries(acc).map(([t, bySize]) => [
+      t,
+      Object.fromEntries(
+        Object.entries(bySize).map(([s, xs]) => [s, xs.reduce((a, b) => a + b, 0) / xs.length]),
+      ),
+    ]),
+  );
+}

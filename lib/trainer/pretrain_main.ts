@@ -1,0 +1,116 @@
+/**
+ * `deno task pretrain [--preset small] [--key=value …] [--name base] [--resume | --overwrite] [--quiet]`
+ *
+ * Pre-trains the base model on tasks the canonical generator makes and the interpreter labels
+ * (no human data), writing `runs/<name>/`. Ctrl-C stops after the current step with a checkpoint.
+ * `--help` lists every setting (the `pretrain*` keys are this command's own).
+ * @module
+ */
+import { runCli, UsageError } from "../cli.ts";
+import { describeConfig, parseArgs, PRESETS } from "../config.ts";
+import type { Metrics } from "./metrics.ts";
+import { pretrain } from "./pretrain.ts";
+import { formatDuration } from "./progress.ts";
+
+const FLAGS = ["resume", "overwrite", "quiet"];
+
+function usage(): string {
+  const lines = [
+    `Usage: deno task pretrain [--preset ${Object.keys(PRESETS).join("|")}] [--config file.json]`,
+    "         [--key=value …] [--name NAME] [--resume | --overwrite] [--quiet]",
+    "",
+    "Pre-trains a base model on generated, executor-labelled tasks in every self-play view.",
+    "The run is runs/<name>/ (default name: base); start self-play from it with",
+    "deno task train --init runs/<name> (same preset and world).",
+    "",
+    "  --resume      continue runs/<name>/ from its newest checkpoint that loads",
+    "  --overwrite   replace an existing run of the same name",
+    "  --quiet       print only evals and the summary",
+    "",
+    "Settings (--key=value; the default preset's values):",
+  ];
+  for (const f of describeConfig()) {
+    lines.push(`  --${f.key}=${JSON.stringify(f.default)}`, `      ${f.description}`);
+  }
+  return lines.join("\n");
+}
+
+const pct = (x: unknown) => typeof x === "number" ? `${(100 * x).toFixed(1)}%` : "–";
+
+/** One line per eval: generator held-out and the suites, per task type. */
+function evalLine(m: Metrics): string | undefined {
+  const sets = [
+    ...new Set(
+      Object.keys(m).flatMap((k) => {
+        const p = k.split("/");
+        return p[0] === "acc" && p.length === 3 ? [p[1]!] : [];
+      }),
+    ),
+  ];
+  if (sets.length === 0) return undefined;
+  return sets.map((s) =>
+    `${s}: ` +
+    ["deduction", "abduction", "induction"].map((t) =>
+      `${t.slice(0, 3)} ${pct(m[`acc/${s}/${t}`])}`
+    ).join(" ")
+  ).join(" | ");
+}
+
+async function main(): Promise<number> {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(usage());
+    return 0;
+  }
+  const args = Deno.args.some((a) => a === "--name" || a.startsWith("--name="))
+    ? Deno.args
+    : [...Deno.args, "--name=base"];
+  const parsed = parseArgs(args, FLAGS);
+  if (parsed.positional.length > 0) {
+    throw new UsageError(
+      `Unexpected argument '${parsed.positional[0]}': settings are --key=value (see --help)`,
+    );
+  }
+  if (parsed.flags.resume && parsed.flags.overwrite) {
+    throw new UsageError("--resume and --overwrite exclude each other");
+  }
+  const quiet = parsed.flags.quiet === true;
+  let stop = false;
+  Deno.addSignalListener("SIGINT", () => {
+    if (stop) Deno.exit(130);
+    console.error("\nSIGINT: stopping after this step with a checkpoint (again: quit at once)");
+    stop = true;
+  });
+  const cfg = parsed.config;
+  const t0 = performance.now();
+  const summary = await pretrain(cfg, {
+    mode: parsed.flags.resume ? "resume" : parsed.flags.overwrite ? "overwrite" : "new",
+    explicitKeys: parsed.explicitKeys,
+    shouldStop: () => stop,
+    log: (line) => console.log(line),
+    onStep: (m) => {
+      const ev = evalLine(m);
+      const every = Math.max(1, Math.round(cfg.pretrainSteps / 100));
+      if (ev || (!quiet && (m.step + 1) % every === 0)) {
+        const s = (performance.now() - t0) / 1000;
+        console.log(
+          `step ${m.step + 1}/${cfg.pretrainSteps} loss ${
+            Number(m["pretrain/loss"]).toFixed(3)
+          } | ${formatDuration(s)}${ev ? ` | ${ev}` : ""}`,
+        );
+      }
+    },
+  });
+  console.log(
+    `done: ${summary.steps} steps, ${summary.tokens} target tokens, ${
+      summary.minutes.toFixed(1)
+    } min; final: ${
+      Object.entries(summary.accuracy).map(([s, a]) =>
+        `${s} ${Object.entries(a).map(([t, x]) => `${t} ${pct(x)}`).join(" ")}`
+      ).join(" | ")
+    }`,
+  );
+  console.log(`checkpoints: ${cfg.runsDir}/${cfg.name}/checkpoints`);
+  return stop ? 130 : 0;
+}
+
+if (import.meta.main) await runCli(main);
