@@ -15,6 +15,7 @@ import { loadCheckpoint, readCheckpointMeta } from "../model/checkpoint.ts";
 import { TransformerPolicy } from "../model/policy.ts";
 import { createSandbox } from "../sandbox/mod.ts";
 import { latestCheckpoint } from "../trainer/checkpoint.ts";
+import { formatChanceTable } from "./baselines.ts";
 import { evaluateSuites } from "./evaluate.ts";
 import { loadSuites } from "./suite.ts";
 
@@ -68,8 +69,11 @@ if (import.meta.main) {
     } else {
       console.log(`checkpoint ${path} (step ${head.meta.step})`);
       console.table(report.perSuite);
-      console.log("accuracy:", report.accuracy);
-      console.log("enumerative search (induction):", report.searchAccuracy);
+      // Every accuracy as k/n (p%) beside the chance levels of the same tasks.
+      const lengths = report.listLength.n > 0 ? { list_length: report.listLength } : undefined;
+      console.log(
+        formatChanceTable(report.baselines, report.counts, lengths ? { deduction: lengths } : {}),
+      );
       console.log(`${report.notExpressible.length} tasks not expressible in the language:`);
       for (const n of report.notExpressible) {
         console.log(`  ${n.suite}/${n.id} (${n.task}): ${n.reason}`);
