@@ -73,8 +73,8 @@ export async function runNotebooks(
   if (paths.length === 0) return [];
   const args = [`${ROOT}notebooks/nbrun.py`, "--timeout", String(opts.timeoutS ?? 600)];
   if (opts.out) args.push("--out", opts.out);
-  // The kernelspec runs `deno`: put this very Deno first on the PATH, so that
-  // `npx deno@… task test` works on a machine with no deno installed.
+  // The kernelspec's launcher runs `deno` from the PATH (npx's pinned Deno when
+  // there is none): put this very Deno first, so the kernel is the same version.
   const denoDir = Deno.execPath().replace(/\/[^/]*$/, "");
   const { stdout, stderr, code } = await new Deno.Command(opts.python, {
     args: [...args, ...paths],
