@@ -5,8 +5,8 @@
  *
  * A result value must lie in the JSON value domain the sandbox accepts: finite numbers,
  * booleans, arrays of those. `undefined` (index out of range), `NaN` (`x % 0`) and
- * `±Infinity` (`Math.max(...[])`, division by zero) are `invalid_value`, and so is `-0` (the sandbox's
- * domain excludes it: it would not survive a JSON round trip).
+ * `±Infinity` (`Math.max(...[])`, division by zero) are `invalid_value`; `-0` becomes `0`, as the
+ * sandbox returns it (JSON writes `-0` as `0`).
  * Type and bounds are a separate check (`checkValue`), applied after either executor.
  * @module
  */
@@ -95,7 +95,7 @@ export function toDomain(value: unknown): InterpretResult {
   });
   const norm = (x: unknown): unknown | typeof BAD => {
     if (typeof x === "boolean") return x;
-    if (typeof x === "number") return Number.isFinite(x) && !Object.is(x, -0) ? x : BAD;
+    if (typeof x === "number") return Number.isFinite(x) ? (Object.is(x, -0) ? 0 : x) : BAD;
     if (Array.isArray(x)) {
       const out: unknown[] = [];
       for (let k = 0; k < x.length; k++) {

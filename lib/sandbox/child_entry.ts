@@ -5,6 +5,7 @@
  * @module
  */
 import { childMain } from "./child_main.ts";
+import { formatConsoleArgs } from "./console_format.ts";
 import { encodeJsonValue } from "./value_domain.ts";
 
 /**
@@ -66,7 +67,9 @@ export function entrySource(): string {
     'import { types } from "node:util";',
     `lockdown(${JSON.stringify(LOCKDOWN_OPTIONS)});`,
     `const encodeJsonValue = ${encodeJsonValue.toString()};`,
-    `await (${childMain.toString()})({ encode: encodeJsonValue, isProxy: (v) => types.isProxy(v) });`,
+    `const formatConsoleArgs = ${formatConsoleArgs.toString()};`,
+    `await (${childMain.toString()})({ encode: encodeJsonValue, format: formatConsoleArgs, ` +
+    `isProxy: (v) => types.isProxy(v) });`,
     "",
   ].join("\n");
 }

@@ -12,6 +12,8 @@
  *   as progress marks).
  * @module
  */
+import type { ConsoleLine } from "./console_format.ts";
+import type { SandboxConsole } from "./types.ts";
 import type { JsonDomainLimits, JsonEncoding } from "./value_domain.ts";
 
 /** First line on the child's stdin. */
@@ -23,6 +25,8 @@ export interface ChildHello {
   maxBytes: number;
   /** When a pristine compartment may serve another run (see `SandboxOptions`). */
   compartmentReuse: "none" | "program" | "batch";
+  /** Most console output kept per run, in UTF-16 code units. */
+  consoleCap: number;
 }
 
 /** One job as the child sees it; `args` is JSON text, parsed afresh for every run. */
@@ -39,20 +43,32 @@ export interface ChildBatch {
 
 /** The child's answer for one job; `text` is the value's JSON encoding. */
 export type ChildReply =
-  | { ok: true; text: string; ms: number }
-  | { ok: false; kind: string; message: string; ms: number };
+  | { ok: true; text: string; ms: number; console?: SandboxConsole }
+  | { ok: false; kind: string; message: string; ms: number; console?: SandboxConsole };
 
 /** What the entry module passes in. */
 export interface ChildDeps {
   encode: (value: unknown, limits: JsonDomainLimits) => JsonEncoding;
   isProxy: (v: object) => boolean;
+  format: (
+    args: readonly unknown[],
+    maxChars: number,
+    isProxy: (v: object) => boolean,
+  ) => ConsoleLine;
 }
 
 /** The child's main loop: read batches, run each job in a pristine compartment, write replies. */
 export async function childMain(deps: ChildDeps): Promise<void> {
-  type Outcome = { ok: true; text: string } | { ok: false; kind: string; message: string };
-  type CompartmentCtor = new () => { evaluate(src: string): unknown; globalThis: object };
-  const Compartment = (globalThis as unknown as { Compartment: CompartmentCtor }).Compartment;
+  type Outcome =
+    & ({ ok: true; text: string } | { ok: false; kind: string; message: string })
+    & { console?: SandboxConsole };
+  type CompartmentCtor = new (
+    options: { __options__: true; globals: object },
+  ) => { evaluate(src: string): unknown; globalThis: object };
+  const { Compartment, harden } = globalThis as unknown as {
+    Compartment: CompartmentCtor;
+    harden: <T>(x: T) => T;
+  };
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const reader = Deno.stdin.readable.getReader();
@@ -94,6 +110,41 @@ export async function childMain(deps: ChildDeps): Promise<void> {
       wake = resolve;
       channel.port2.postMessage(null);
     });
+
+  // What a program may use besides the frozen intrinsics, the same hardened objects in
+  // every compartment; their state lives here, out of the program's reach, and is reset
+  // before every run. The console appends to this run's text (at most `consoleCap`, the
+  // rest dropped, so flooding costs time, not memory). Timers are inert: they return an
+  // id counted from 1 in each run and drop the callback, which never runs, so it cannot
+  // change a result or reach a later job (a real callback would run only after `f` has
+  // returned, so no synchronous program can tell the difference).
+  let log = "";
+  let logCut = false;
+  let timers = 0;
+  const write = (args: unknown[]): void => {
+    if (logCut) return;
+    const room = hello.consoleCap - log.length;
+    const line = deps.format(args, room, deps.isProxy);
+    if (line.complete && line.text.length < room) {
+      log += line.text + "\n";
+    } else {
+      log += line.text;
+      logCut = true;
+    }
+  };
+  const globals = harden({
+    console: {
+      log: (...args: unknown[]): void => write(args),
+      info: (...args: unknown[]): void => write(args),
+      warn: (...args: unknown[]): void => write(args),
+      error: (...args: unknown[]): void => write(args),
+      debug: (...args: unknown[]): void => write(args),
+    },
+    setTimeout: (..._args: unknown[]): number => ++timers,
+    setInterval: (..._args: unknown[]): number => ++timers,
+    clearTimeout: (_id?: unknown): void => {},
+    clearInterval: (_id?: unknown): void => {},
+  });
 
   // Describe a thrown value without trusting it: only string `name`/`message` are used.
   const describe = (e: unknown, loading: boolean): Outcome => {
@@ -167,7 +218,7 @@ export async function childMain(deps: ChildDeps): Promise<void> {
     const key = reuse === "batch" ? "" : program;
     let w = reuse === "none" ? undefined : warm.get(key);
     if (w === undefined) {
-      const c = new Compartment();
+      const c = new Compartment({ __options__: true, globals });
       const g = c.globalThis;
       if (reuse === "none") return { c, g, proto: null, keys: [], descs: [] };
       const keys = Reflect.ownKeys(g);
@@ -201,11 +252,14 @@ export async function childMain(deps: ChildDeps): Promise<void> {
   };
   const runOnce = async (job: ChildJob): Promise<Outcome> => {
     const w = acquire(job.program);
+    log = "";
+    logCut = false;
+    timers = 0;
     const out = await runIn(w.c, job);
     if (reuse !== "none" && !pristine(w)) {
       warm.delete(reuse === "batch" ? "" : job.program);
     }
-    return out;
+    return log === "" && !logCut ? out : { ...out, console: { text: log, truncated: logCut } };
   };
 
   const runIn = async (c: InstanceType<CompartmentCtor>, job: ChildJob): Promise<Outcome> => {

@@ -4,6 +4,7 @@
  * and a hard data-segment limit from `prlimit`.
  * @module
  */
+import { z } from "zod";
 import type { ChildBatch, ChildHello, ChildReply } from "./child_main.ts";
 
 /** How to start a child. */
@@ -28,6 +29,28 @@ export interface ChildExit {
   signal: string | null;
   /** Last few KiB of its stderr (for classifying out-of-memory deaths; never shown to callers). */
   stderrTail: string;
+  /** Set when the parent killed it for a framed reply that broke the protocol: what was wrong. */
+  badReply?: string;
+}
+
+/**
+ * The frames a child may send, checked before anything in them is used: the ready mark,
+ * then one reply per job; console text longer than the cap is a protocol error.
+ */
+function frameSchema(consoleCap: number) {
+  const printed = z.strictObject({ text: z.string().max(consoleCap), truncated: z.boolean() });
+  const ms = z.number().nonnegative();
+  return z.union([
+    z.strictObject({ ready: z.literal(true) }),
+    z.strictObject({ ok: z.literal(true), text: z.string(), ms, console: printed.optional() }),
+    z.strictObject({
+      ok: z.literal(false),
+      kind: z.string(),
+      message: z.string(),
+      ms,
+      console: printed.optional(),
+    }),
+  ]);
 }
 
 let spawnCounter = 0;
@@ -46,9 +69,16 @@ export class SandboxChild {
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #dir: string;
   #stderrTail = "";
+  #badReply: string | undefined;
   #exited = false;
 
-  private constructor(proc: Deno.ChildProcess, dir: string, nonce: string, hello: string) {
+  private constructor(
+    proc: Deno.ChildProcess,
+    dir: string,
+    nonce: string,
+    hello: string,
+    schema: ReturnType<typeof frameSchema>,
+  ) {
     this.#proc = proc;
     this.#dir = dir;
     this.#writer = proc.stdin.getWriter();
@@ -60,11 +90,16 @@ export class SandboxChild {
     });
     this.ready.catch(() => {});
     this.#write(hello + "\n");
-    const stdoutDone = this.#readStdout(nonce, markReady);
+    const stdoutDone = this.#readStdout(nonce, schema, markReady);
     const stderrDone = this.#readStderr();
     this.done = Promise.all([proc.status, stdoutDone, stderrDone]).then(async ([status]) => {
       this.#exited = true;
-      const exit = { code: status.code, signal: status.signal, stderrTail: this.#stderrTail };
+      const exit: ChildExit = {
+        code: status.code,
+        signal: status.signal,
+        stderrTail: this.#stderrTail,
+        ...(this.#badReply === undefined ? {} : { badReply: this.#badReply }),
+      };
       failReady(
         new Error(
           `sandbox child exited during start-up (code ${exit.code}): ` +
@@ -83,7 +118,8 @@ export class SandboxChild {
     await Deno.mkdir(`${dir}/deno`, { recursive: true });
     const proc = new Deno.Command(...childCommand(spec, spec.entry, dir)).spawn();
     const nonce = crypto.randomUUID();
-    return new SandboxChild(proc, dir, nonce, JSON.stringify({ ...spec.limits, nonce }));
+    const hello = JSON.stringify({ ...spec.limits, nonce });
+    return new SandboxChild(proc, dir, nonce, hello, frameSchema(spec.limits.consoleCap));
   }
 
   /** True once the process has exited. */
@@ -112,7 +148,11 @@ export class SandboxChild {
     });
   }
 
-  async #readStdout(nonce: string, markReady: () => void): Promise<void> {
+  async #readStdout(
+    nonce: string,
+    schema: ReturnType<typeof frameSchema>,
+    markReady: () => void,
+  ): Promise<void> {
     const prefix = nonce + " ";
     let buf = "";
     const decoder = new TextDecoder();
@@ -125,7 +165,14 @@ export class SandboxChild {
           buf = buf.slice(nl + 1);
           // Only framed lines count; anything else on stdout is noise.
           if (!line.startsWith(prefix)) continue;
-          const msg = JSON.parse(line.slice(prefix.length)) as ChildReply | { ready: true };
+          const msg = parseFrame(line.slice(prefix.length), schema);
+          if (typeof msg === "string") {
+            // The trusted loop wrote it, so this is a bug: kill the child, whose exit then
+            // reports the running job as crashed with this reason.
+            this.#badReply ??= msg;
+            this.kill();
+            return;
+          }
           if ("ready" in msg) markReady();
           else this.onReply(msg);
         }
@@ -149,10 +196,27 @@ export class SandboxChild {
   }
 }
 
+/** One frame's JSON, checked against `schema`; a string says what was wrong with it. */
+function parseFrame(
+  text: string,
+  schema: ReturnType<typeof frameSchema>,
+): ChildReply | { ready: true } | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return "not JSON";
+  }
+  const r = schema.safeParse(json);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  return issue === undefined ? "malformed" : `${issue.path.join(".") || "frame"}: ${issue.message}`;
+}
+
 /**
  * The command line of a child running `entry` in `dir` (which holds `work/` and `deno/`):
  * no permission flags, no prompt, no remote or npm modules, no config or lock file, a
- * V8 heap limit, a hard data limit through `prlimit`, a cleared environment.
+ * V8 heap limit, a hard data limit through `prlimit`, a cleared environment (but `TZ=UTC`).
  */
 export function childCommand(
   spec: Pick<ChildSpec, "heapMb" | "dataBytes" | "prlimit">,
@@ -178,7 +242,9 @@ export function childCommand(
     args,
     cwd: `${dir}/work`,
     clearEnv: true,
-    env: { DENO_DIR: `${dir}/deno`, NO_COLOR: "1" },
+    // TZ: local time is UTC whatever the host's zone, so `new Date(2020, 0, 1)` and
+    // `getHours()` give the same answer on every machine.
+    env: { DENO_DIR: `${dir}/deno`, NO_COLOR: "1", TZ: "UTC" },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

@@ -68,6 +68,7 @@ function resolveOptions(o: SandboxOptions): Resolved {
     outputCap: o.outputCap ?? 65_536,
     batchSize: o.batchSize ?? 64,
     maxDepth: o.maxDepth ?? 64,
+    consoleCap: o.consoleCap ?? 4096,
     screen: o.screen ?? true,
     compartmentReuse: o.compartmentReuse ?? "none",
   };
@@ -77,7 +78,16 @@ function resolveOptions(o: SandboxOptions): Resolved {
         `got ${JSON.stringify(r.compartmentReuse)}`,
     );
   }
-  for (const key of ["poolSize", "timeoutMs", "memoryMb", "outputCap", "batchSize", "maxDepth"]) {
+  const positive = [
+    "poolSize",
+    "timeoutMs",
+    "memoryMb",
+    "outputCap",
+    "batchSize",
+    "maxDepth",
+    "consoleCap",
+  ];
+  for (const key of positive) {
     const v = r[key as keyof Resolved] as number;
     if (!Number.isInteger(v) || v <= 0) {
       throw new Error(`Cannot create sandbox: '${key}' must be a positive integer, got ${v}`);
@@ -111,6 +121,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Execu
       maxChars: opts.outputCap,
       maxBytes: opts.outputCap,
       compartmentReuse: opts.compartmentReuse,
+      consoleCap: opts.consoleCap,
     },
     heapMb: opts.memoryMb,
     dataBytes: (opts.memoryMb + RUNTIME_HEADROOM_MB) * 1024 * 1024,
@@ -311,7 +322,9 @@ class Pool implements Executor {
     const ms = performance.now() - s.progressAt;
     this.#evict(
       s,
-      outOfMemory
+      exit.badReply !== undefined
+        ? fail("crashed", `the child sent an invalid reply (${exit.badReply})`, ms)
+        : outOfMemory
         ? fail("memory", `ran past the memory limit (${this.#opts.memoryMb} MiB)`, ms)
         : fail("crashed", `the child process died (code ${exit.code}, signal ${exit.signal})`, ms),
     );
@@ -369,9 +382,12 @@ function fail(kind: SandboxErrorKind, message: string, ms: number): SandboxResul
 /** Child reply → result; a job that finished past its limit is still a timeout. */
 function toResult(reply: ChildReply, limitMs: number): SandboxResult {
   if (reply.ms > limitMs) return fail("timeout", `ran longer than ${limitMs} ms`, reply.ms);
-  if (reply.ok) return { ok: true, value: JSON.parse(reply.text) as JsonValue, ms: reply.ms };
+  const printed = reply.console === undefined ? {} : { console: reply.console };
+  if (reply.ok) {
+    return { ok: true, value: JSON.parse(reply.text) as JsonValue, ms: reply.ms, ...printed };
+  }
   const kind = KINDS.has(reply.kind) ? reply.kind as SandboxErrorKind : "crashed";
-  return fail(kind, reply.message, reply.ms);
+  return { ...fail(kind, reply.message, reply.ms), ...printed };
 }
 
 /** Temp folders are named `azr-sandbox-<pid of the parent>-<random>`. */

@@ -14,6 +14,7 @@
 export type {
   Executor,
   JsonValue,
+  SandboxConsole,
   SandboxErrorKind,
   SandboxJob,
   SandboxOptions,

@@ -9,7 +9,10 @@ import { parse } from "acorn";
 
 /**
  * Global names a program may not mention as a variable: module loading, code
- * evaluation, host objects, clocks and randomness, timers, shared memory, threads.
+ * evaluation, host objects, clocks and randomness, shared memory, threads. `Date`,
+ * `setTimeout` and `setInterval` are allowed: the realm makes them harmless (a Date that
+ * cannot read the clock, timers that never fire), and clock reads through `Date` are
+ * refused here too (see {@link screenProgram}).
  */
 export const BANNED_NAMES: ReadonlySet<string> = new Set([
   "require",
@@ -21,11 +24,8 @@ export const BANNED_NAMES: ReadonlySet<string> = new Set([
   "window",
   "self",
   "global",
-  "Date",
   "performance",
   "crypto",
-  "setTimeout",
-  "setInterval",
   "setImmediate",
   "queueMicrotask",
   "requestAnimationFrame",
@@ -44,7 +44,7 @@ export const BANNED_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** Member accesses that are banned whatever the object is called (`Math.random`). */
-const BANNED_MEMBERS: ReadonlySet<string> = new Set(["Math.random"]);
+const BANNED_MEMBERS: ReadonlySet<string> = new Set(["Math.random", "Date.now"]);
 
 /** The screen's verdict. */
 export type ScreenResult =
@@ -61,12 +61,15 @@ const isNode = (v: unknown): v is AstNode =>
 
 /**
  * Screen one program: `syntax` when acorn cannot parse it as a script, `banned` with the
- * name when it uses `import`, `import.meta` or a banned global.
+ * name when it uses `import`, `import.meta`, a banned global or member, or reads the clock
+ * through `Date` (`Date.now`, `new Date()` with no arguments, `Date(…)` without `new`).
+ * Clock reads it cannot see (`const D = Date; new D()`) throw inside the realm.
  *
  * @example
  * ```ts
  * screenProgram("function f() { return Date.now(); }");
- * // { ok: false, kind: "banned", message: "banned name: Date" }
+ * // { ok: false, kind: "banned", message: "banned name: Date.now" }
+ * screenProgram("function f() { return new Date(0).getUTCFullYear(); }"); // { ok: true }
  * ```
  */
 export function screenProgram(program: string): ScreenResult {
@@ -101,6 +104,15 @@ function findBanned(root: AstNode): string | undefined {
         if (BANNED_NAMES.has(name) && isReference(parent, key)) return name;
         break;
       }
+      // `new Date()` and `Date()` read the clock; `new Date(0)` does not.
+      case "NewExpression":
+        if (isDate(node.callee) && (node.arguments as unknown[]).length === 0) {
+          return "new Date()";
+        }
+        break;
+      case "CallExpression":
+        if (isDate(node.callee)) return "Date()";
+        break;
       case "MemberExpression": {
         const obj = node.object as AstNode;
         const prop = node.property as AstNode;
@@ -124,6 +136,8 @@ function findBanned(root: AstNode): string | undefined {
   }
   return undefined;
 }
+
+const isDate = (v: unknown): boolean => isNode(v) && v.type === "Identifier" && v.name === "Date";
 
 /** False for identifiers that only name a property (`o.Date`, `{ Date: 1 }`), not a variable. */
 function isReference(parent: AstNode | undefined, key: string): boolean {

@@ -32,17 +32,33 @@ export type SandboxErrorKind =
   | "memory"
   /** The result's JSON encoding is larger than the output cap. */
   | "output_too_large"
-  /** The result is not a plain JSON value (NaN, -0, undefined, Map, Promise, cycle, …). */
+  /** The result is not a plain JSON value (NaN, undefined, Map, Promise, cycle, …). */
   | "invalid_value"
   /** Two runs gave different results. */
   | "nondeterministic"
   /** The child process died for another reason, or the executor was closed. */
   | "crashed";
 
-/** One job's outcome; `ms` is the wall time of the job in milliseconds. */
+/**
+ * What a program wrote with `console.log`, `info`, `warn`, `error` or `debug`, in call
+ * order, one line per call (see `formatConsoleArgs` for how arguments are written). It
+ * travels beside the value, never on the result channel, and never changes the value.
+ */
+export interface SandboxConsole {
+  /** The lines, each ending in `\n`; at most `consoleCap` UTF-16 code units. */
+  text: string;
+  /** True when the program wrote more than `consoleCap`; the rest was dropped. */
+  truncated: boolean;
+}
+
+/**
+ * One job's outcome; `ms` is the wall time of the job in milliseconds. `console` is
+ * present when the program wrote to the console and the child answered (not on `timeout`,
+ * `memory` or `crashed`); with `checkDeterminism` it is the first run's.
+ */
 export type SandboxResult =
-  | { ok: true; value: JsonValue; ms: number }
-  | { ok: false; kind: SandboxErrorKind; message: string; ms: number };
+  | { ok: true; value: JsonValue; ms: number; console?: SandboxConsole }
+  | { ok: false; kind: SandboxErrorKind; message: string; ms: number; console?: SandboxConsole };
 
 /** Runs jobs; never throws for anything a program does. Every job gets one result, in order. */
 export interface Executor extends AsyncDisposable {
@@ -66,6 +82,8 @@ export interface SandboxOptions {
   batchSize?: number;
   /** Deepest nesting a result may have (arrays and objects). */
   maxDepth?: number;
+  /** Most console output kept per job, in UTF-16 code units (default 4096); the rest is dropped. */
+  consoleCap?: number;
   /**
    * Run the static screen before the realm (default true). Turn it off only to test the
    * inner walls on their own.

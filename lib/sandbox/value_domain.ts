@@ -7,10 +7,11 @@
  * and the reference interpreter call `checkJsonValue` in-process, so all of them report
  * `invalid_value` for exactly the same values.
  *
- * In the domain: finite numbers except `-0`, strings (lone surrogates round-trip as
- * `\udXXX` escapes), booleans, `null`, arrays without holes or extra properties, and plain
- * objects (prototype `Object.prototype` or `null`) whose own properties are enumerable
- * data properties with string keys. Depth and encoded size are bounded.
+ * In the domain: finite numbers, strings (lone surrogates round-trip as `\udXXX` escapes),
+ * booleans, `null`, arrays without holes or extra properties, and plain objects (prototype
+ * `Object.prototype` or `null`) whose own properties are enumerable data properties with
+ * string keys. Depth and encoded size are bounded. `-0` is in the domain and encodes as
+ * `0`, as `JSON.stringify` writes it: what comes back from the sandbox is `0`.
  * @module
  */
 import { types } from "node:util";
@@ -77,7 +78,7 @@ export function encodeJsonValue(value: unknown, limits: JsonDomainLimits): JsonE
       case "number":
         if (Number.isNaN(v)) return invalid("NaN");
         if (!Number.isFinite(v)) return invalid(v > 0 ? "Infinity" : "-Infinity");
-        if (Object.is(v, -0)) return invalid("-0");
+        // String(-0) is "0": -0 comes back as 0, as it would through JSON.
         return emit(String(v));
       case "undefined":
         return invalid("undefined");
@@ -180,18 +181,28 @@ export type JsonCheck =
 
 /**
  * In-process domain check (for the language module and the reference interpreter):
- * the value itself when it is a plain JSON value, else why not, worded exactly as the
+ * the value as the sandbox would return it when it is a plain JSON value (the value
+ * itself, or a copy with `0` in place of each `-0`), else why not, worded exactly as the
  * sandbox words it.
  *
  * @example
  * ```ts
  * checkJsonValue({ a: [1, 2] }); // { ok: true, value: { a: [1, 2] } }
+ * checkJsonValue([-0]); // { ok: true, value: [0] }
  * checkJsonValue([undefined]).ok; // false
  * ```
  */
 export function checkJsonValue(value: unknown, limits: Partial<JsonDomainLimits> = {}): JsonCheck {
   const r = encodeJsonValue(value, { ...DEFAULT_JSON_LIMITS, ...limits });
-  return r.ok ? { ok: true, value: value as JsonValue } : r;
+  if (!r.ok) return r;
+  return { ok: true, value: hasNegativeZero(value) ? JSON.parse(r.text) : value as JsonValue };
+}
+
+/** Does a value already checked to be JSON hold a `-0` anywhere? */
+function hasNegativeZero(v: unknown): boolean {
+  if (typeof v === "number") return Object.is(v, -0);
+  if (v === null || typeof v !== "object") return false;
+  return Object.values(v).some(hasNegativeZero);
 }
 
 /** True when `value` is in the JSON value domain (default limits). */

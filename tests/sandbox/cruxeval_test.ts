@@ -30,7 +30,6 @@ const KNOWN_MISSES: Record<string, string> = {
   cruxeval_x_js_630: "object keys are strings; expected output has numbers",
   // Deliberate differences from sloppy-mode JS with JSON.stringify comparison:
   cruxeval_x_js_468: "compartments run strict mode: the implicit global `m = b` throws",
-  cruxeval_x_js_578: "returns -0 (from -obj[k] with obj[k] = 0), outside the value domain",
 };
 
 interface Problem {

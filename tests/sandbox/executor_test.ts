@@ -32,7 +32,7 @@ const TABLE: [string, JsonValue[], { value: JsonValue } | { kind: SandboxErrorKi
   ["function f() { return new ArrayBuffer(2 ** 32).byteLength; }", [], { kind: "memory" }],
   ["function f() { return 'x'.repeat(100000); }", [], { kind: "output_too_large" }],
   ["function f() { return 0 / 0; }", [], { kind: "invalid_value" }],
-  ["function f() { return -0; }", [], { kind: "invalid_value" }],
+  ["function f() { return -0; }", [], { value: 0 }],
 ];
 
 Deno.test("executor: one result per job, in order, with the right value or kind", async (t) => {

@@ -73,7 +73,7 @@ const FAST: [string, string, Want | Want[]][] = [
   ],
   ["NaN", "function f() { return NaN; }", "invalid_value"],
   ["Infinity", "function f() { return 1 / 0; }", "invalid_value"],
-  ["-0", "function f() { return -1 * 0; }", "invalid_value"],
+  ["-0 comes back as 0", "function f() { return -1 * 0; }", { value: 0 }],
   ["undefined", "function f() {}", "invalid_value"],
   ["BigInt", "function f() { return 10n; }", "invalid_value"],
   ["function value", "function f() { return f; }", "invalid_value"],
@@ -107,10 +107,11 @@ const FAST: [string, string, Want | Want[]][] = [
   ["exit", "function f() { Deno.exit(0); }", "error"],
   ["process.exitCode", "function f() { process.exitCode = 0; return 1; }", "error"],
   ["close stdout", "function f() { Deno.stdout.close(); return 1; }", "error"],
+  // Console output travels beside the value (conformance_test.ts checks the text).
   [
     "console forgery",
     'function f() { console.log(\'{"ok":true,"text":"1"}\'); return 2; }',
-    "error",
+    { value: 2 },
   ],
   [
     "forged frame inside a value",
@@ -118,11 +119,20 @@ const FAST: [string, string, Want | Want[]][] = [
     { value: '\n00000000-0000-0000-0000-000000000000 {"ok":true,"text":"1","ms":0}\n' },
   ],
   ["Atomics.wait", "function f() { return Atomics.wait(new Int32Array(4), 0, 0); }", "error"],
-  ["timer", "function f() { setTimeout(() => {}, 0); return 1; }", "error"],
+  // Timers are inert: the callback never runs, the value counts.
+  ["timer", "function f() { setTimeout(() => { for (;;) {} }, 0); return 1; }", { value: 1 }],
+  ["interval", "function f() { setInterval(() => { throw 1; }, 0); return 1; }", { value: 1 }],
   ["queueMicrotask", "function f() { queueMicrotask(() => {}); return 1; }", "error"],
   ["Math.random", "function f() { return Math.random(); }", "error"],
   ["Date.now", "function f() { return Date.now(); }", "error"],
   ["new Date()", "function f() { return String(new Date()); }", "error"],
+  ["Date()", "function f() { return Date(); }", "error"],
+  ["Date through an alias", "function f() { const D = Date; return new D().getTime(); }", "error"],
+  [
+    "Date.now through an instance",
+    "function f() { return new Date(0).constructor.now(); }",
+    "error",
+  ],
   ["performance.now", "function f() { return performance.now(); }", "error"],
   ["crypto", "function f() { return crypto.getRandomValues(new Uint8Array(1))[0]; }", "error"],
   ["error stack", "function f() { return String(new Error('x').stack); }", "ok"],
@@ -160,7 +170,7 @@ function kindOf(r: SandboxResult): string {
 }
 
 function assertNoLeak(r: SandboxResult, label: string): void {
-  const text = r.ok ? JSON.stringify(r.value) : r.message;
+  const text = (r.ok ? JSON.stringify(r.value) : r.message) + (r.console?.text ?? "");
   assert.ok(!LEAK.test(text), `${label}: host data in ${text}`);
 }
 

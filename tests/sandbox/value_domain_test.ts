@@ -16,6 +16,9 @@ const VALID: [string, unknown, string][] = [
   ["nested", { b: [1, { c: null }], a: "x" }, '{"b":[1,{"c":null}],"a":"x"}'],
   ["integer keys come first", { b: 1, 2: 2 }, '{"2":2,"b":1}'],
   ["null prototype", Object.assign(Object.create(null), { k: 1 }), '{"k":1}'],
+  // -0 is written as JSON writes it, so it comes back as 0 (README: value domain).
+  ["-0", -0, "0"],
+  ["-0 nested", { a: [-0, 1] }, '{"a":[0,1]}'],
 ];
 
 for (const [name, value, text] of VALID) {
@@ -41,7 +44,6 @@ const INVALID: [string, unknown, string][] = [
   ["NaN", NaN, "NaN"],
   ["Infinity", Infinity, "Infinity"],
   ["-Infinity", -Infinity, "-Infinity"],
-  ["-0", -0, "-0"],
   ["undefined", undefined, "undefined"],
   ["undefined in array", [1, undefined], "$[1]"],
   ["undefined in object", { a: undefined }, '$["a"]'],
@@ -116,6 +118,16 @@ Deno.test("checkJsonValue returns the value itself", () => {
   const v = { a: [1, 2] };
   const r = checkJsonValue(v);
   assert.ok(r.ok && r.value === v);
+});
+
+Deno.test("checkJsonValue returns 0 for -0, as the sandbox does", () => {
+  assert.ok(Object.is((checkJsonValue(-0) as { value: unknown }).value, 0));
+  const v = { a: [1, -0], b: "x" };
+  const r = checkJsonValue(v);
+  assert.ok(r.ok && r.value !== v);
+  // deepEqual (strict) tells -0 from 0.
+  assert.deepEqual(r.ok && r.value, { a: [1, 0], b: "x" });
+  assert.deepEqual(v, { a: [1, -0], b: "x" }, "the caller's value is left as it was");
 });
 
 Deno.test("lone surrogates round-trip through the JSON text", () => {

@@ -33,10 +33,10 @@ Deno.test("validation: every gate, one sandbox call for the batch", async () => 
         proposal("deduction", "function f(xs) { return Math.max(...xs); }", [[[]]]),
         "invalid_value",
       ],
-      // -0 is not a JSON value either (the sandbox's domain, mirrored by the interpreter)
+      // -0 comes back as 0 (the sandbox's domain, mirrored by the interpreter): valid
       [
         proposal("deduction", "function f(xs) { return xs.map((v) => -v); }", [[[0, 3]]]),
-        "invalid_value",
+        "valid",
       ],
       // an int beyond the codec's ±999
       [
@@ -60,6 +60,9 @@ Deno.test("validation: every gate, one sandbox call for the batch", async () => 
     assert.deepEqual(first.record.output, [2, 4]);
     assert.equal(first.record.step, 7);
     assert.equal(first.record.program, "function f(xs) { return xs.map((v) => v * 2); }");
+    const negated = verdicts[3]!;
+    assert.ok(negated.valid && negated.record.task === "deduction");
+    assert.deepEqual(negated.record.output, [0, -3]); // strict: +0, not -0
     const ind = verdicts[7]!;
     assert.ok(ind.valid && ind.record.task === "induction");
     assert.deepEqual(ind.record.examples.map((e) => e.input), [[3], [4], [5], [6]]);
