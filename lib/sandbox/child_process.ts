@@ -37,7 +37,7 @@ export interface ChildExit {
  * The frames a child may send, checked before anything in them is used: the ready mark,
  * then one reply per job; console text longer than the cap is a protocol error.
  */
-function frameSchema(consoleCap: number) {
+export function frameSchema(consoleCap: number) {
   const printed = z.strictObject({ text: z.string().max(consoleCap), truncated: z.boolean() });
   const ms = z.number().nonnegative();
   return z.union([
@@ -197,7 +197,7 @@ export class SandboxChild {
 }
 
 /** One frame's JSON, checked against `schema`; a string says what was wrong with it. */
-function parseFrame(
+export function parseFrame(
   text: string,
   schema: ReturnType<typeof frameSchema>,
 ): ChildReply | { ready: true } | string {
