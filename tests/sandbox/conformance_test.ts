@@ -135,6 +135,9 @@ const CASES: [string, string, JsonValue[], Want][] = [
     [],
     { value: "x" },
   ],
+  ["shadowing push on an array", "function f() { const a = [1]; a.push = 2; return a.push; }", [], {
+    value: 2,
+  }],
   // Shared intrinsics are frozen (one set for every job in the child): writes throw.
   ["Array.prototype write", "function f() { Array.prototype.foo = 1; return 1; }", [], {
     kind: "error",
