@@ -148,7 +148,6 @@ export function buildBank(opts: BankOptions): Bank {
         const outputs = new Set<string>();
         for (const v of b.values) {
           if (v === FAILED || !checkValue(signature.returns, v, opts.world).ok) continue;
-          if (Object.is(v, -0) || (Array.isArray(v) && v.some((x) => Object.is(x, -0)))) continue;
           ok++;
           outputs.add(behaviourKey(v));
         }

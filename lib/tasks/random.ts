@@ -1,32 +1,37 @@
 /**
- * The random-task curriculum (an ablation baseline): proposals drawn from the
- * language's random sampler (lib/lang/sample.ts) instead of from the policy —
- * random well-typed programs within the same token budget, random inputs
- * within the same bounds. Same validation; no proposer rollout to train on.
+ * The random-task curriculum (an ablation baseline): proposals drawn from the canonical task
+ * generator (lib/lang/generate.ts) instead of from the policy — programs from the bank's train
+ * split (distinct, input-dependent, no dead code), natural inputs in the same world. Same
+ * validation; no proposer rollout to train on. Induction uses programs from the buffers, as the
+ * policy does.
  * @module
  */
 import type { TaskType } from "../config.ts";
-import { sampleArgs, sampleProgram } from "../lang/sample.ts";
+import { type Bank, drawProgram, naturalArgs } from "../lang/generate.ts";
 import { programSignature } from "../lang/tree.ts";
 import type { Rng } from "../rng.ts";
 import type { PromptOptions } from "./prompts.ts";
 import type { Buffers, Proposal } from "./propose.ts";
 import type { Json, Triplet } from "./records.ts";
 
-/** n random proposals of one task type (induction uses programs from the buffers, as the policy does). */
+/** n proposals of one task type from the generator's bank (see the module doc). */
 export function randomProposals(
   task: TaskType,
   buffers: Buffers,
   rng: Rng,
+  bank: Bank,
   opts: PromptOptions & { inductionN: number; n: number },
 ): Proposal[] {
   return Array.from({ length: opts.n }, (): Proposal => {
     const programTokens = task === "induction"
       ? rng.pick([...buffers.deduction.entries, ...buffers.abduction.entries] as Triplet[]).tokens
-      : sampleProgram(rng, { budget: opts.programMaxTokens });
+      : [...drawProgram(rng, bank).tokens];
     const signature = programSignature(programTokens);
     const count = task === "induction" ? opts.inductionN : 1;
-    const inputs = Array.from({ length: count }, () => sampleArgs(rng, signature, opts) as Json[]);
+    const inputs = Array.from(
+      { length: count },
+      () => naturalArgs(rng, signature, bank.world) as Json[],
+    );
     return { task, programTokens, signature, inputs };
   });
 }

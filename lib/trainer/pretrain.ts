@@ -25,6 +25,7 @@ import { TransformerPolicy } from "../model/policy.ts";
 import { Rng } from "../rng.ts";
 import { createSandbox } from "../sandbox/mod.ts";
 import { restoreNewest, saveTrainer } from "./checkpoint.ts";
+import { saveBase } from "./init.ts";
 import { appendMetrics, type Metrics } from "./metrics.ts";
 import { makeBatch, type PretrainExample } from "./pretrain_data.ts";
 import { type OpenMode, openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
@@ -234,7 +235,16 @@ export async function pretrain(
       }
     }
     const done = step - 1;
-    if (done >= 0) await checkpoint(done);
+    if (done >= 0) {
+      await checkpoint(done);
+      // The base as it ships: weights only (runs/<name>/base, copied to data/base).
+      await saveBase(`${paths.dir}/base`, {
+        model,
+        config: cfg,
+        vocabHash: vocab.hash,
+        step: done,
+      });
+    }
     // ── final eval (unless the last step just ran it) and summary ──
     const final = last && done === cfg.pretrainSteps - 1 ? last : await runEval();
     if (!(last && done === cfg.pretrainSteps - 1) && done >= 0) {
@@ -272,7 +282,7 @@ export async function pretrain(
     return await evaluateSuites(policy, executor, suites, {
       ...cfg,
       greedy: true,
-      limit: 0,
+      limit: cfg.evalLimit,
       seed: cfg.seed,
       searchEvals: 0,
     });
