@@ -1,0 +1,159 @@
+/**
+ * Pre-training: every view's target is what its constraint accepts and never sits in its
+ * prompt; a tiny run lowers the loss on a fixed batch; a run cut in two resumes exactly; a base
+ * loads into self-play only in its own world and at its own sizes.
+ */
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import { resolveConfig } from "../../lib/config.ts";
+import { buildBank, splitBank } from "../../lib/lang/generate.ts";
+import { ANSWER, worldVocab } from "../../lib/lang/vocab.ts";
+import { initBackend } from "../../lib/model/backend.ts";
+import { TransformerPolicy } from "../../lib/model/policy.ts";
+import { Rng } from "../../lib/rng.ts";
+import { loadBase } from "../../lib/trainer/init.ts";
+import { readMetrics } from "../../lib/trainer/metrics.ts";
+import { curriculumWeights, pretrain } from "../../lib/trainer/pretrain.ts";
+import {
+  makeBatch,
+  PRETRAIN_VIEWS,
+  type PretrainExample,
+} from "../../lib/trainer/pretrain_data.ts";
+import { RunError } from "../../lib/trainer/run_dir.ts";
+
+await initBackend("wasm", { log: false });
+
+function cfg(runsDir: string, name: string, extra: Record<string, unknown> = {}) {
+  return resolveConfig({
+    preset: "tiny",
+    overrides: {
+      runsDir,
+      name,
+      pretrainMaxSize: 3,
+      pretrainBatch: 12,
+      pretrainEvalTasks: 2,
+      pretrainEvalEvery: 0,
+      evalLimit: 1,
+      checkpointEvery: 2,
+      ...extra,
+    },
+  });
+}
+
+const c0 = cfg("unused", "x");
+const bank = splitBank(buildBank({ world: c0, maxSize: 3 }), "train");
+
+Deno.test("views: every target is accepted by its constraint, and a solver prompt never holds it", () => {
+  const batch = makeBatch(new Rng(0), bank, PRETRAIN_VIEWS, 60, c0);
+  assert.deepEqual(new Set(batch.map((e) => e.view)), new Set(PRETRAIN_VIEWS));
+  for (const e of batch) {
+    assert.equal(e.masks.length, e.target.length);
+    e.target.forEach((t, k) => assert.equal(e.masks[k]![t], 1, `${e.view} token ${k}`));
+    assert.equal(e.prompt.at(-1), ANSWER);
+    // Tokens are inside the small world's vocabulary prefix.
+    const V = worldVocab(c0).size;
+    assert.ok([...e.prompt, ...e.target].every((t) => t < V));
+  }
+  const ded = batch.filter((e) => e.view === "induction");
+  // The induction target (the program) is never a contiguous part of the prompt.
+  for (const e of ded) {
+    const p = e.prompt.join(",");
+    assert.ok(!p.includes(e.target.join(",")), "program appears in the induction prompt");
+  }
+});
+
+Deno.test("size curriculum unlocks sizes one at a time", () => {
+  assert.deepEqual(curriculumWeights(4, 0), [0, 1, 0, 0, 0]);
+  assert.deepEqual(curriculumWeights(4, 0.5), [0, 1, 1, 1, 0]);
+  assert.deepEqual(curriculumWeights(4, 0.99), [0, 1, 1, 1, 1]);
+});
+
+/** Mean cross-entropy (nats/token) of a batch under a policy. */
+function batchLoss(policy: TransformerPolicy, batch: PretrainExample[]): number {
+  return tf.tidy(() => {
+    const out = policy.logprobs({
+      prompts: batch.map((e) => e.prompt),
+      completions: batch.map((e) => e.target),
+      masks: batch.map((e) => e.masks),
+      temperature: 1,
+    });
+    const n = batch.reduce((s, e) => s + e.target.length, 0);
+    return -tf.sum(tf.mul(out.logprobs, out.weights)).dataSync()[0]! / n;
+  });
+}
+
+Deno.test("a tiny pre-training run lowers the loss on a fixed batch; its base loads into self-play", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    const c = cfg(runs, "pt", { pretrainSteps: 40 });
+    const fixed = makeBatch(new Rng(99), bank, PRETRAIN_VIEWS, 36, c);
+    const fresh = TransformerPolicy.fromConfig(c, worldVocab(c).size); // same seed → same init
+    const before = batchLoss(fresh, fixed);
+    const summary = await pretrain(c);
+    assert.equal(summary.steps, 40);
+    const metrics = await readMetrics(`${runs}/pt/metrics.jsonl`);
+    assert.equal(metrics.filter((m) => typeof m["pretrain/loss"] === "number").length, 40);
+    assert.ok(
+      metrics.every((m) => m["pretrain/loss"] === undefined || Number.isFinite(m["pretrain/loss"])),
+    );
+    assert.equal(typeof metrics.at(-1)!["acc/generator/deduction"], "number");
+    // The shipped form: weights only, loaded into a fresh policy through loadBase.
+    const { path, step } = await loadBase(`${runs}/pt/base`, {
+      model: fresh.model,
+      cfg: c,
+      vocabHash: worldVocab(c).hash,
+    });
+    assert.equal(path, `${runs}/pt/base`);
+    assert.equal(step, 39);
+    const after = batchLoss(fresh, fixed);
+    assert.ok(after < before - 0.1, `loss on a fixed batch: ${before} → ${after}`);
+    fresh.dispose();
+
+    // A base of another world, or other model sizes, is refused with both sides named.
+    const wide = resolveConfig({ preset: "tiny", overrides: { world: "wide" } });
+    const other = TransformerPolicy.fromConfig(wide, worldVocab(wide).size);
+    await assert.rejects(
+      loadBase(`${runs}/pt/base`, {
+        model: other.model,
+        cfg: wide,
+        vocabHash: worldVocab(wide).hash,
+      }),
+      (e: Error) => e instanceof RunError && /ints \[-9, 9\].*ints \[-999, 999\]/.test(e.message),
+    );
+    other.dispose();
+    const bigger = { ...c, dModel: 64 };
+    const big = TransformerPolicy.fromConfig(bigger, worldVocab(c).size);
+    await assert.rejects(
+      loadBase(`${runs}/pt`, { model: big.model, cfg: bigger, vocabHash: worldVocab(c).hash }),
+      (e: Error) => e instanceof RunError && /dModel 32.*dModel 64/.test(e.message),
+    );
+    big.dispose();
+    await assert.rejects(
+      loadBase(`${runs}/nowhere`, { model: fresh.model, cfg: c, vocabHash: "x" }),
+      (e: Error) => e instanceof RunError && /scratch/.test(e.message),
+    );
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("pre-training cut after 4 steps and resumed matches an uninterrupted run exactly", async () => {
+  const runs = await Deno.makeTempDir();
+  const losses = async (name: string) =>
+    (await readMetrics(`${runs}/${name}/metrics.jsonl`)).flatMap((m) =>
+      typeof m["pretrain/loss"] === "number" ? [[m.step, m["pretrain/loss"]]] : []
+    );
+  try {
+    await pretrain(cfg(runs, "whole", { pretrainSteps: 8 }));
+    await pretrain(cfg(runs, "cut", { pretrainSteps: 4 }));
+    await pretrain(cfg(runs, "cut", { pretrainSteps: 8 }), {
+      mode: "resume",
+      explicitKeys: ["pretrainSteps"],
+    });
+    const whole = await losses("whole");
+    assert.equal(whole.length, 8);
+    assert.deepEqual(await losses("cut"), whole);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
