@@ -9,7 +9,6 @@ export { type ProposalRow, ProposalRowSchema, readProposals, renderReport } from
 export { latestCheckpoint, restoreTrainer, saveTrainer } from "./checkpoint.ts";
 export { openRunDir, type RunPaths, runPaths } from "./run_dir.ts";
 export {
-  accuracyBySet,
   accuracyBySize,
   curriculumWeights,
   heldOutSuite,

@@ -31,6 +31,11 @@ import { makeBatch, type PretrainExample } from "./pretrain_data.ts";
 import { type OpenMode, openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
 
 const TYPES: TaskType[] = ["deduction", "abduction", "induction"];
+const EVAL_SETS = ["generator", "suite"] as const;
+/** The generator's held-out behaviours, or the world's hand-written suites. */
+export type EvalSet = (typeof EVAL_SETS)[number];
+/** One eval of both sets. */
+export type EvalReports = Record<EvalSet, EvalReport>;
 
 /** Hooks and options of {@linkcode pretrain}. */
 export interface PretrainHooks {
@@ -51,8 +56,14 @@ export interface PretrainSummary {
   tokens: number;
   minutes: number;
   bank: { programs: number; heldOut: number; buildS: number };
-  /** Final greedy accuracy per eval set and task type: `{ generator: {deduction: …}, small: … }`. */
-  accuracy: Record<string, Record<string, number>>;
+  /** Final greedy accuracy per eval set and task type: `{ generator: {deduction: …}, suite: … }`. */
+  accuracy: Record<EvalSet, Record<string, number>>;
+  /** The same as correct/total counts. */
+  counts: Record<EvalSet, EvalReport["counts"]>;
+  /** Chance levels of each set (majority answer, copy an argument, …), as k/n. */
+  baselines: Record<EvalSet, EvalReport["baselines"]>;
+  /** List-valued deduction answers of the right length. */
+  listLength: Record<EvalSet, EvalReport["listLength"]>;
   /** Generator held-out accuracy per task type and program size. */
   bySize: Record<string, Record<string, number>>;
 }
@@ -139,10 +150,11 @@ export async function pretrain(
       `${count(held)} behaviours held out`,
   );
   await writeAtomic(`${paths.dir}/bank.json`, JSON.stringify(bankSizes(bank), null, 2) + "\n");
-  const suites: EvalSuite[] = [
-    heldOutSuite(held, cfg.pretrainEvalTasks, 1_000_003),
-    ...Object.values(loadSuites(cfg.evalSuites, cfg)),
-  ];
+  // Two eval sets: the generator's held-out behaviours, and the world's hand-written suites.
+  const evalSets: Record<EvalSet, EvalSuite[]> = {
+    generator: [heldOutSuite(held, cfg.pretrainEvalTasks, 1_000_003)],
+    suite: Object.values(loadSuites(cfg.evalSuites, cfg)),
+  };
   const executor = await createSandbox({
     poolSize: cfg.sandboxPoolSize,
     timeoutMs: cfg.sandboxTimeoutMs,
@@ -176,7 +188,7 @@ export async function pretrain(
     }
     const timeUp = () =>
       cfg.maxMinutes > 0 && performance.now() - started > cfg.maxMinutes * 60_000;
-    let last: EvalReport | undefined;
+    let last: EvalReports | undefined;
     let lastCkpt = performance.now();
     for (; step < cfg.pretrainSteps && !timeUp() && !hooks.shouldStop?.(); step++) {
       const tStep = performance.now();
@@ -221,7 +233,7 @@ export async function pretrain(
       }
       const isLast = step === cfg.pretrainSteps - 1;
       if ((cfg.pretrainEvalEvery > 0 && (step + 1) % cfg.pretrainEvalEvery === 0) || isLast) {
-        last = await runEval();
+        last = await runEval(isLast);
         Object.assign(m, evalMetrics(last));
       }
       await appendMetrics(paths.metrics, m);
@@ -246,7 +258,7 @@ export async function pretrain(
       });
     }
     // ── final eval (unless the last step just ran it) and summary ──
-    const final = last && done === cfg.pretrainSteps - 1 ? last : await runEval();
+    const final = last && done === cfg.pretrainSteps - 1 ? last : await runEval(true);
     if (!(last && done === cfg.pretrainSteps - 1) && done >= 0) {
       await appendMetrics(paths.metrics, { step: done, ...evalMetrics(final) });
     }
@@ -256,8 +268,11 @@ export async function pretrain(
       tokens,
       minutes: (performance.now() - started) / 60_000,
       bank: { programs: count(bank), heldOut: count(held), buildS },
-      accuracy: accuracyBySet(final),
-      bySize: accuracyBySize(final),
+      accuracy: { generator: final.generator.accuracy, suite: final.suite.accuracy },
+      counts: { generator: final.generator.counts, suite: final.suite.counts },
+      baselines: { generator: final.generator.baselines, suite: final.suite.baselines },
+      listLength: { generator: final.generator.listLength, suite: final.suite.listLength },
+      bySize: accuracyBySize(final.generator),
     };
     await writeAtomic(paths.evalFinal, JSON.stringify({ step, ...final }, null, 2) + "\n");
     await writeAtomic(paths.summary, JSON.stringify(summary, null, 2) + "\n");
@@ -278,43 +293,30 @@ export async function pretrain(
       elapsedS: (performance.now() - started) / 1000,
     });
   }
-  async function runEval(): Promise<EvalReport> {
-    return await evaluateSuites(policy, executor, suites, {
-      ...cfg,
-      greedy: true,
-      limit: cfg.evalLimit,
-      seed: cfg.seed,
-      searchEvals: 0,
-    });
+  /** Greedy held-out eval of both sets; chance levels (and the search) only in the final one. */
+  async function runEval(final: boolean): Promise<EvalReports> {
+    const one = (set: EvalSet) =>
+      evaluateSuites(policy, executor, evalSets[set], {
+        ...cfg,
+        greedy: true,
+        limit: cfg.evalLimit,
+        seed: cfg.seed,
+        searchEvals: final ? cfg.searchMaxEvals : 0,
+        baselines: final,
+      });
+    return { generator: await one("generator"), suite: await one("suite") };
   }
 }
 
-/**
- * Accuracy per eval set and task type: `generator` (held-out behaviours) and `suite` (the world's
- * hand-written suites, every file pooled).
- */
-export function accuracyBySet(
-  r: EvalReport,
-): Record<"generator" | "suite", Record<string, number>> {
-  const sums: Record<string, Record<string, [number, number]>> = { generator: {}, suite: {} };
-  for (const o of r.outcomes) {
-    const set = o.suite === "generator" ? "generator" : "suite";
-    const cell = (sums[set]![o.task] ??= [0, 0]);
-    cell[0] += o.score;
-    cell[1]++;
-  }
-  const mean = (x: Record<string, [number, number]>) =>
-    Object.fromEntries(Object.entries(x).map(([t, [s, n]]) => [t, s / n]));
-  return { generator: mean(sums.generator!), suite: mean(sums.suite!) };
-}
-
-/** `acc/<set>/<type>` for both eval sets, and generator accuracy by size. */
-function evalMetrics(r: EvalReport): Record<string, number> {
+/** `acc/<set>/<type>`, `acc/<set>/list_length` and generator accuracy by size. */
+function evalMetrics(r: EvalReports): Record<string, number> {
   const m: Record<string, number> = {};
-  for (const [set, acc] of Object.entries(accuracyBySet(r))) {
-    for (const [type, a] of Object.entries(acc)) m[`acc/${set}/${type}`] = a;
+  for (const set of EVAL_SETS) {
+    for (const [type, a] of Object.entries(r[set].accuracy)) m[`acc/${set}/${type}`] = a;
+    const ll = r[set].listLength;
+    if (ll.n > 0) m[`acc/${set}/list_length`] = ll.k / ll.n;
   }
-  for (const [type, bySize] of Object.entries(accuracyBySize(r))) {
+  for (const [type, bySize] of Object.entries(accuracyBySize(r.generator))) {
     for (const [size, a] of Object.entries(bySize)) m[`acc/generator/${type}/size${size}`] = a;
   }
   return m;

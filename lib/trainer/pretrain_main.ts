@@ -7,6 +7,7 @@
  * @module
  */
 import { runCli, UsageError } from "../cli.ts";
+import { formatChanceTable } from "../eval/baselines.ts";
 import { describeConfig, parseArgs, PRESETS } from "../config.ts";
 import type { Metrics } from "./metrics.ts";
 import { pretrain } from "./pretrain.ts";
@@ -103,12 +104,17 @@ async function main(): Promise<number> {
   console.log(
     `done: ${summary.steps} steps, ${summary.tokens} target tokens, ${
       summary.minutes.toFixed(1)
-    } min; final: ${
-      Object.entries(summary.accuracy).map(([s, a]) =>
-        `${s} ${Object.entries(a).map(([t, x]) => `${t} ${pct(x)}`).join(" ")}`
-      ).join(" | ")
-    }`,
+    } min; greedy held-out accuracy beside its chance levels:`,
   );
+  for (const set of ["generator", "suite"] as const) {
+    console.log(`${set === "generator" ? "generator (held-out behaviours)" : cfg.evalSuites}:`);
+    const ll = summary.listLength[set];
+    console.log(
+      formatChanceTable(summary.baselines[set], summary.counts[set], {
+        deduction: ll.n > 0 ? { list_length: ll } : {},
+      }),
+    );
+  }
   console.log(`checkpoints: ${cfg.runsDir}/${cfg.name}/checkpoints`);
   return stop ? 130 : 0;
 }
