@@ -3,9 +3,10 @@
  * constrained decoding cost per token (`allowed` + `advance`, against a plain scan of the
  * mask that any sampler does anyway), interpreter executions per second (against the
  * rendered JS compiled once with `new Function` in-process), and enumerative search
- * candidates per second. Prints a markdown table; writes `data/bench/lang.json`.
+ * candidates per second. Prints a markdown table; writes `runs/bench/lang.json` (the committed
+ * numbers: `--out data/bench/lang.json`).
  *
- * Usage: deno run -A bench/lang.ts
+ * Usage: deno run -A bench/lang.ts [--quick] [--out FILE]
  * @module
  */
 import {
@@ -20,6 +21,14 @@ import {
   valueConstraint,
 } from "../lib/lang/mod.ts";
 import { Rng } from "../lib/rng.ts";
+import { benchFlags, progress, writeBenchJson } from "./_cli.ts";
+
+const flags = benchFlags(
+  "lang",
+  "Constrained decoding per token, interpreter and enumerative-search throughput.",
+);
+/** Work per measurement: a tenth of it with --quick. */
+const SCALE = flags.quick ? 0.1 : 1;
 
 const BOUNDS = { intMin: -999, intMax: 999, maxListLen: 16 };
 
@@ -37,7 +46,7 @@ const decode = (kind: "program" | "value") => {
       : valueConstraint("int[]", { ...BOUNDS, budget: 40 });
   // Record sequences first, then time only the replay: allowed() + advance() per token.
   const rng = new Rng(1);
-  const seqs = Array.from({ length: 20_000 }, () => {
+  const seqs = Array.from({ length: 20_000 * SCALE }, () => {
     const c = make();
     const seq: number[] = [];
     while (!c.done()) {
@@ -66,15 +75,18 @@ const decode = (kind: "program" | "value") => {
 const scan = time(() => {
   const m = programConstraint({ budget: 24 }).allowed();
   let s = 0;
-  for (let n = 0; n < 200_000; n++) for (let t = 0; t < m.length; t++) s += m[t]!;
-  return s > 0 ? 200_000 : 0;
+  for (let n = 0; n < 200_000 * SCALE; n++) for (let t = 0; t < m.length; t++) s += m[t]!;
+  return s > 0 ? 200_000 * SCALE : 0;
 });
+progress("lang", "decoding programs");
 const prog = decode("program");
+progress("lang", "decoding values");
 const value = decode("value");
+progress("lang", "interpreter vs rendered JS");
 
 // ── interpreter vs compiled rendered JS ──────────────────────────────────────
 const rng = new Rng(2);
-const cases = Array.from({ length: 2000 }, () => {
+const cases = Array.from({ length: 2000 * SCALE }, () => {
   const tokens = sampleProgram(rng, { budget: 16 });
   return { tokens, args: sampleArgs(rng, programSignature(tokens), BOUNDS) };
 });
@@ -99,6 +111,7 @@ const native = time(() => {
 });
 
 // ── enumerative search ───────────────────────────────────────────────────────
+progress("lang", "enumerative search");
 const search = time(() =>
   enumerativeSearch({
     signature: signatureByName("(int[]) -> int[]")!,
@@ -106,7 +119,7 @@ const search = time(() =>
       input: [[5, -2, 6, 7]],
       output: [-2, 6],
     }],
-    maxEvals: 300_000,
+    maxEvals: 300_000 * SCALE,
   }).evals
 );
 
@@ -153,9 +166,8 @@ function VOCAB(): number {
   return programConstraint({ budget: 24 }).allowed().length;
 }
 
-const out = new URL("../data/bench/lang.json", import.meta.url);
-await Deno.mkdir(new URL(".", out), { recursive: true });
-await Deno.writeTextFile(
-  out,
-  JSON.stringify({ date: new Date().toISOString(), ...rows }, null, 2) + "\n",
-);
+await writeBenchJson(flags.out, {
+  date: new Date().toISOString(),
+  ...(flags.quick ? { quick: true } : {}),
+  ...rows,
+});

@@ -3,9 +3,9 @@
  * Prints training and sampling tokens/s, model FLOPs per token, the backend's measured 2-D matMul
  * rate at the model's MLP shape, and the fraction of that rate the training step reaches; on wasm
  * also KV-cache sampling vs recomputing the whole prefix at every step (128-token sequences).
- * Writes the numbers to data/bench/model.json.
+ * Writes the numbers to runs/bench/model.json (the committed ones: `--out data/bench/model.json`).
  *
- * Usage: deno run -A bench/model.ts [--quick]
+ * Usage: deno run -A bench/model.ts [--quick] [--out FILE]
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -20,8 +20,13 @@ import {
   Transformer,
 } from "../lib/model/mod.ts";
 import { Rng } from "../lib/rng.ts";
+import { benchFlags, progress, writeBenchJson } from "./_cli.ts";
 
-const QUICK = Deno.args.includes("--quick");
+const flags = benchFlags(
+  "model",
+  "Training and sampling tokens/s on wasm and cpu, tiny and default presets.",
+);
+const QUICK = flags.quick;
 const VOCAB = 1024; // between the language's small (~100) and large (~2,100) vocabularies
 const BATCH = 8;
 const SEQ = 128; // tokens per training sequence, and prompt + generation when sampling
@@ -157,10 +162,12 @@ async function benchOne(backend: "wasm" | "cpu", preset: "tiny" | "default"): Pr
 }
 
 const rows: Row[] = [];
-for (const preset of ["tiny", "default"] as const) {
+// --quick: the tiny preset only (the default one takes minutes on cpu even with short timings).
+const PRESET_NAMES = QUICK ? (["tiny"] as const) : (["tiny", "default"] as const);
+for (const preset of PRESET_NAMES) {
   for (const backend of ["wasm", "cpu"] as const) {
     const row = await benchOne(backend, preset);
-    console.error(`done ${backend}/${preset}`);
+    progress("model", `done ${backend}/${preset}`);
     rows.push(row);
   }
 }
@@ -183,7 +190,7 @@ for (const r of rows) {
     } | ${f(r.sampleTokensPerS, 0)} | ${f(r.recomputeTokensPerS, 0)} | ${f(r.kvSpeedup)}× |`,
   );
 }
-const ratios = (["tiny", "default"] as const).map((p) => {
+const ratios = PRESET_NAMES.map((p) => {
   const w = rows.find((r) => r.preset === p && r.backend === "wasm")!;
   const c = rows.find((r) => r.preset === p && r.backend === "cpu")!;
   return {
@@ -196,23 +203,13 @@ console.log("\n| preset | wasm/cpu train | wasm/cpu sample |\n|---|---:|---:|");
 for (const r of ratios) {
   console.log(`| ${r.preset} | ${f(r.trainWasmOverCpu)}× | ${f(r.sampleWasmOverCpu)}× |`);
 }
-const out = new URL("../data/bench/model.json", import.meta.url);
-await Deno.mkdir(new URL(".", out), { recursive: true });
-await Deno.writeTextFile(
-  out,
-  JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      vocab: VOCAB,
-      batch: BATCH,
-      seq: SEQ,
-      prompt: PROMPT,
-      quick: QUICK,
-      rows,
-      ratios,
-    },
-    null,
-    2,
-  ) + "\n",
-);
-console.log(`\nwrote ${out.pathname}`);
+await writeBenchJson(flags.out, {
+  date: new Date().toISOString(),
+  vocab: VOCAB,
+  batch: BATCH,
+  seq: SEQ,
+  prompt: PROMPT,
+  quick: QUICK,
+  rows,
+  ratios,
+});

@@ -10,17 +10,22 @@
  *
  * Each pool row is the best of 3 interleaved rounds (other work shares the machine).
  *
- * Usage: deno run -A bench/sandbox.ts [--jobs=N]
- * Writes data/bench/sandbox.json.
+ * Usage: deno run -A bench/sandbox.ts [--jobs N] [--quick] [--out FILE]
+ * Writes runs/bench/sandbox.json (the committed numbers: `--out data/bench/sandbox.json`).
  * @module
  */
 import { createSandbox, type JsonValue, type SandboxJob } from "../lib/sandbox/mod.ts";
 import { Rng } from "../lib/rng.ts";
+import { benchFlags, progress, writeBenchJson } from "./_cli.ts";
 
-const jobsArg = Deno.args.find((a) => a.startsWith("--jobs="));
-const N = jobsArg ? Number(jobsArg.slice(7)) : 6000;
-const NAIVE = 30;
-const REPS = 3;
+const flags = benchFlags(
+  "sandbox",
+  "Sandbox jobs/s: the pool on four kinds of traffic, one process per program, in-process calls.",
+  { jobs: "jobs per row (default 6000; --quick: 300)" },
+);
+const N = flags.values.jobs ?? (flags.quick ? 300 : 6000);
+const NAIVE = flags.quick ? 4 : 30;
+const REPS = flags.quick ? 1 : 3;
 const cores = navigator.hardwareConcurrency;
 
 /** Program shapes the kit's language renders; `k` varies a constant so texts differ. */
@@ -81,7 +86,10 @@ const sb = await createSandbox({ poolSize: cores });
 // Warm-up texts differ from every measured one (the rounds use p < 1e7 with the default N).
 const warmJobs = [
   ...repeated.slice(0, 2000),
-  ...Array.from({ length: 1000 }, (_, i) => jobOf(1e7 + Math.floor(i / 3), i, i % 2 === 0)),
+  ...Array.from(
+    { length: flags.quick ? 100 : 1000 },
+    (_, i) => jobOf(1e7 + Math.floor(i / 3), i, i % 2 === 0),
+  ),
 ];
 const warmUp = (x: { run(jobs: SandboxJob[]): Promise<unknown> }) => x.run(warmJobs);
 await warmUp(sb);
@@ -104,6 +112,7 @@ const freshRate = (jobs: SandboxJob[]) =>
 // Best of REPS rounds per row, the rows interleaved, to damp noise from other processes.
 let [pool, poolDet, poolDistinct, poolSelfPlay, freshDistinct, freshSelfPlay] = [0, 0, 0, 0, 0, 0];
 for (let rep = 0; rep < REPS; rep++) {
+  progress("sandbox", `pool rows, round ${rep + 1}/${REPS}`);
   pool = Math.max(pool, await poolRate(repeated));
   poolDet = Math.max(poolDet, await poolRate(repeatedDet));
   poolDistinct = Math.max(poolDistinct, await poolRate(distinct(rep)));
@@ -115,6 +124,7 @@ await sb.close();
 await sbFresh.close();
 
 // (b) naive: one locked-down process per program, `cores` at a time.
+progress("sandbox", `one deno process per program (${NAIVE})`);
 const dir = await Deno.makeTempDir({ prefix: "azr-bench-" });
 const naiveOne = async (i: number): Promise<void> => {
   const job = repeated[i]!;
@@ -201,6 +211,4 @@ const result = {
     reuseDistinct: freshDistinct / poolDistinct,
   },
 };
-const outUrl = new URL("../data/bench/sandbox.json", import.meta.url);
-await Deno.mkdir(new URL(".", outUrl), { recursive: true });
-await Deno.writeTextFile(outUrl, JSON.stringify(result, null, 2) + "\n");
+await writeBenchJson(flags.out, flags.quick ? { ...result, quick: true } : result);

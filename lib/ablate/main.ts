@@ -1,60 +1,61 @@
 /**
- * `deno task ablate --grid <name|file.json> [--seeds 3] [--minutes M | --steps N] [--parallel P]`
+ * `deno task ablate --grid <name|file.json> [--seeds 3] [--minutes M | --steps N] [--parallel P] [--out DIR]`
  *
  * Runs a grid of configs × seeds (each an ordinary run in `runs/`), skipping
  * finished runs, then writes the summary (JSON, markdown, SVG) to
- * `data/results/<grid>/`, with the self-play diagnostics (`selfplay.md`, `solved.md`).
+ * `runs/results/<grid>/` (or `--out DIR`: `DIR/<grid>/`; the committed results
+ * are `--out data/results`), with the self-play diagnostics (`selfplay.md`, `solved.md`).
  * @module
  */
-import { parseArgs as parseCli } from "node:util";
+import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
 import { gridSelfPlay, gridSolved, writeSelfPlay, writeSolved } from "./diagnose.ts";
 import { GRIDS, loadGrid } from "./grids.ts";
 import { runGrid } from "./runner.ts";
 import { summarizeGrid, summaryTable, writeSummary } from "./summary.ts";
 
-if (import.meta.main) {
-  const { values } = parseCli({
-    args: Deno.args,
-    options: {
-      grid: { type: "string" },
-      seeds: { type: "string", default: "3" },
-      minutes: { type: "string" },
-      steps: { type: "string" },
-      parallel: { type: "string", default: String(navigator.hardwareConcurrency ?? 1) },
-      runsDir: { type: "string", default: "runs" },
-      out: { type: "string", default: "data/results" },
-      "summary-only": { type: "boolean", default: false },
-    },
-  });
+const USAGE = `Usage: deno task ablate --grid <${
+  Object.keys(GRIDS).join("|")
+}|file.json> [--seeds 3] [--minutes M | --steps N] [--parallel P] [--runsDir runs] [--out DIR] [--summary-only]
+
+  --grid NAME|FILE   a built-in grid (lib/ablate/grids.ts) or a grid JSON file
+  --seeds N          seeds per variant (default 3)
+  --minutes M        wall-clock budget per run, overriding the grid's
+  --steps N          step budget per run, overriding the grid's
+  --parallel P       runs at the same time (default: one per core)
+  --runsDir DIR      where the runs go (default runs); finished runs are reused
+  --out DIR          summary folder's parent: writes DIR/<grid>/ (default <runsDir>/results;
+                     the committed results are --out data/results)
+  --summary-only     summarise the finished runs without running anything`;
+
+/** The command: bad input throws a UsageError (one line, exit 2 through runCli). */
+async function main(): Promise<number> {
+  const { values } = parseFlags(Deno.args, {
+    grid: { type: "string" },
+    seeds: { type: "string", default: "3" },
+    minutes: { type: "string" },
+    steps: { type: "string" },
+    parallel: { type: "string", default: String(navigator.hardwareConcurrency ?? 1) },
+    runsDir: { type: "string", default: "runs" },
+    out: { type: "string" },
+    "summary-only": { type: "boolean", default: false },
+  }, USAGE);
   if (!values.grid) {
-    console.error(
-      `Usage: deno task ablate --grid <${
-        Object.keys(GRIDS).join("|")
-      }|file.json> [--seeds 3] [--minutes M | --steps N]`,
-    );
-    Deno.exit(2);
+    throw new UsageError(`Missing --grid <${Object.keys(GRIDS).join("|")}|file.json> (see --help)`);
   }
-  const num = (s: string | undefined, what: string, integer = false) => {
-    if (s === undefined) return undefined;
-    const n = Number(s);
-    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
-      console.error(
-        `--${what} must be a non-negative ${integer ? "integer" : "number"}, got '${s}'`,
-      );
-      Deno.exit(2);
-    }
-    return n;
-  };
-  const grid = await loadGrid(values.grid);
-  const seeds = num(values.seeds, "seeds", true)!;
+  const seeds = numberFlag(values.seeds, "seeds", true)!;
+  const minutes = numberFlag(values.minutes, "minutes");
+  const steps = numberFlag(values.steps, "steps", true);
+  const parallel = numberFlag(values.parallel, "parallel", true)!;
+  // loadGrid's errors are about its input (unknown name, unreadable or invalid file).
+  const grid = await loadGrid(values.grid).catch((e: Error) => {
+    throw new UsageError(e.message);
+  });
   let failed = 0;
   if (!values["summary-only"]) {
-    const minutes = num(values.minutes, "minutes");
-    const steps = num(values.steps, "steps", true);
     const result = await runGrid({
       grid,
       seeds,
-      parallel: num(values.parallel, "parallel", true)!,
+      parallel,
       runsDir: values.runsDir,
       ...(minutes !== undefined ? { minutes } : {}),
       ...(steps !== undefined ? { steps } : {}),
@@ -66,7 +67,7 @@ if (import.meta.main) {
     failed = result.failed.length;
   }
   const summary = await summarizeGrid(grid, seeds, values.runsDir);
-  const dir = `${values.out}/${grid.name}`;
+  const dir = `${values.out ?? `${values.runsDir}/results`}/${grid.name}`;
   const files = await writeSummary(summary, dir);
   // What the proposer proposed and how the learnability rollouts went, per variant and stretch.
   const selfPlay = await gridSelfPlay(grid, seeds, values.runsDir, { windows: 4 });
@@ -76,5 +77,7 @@ if (import.meta.main) {
   console.log(summaryTable(summary));
   console.log(`wrote ${files.join(", ")}`);
   // The summary covers what finished; the exit status still says that something failed.
-  if (failed > 0) Deno.exit(1);
+  return failed > 0 ? 1 : 0;
 }
+
+if (import.meta.main) await runCli(main);

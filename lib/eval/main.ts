@@ -7,9 +7,9 @@
  * induction score, and the tasks that are not expressible in the language.
  * @module
  */
-import { parseArgs as parseCli } from "node:util";
+import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
 import { ConfigSchema } from "../config.ts";
-import { VOCAB_SIZE, vocabHash } from "../lang/vocab.ts";
+import { worldVocab } from "../lang/vocab.ts";
 import { initBackend } from "../model/backend.ts";
 import { loadCheckpoint, readCheckpointMeta } from "../model/checkpoint.ts";
 import { TransformerPolicy } from "../model/policy.ts";
@@ -19,37 +19,60 @@ import { formatChanceTable } from "./baselines.ts";
 import { evaluateSuites } from "./evaluate.ts";
 import { loadSuites } from "./suite.ts";
 
-if (import.meta.main) {
-  const { values } = parseCli({
-    args: Deno.args,
-    options: {
-      checkpoint: { type: "string" },
-      suites: { type: "string" },
-      limit: { type: "string", default: "0" },
-      json: { type: "boolean", default: false },
-      backend: { type: "string" },
-    },
-  });
+const USAGE =
+  `Usage: deno task eval --checkpoint runs/NAME [--suites PATH] [--limit N] [--backend B] [--json]
+
+  --checkpoint PATH  a run folder (its latest checkpoint) or one checkpoint folder
+  --suites PATH      folder or .jsonl file of eval suites (default: the run's evalSuites)
+  --limit N          only the first N tasks of each type per suite (default 0 = all)
+  --backend NAME     tfjs backend: ${
+    ConfigSchema.shape.backend.unwrap().options.join(", ")
+  } (default: the run's)
+  --json             print the report as JSON`;
+
+/** The command: bad input throws a UsageError (one line, exit 2 through runCli). */
+async function main(): Promise<void> {
+  const { values } = parseFlags(Deno.args, {
+    checkpoint: { type: "string" },
+    suites: { type: "string" },
+    limit: { type: "string", default: "0" },
+    json: { type: "boolean", default: false },
+    backend: { type: "string" },
+  }, USAGE);
   if (!values.checkpoint) {
-    console.error(
-      "Usage: deno task eval --checkpoint runs/NAME [--suites data/eval] [--limit N] [--json]",
+    throw new UsageError("Missing --checkpoint runs/NAME (see --help)");
+  }
+  const limit = numberFlag(values.limit, "limit", true)!;
+  const backend = values.backend === undefined
+    ? undefined
+    : ConfigSchema.shape.backend.safeParse(values.backend);
+  if (backend && !backend.success) {
+    throw new UsageError(
+      `--backend must be one of ${
+        ConfigSchema.shape.backend.unwrap().options.join(", ")
+      }, got '${values.backend}'`,
     );
-    Deno.exit(2);
   }
   const path = (await latestCheckpoint(`${values.checkpoint}/checkpoints`)) ?? values.checkpoint;
   const head = await readCheckpointMeta(path);
-  if (!head.ok) {
-    console.error(head.message);
-    Deno.exit(1);
+  if (!head.ok) throw new UsageError(head.message);
+  const saved = ConfigSchema.safeParse(head.meta.config);
+  if (!saved.success) {
+    throw new UsageError(
+      `Cannot use checkpoint '${path}': its config does not parse (${
+        saved.error.issues[0]?.message ?? "invalid"
+      } at '${saved.error.issues[0]?.path.join(".")}')`,
+    );
   }
-  const cfg = ConfigSchema.parse(head.meta.config);
-  await initBackend((values.backend ?? cfg.backend) as typeof cfg.backend, { log: !values.json });
-  const policy = TransformerPolicy.fromConfig(cfg, VOCAB_SIZE);
+  const cfg = saved.data;
+  await initBackend(backend?.data ?? cfg.backend, { log: !values.json });
+  const vocab = worldVocab(cfg);
+  const policy = TransformerPolicy.fromConfig(cfg, vocab.size);
   const { model } = policy;
-  const loaded = await loadCheckpoint(path, { model, vocabHash });
+  const loaded = await loadCheckpoint(path, { model, vocabHash: vocab.hash });
   if (!loaded.ok) {
-    console.error(loaded.message);
-    Deno.exit(1);
+    policy.dispose();
+    throw new UsageError(loaded.message);
   }
   const suites = Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg));
   const executor = await createSandbox({
@@ -60,7 +83,7 @@ if (import.meta.main) {
     const report = await evaluateSuites(policy, executor, suites, {
       ...cfg,
       greedy: cfg.evalGreedy,
-      limit: Number(values.limit),
+      limit,
       seed: cfg.seed,
       searchEvals: cfg.searchMaxEvals,
     });
@@ -84,3 +107,5 @@ if (import.meta.main) {
     policy.dispose();
   }
 }
+
+if (import.meta.main) await runCli(main);

@@ -10,7 +10,9 @@
  * @module
  */
 import type { Config, TaskType } from "../config.ts";
-import { VOCAB_SIZE, vocabHash } from "../lang/vocab.ts";
+import { worldVocab } from "../lang/vocab.ts";
+import { buildBank, splitBank } from "../lang/generate.ts";
+import { worldOf } from "../lang/types.ts";
 import { initBackend } from "../model/backend.ts";
 import { TransformerPolicy } from "../model/policy.ts";
 import {
@@ -37,22 +39,70 @@ import type { TaskRecord } from "../tasks/records.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { loadSuites } from "../eval/suite.ts";
 import type { RunSummary } from "../ablate/runner.ts";
-import { latestCheckpoint, restoreTrainer, saveTrainer } from "./checkpoint.ts";
+import { restoreNewest, saveTrainer } from "./checkpoint.ts";
+import { loadBase } from "./init.ts";
 import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
 import { type ProposalRow, readProposals, renderReport } from "./report.ts";
-import { exists, openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
+import {
+  clearRun,
+  exists,
+  type OpenMode,
+  openRunDir,
+  RunError,
+  truncateJsonl,
+  writeAtomic,
+} from "./run_dir.ts";
 import { policyUpdate } from "./update.ts";
 
-/** Callbacks of {@linkcode train}; all optional. */
+/** Options and callbacks of {@linkcode train}; all optional. */
 export interface TrainHooks {
-  /** Continue the run from its last checkpoint. */
+  /**
+   * Continue the run from its newest checkpoint that loads (a run without one starts over
+   * with its saved config).
+   */
   resume?: boolean;
+  /** Continue the run from this checkpoint folder of it (implies `resume`). */
+  from?: string;
+  /** Replace an existing run of the same name instead of refusing to start. */
+  overwrite?: boolean;
+  /**
+   * On resume, the config keys given explicitly (the command line's): only these override the
+   * saved config. Default: every key of the config passed in.
+   */
+  explicitKeys?: readonly string[];
+  /**
+   * Stops the run after the current stage: a step not yet updated is dropped (a resumed run
+   * redoes it), the last finished step is checkpointed, the report written, and `train`
+   * rejects with {@linkcode RunStopped}.
+   */
+  signal?: AbortSignal;
   /** One-line messages (backend, seeding, eval). */
   log?: (line: string) => void;
-  /** Called once with the first step to run. */
-  onStart?: (step: number) => void;
+  /** One-line warnings (a checkpoint skipped); default: stderr. */
+  warn?: (line: string) => void;
+  /**
+   * Called once, before seeding, with the first step to run, the config the run uses (a
+   * resumed run's saved one) and the wall-clock seconds it has used before.
+   */
+  onStart?: (step: number, run: { config: Config; elapsedS: number }) => void;
+  /** Called when a stage begins: `seeding`, `eval`, or a step's `propose` … `update`. */
+  onStage?: (stage: string, step: number) => void;
   /** Called after every step with its metrics. */
   onStep?: (metrics: Metrics) => void;
+}
+
+/** How {@linkcode train} ends when its `signal` aborts: after the checkpoint and the report. */
+export class RunStopped extends Error {
+  override name = "RunStopped";
+  constructor(
+    /** Steps finished (the next run step is this one). */
+    readonly step: number,
+    /** The checkpoint to resume from, or undefined when no step finished. */
+    readonly checkpoint: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const ALL_TASKS: TaskType[] = ["deduction", "abduction", "induction"];
@@ -60,16 +110,29 @@ const ALL_TASKS: TaskType[] = ["deduction", "abduction", "induction"];
 /** Runs self-play for `config.steps` steps (or `maxMinutes`); returns the run's summary. */
 export async function train(config: Config, hooks: TrainHooks = {}): Promise<RunSummary> {
   const log = hooks.log ?? (() => {});
+  const warn = hooks.warn ?? ((line: string) => console.error(line));
+  const stopping = () => hooks.signal?.aborted === true;
+  const resuming = hooks.resume === true || hooks.from !== undefined;
+  if (resuming && hooks.overwrite) {
+    throw new RunError("Pass either --resume (or --from) or --overwrite, not both");
+  }
+  const mode: OpenMode = resuming ? "resume" : hooks.overwrite ? "overwrite" : "new";
   let started = performance.now(); // moved back on resume by the time the run had already used
-  const timeUp = () =>
-    config.maxMinutes > 0 && performance.now() - started > config.maxMinutes * 60_000;
 
   // ── setup: run folder, backend, model, optimizer, sandbox, buffers ──────────
-  const { cfg, paths } = await openRunDir(config, hooks.resume ?? false);
+  const { cfg, paths } = await openRunDir(config, {
+    mode,
+    ...(hooks.explicitKeys ? { explicitKeys: hooks.explicitKeys } : {}),
+  });
+  // The run's own budget: a resumed run's saved maxMinutes unless given again.
+  const timeUp = () => cfg.maxMinutes > 0 && performance.now() - started > cfg.maxMinutes * 60_000;
   const backend = await initBackend(cfg.backend, { log: false });
   log(`backend: ${backend.name} (${backend.reason})`);
-  const policy = TransformerPolicy.fromConfig(cfg, VOCAB_SIZE);
+  const vocab = worldVocab(cfg);
+  const policy = TransformerPolicy.fromConfig(cfg, vocab.size);
   const { model, optimizer } = policy;
+  // Before the sandbox starts: a bad suites path is an error with nothing to close.
+  const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
   const executor = await createSandbox({
     poolSize: cfg.sandboxPoolSize,
     timeoutMs: cfg.sandboxTimeoutMs,
@@ -79,7 +142,6 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     maxDepth: cfg.sandboxMaxDepth,
     compartmentReuse: cfg.sandboxCompartmentReuse,
   });
-  const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
   const buffers: Buffers = {
     deduction: new TaskBuffer("deduction"),
     abduction: new TaskBuffer("abduction"),
@@ -91,24 +153,48 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   // GRPO's baseline is per prompt: each prompt is sampled G = nRollouts times (batch size kept).
   const G = cfg.estimator === "grpo" ? Math.min(cfg.nRollouts, cfg.batchSize) : 1;
   // Where tasks come from: the policy, or the language's random sampler (an ablation).
+  // The random curriculum draws from the canonical generator's train split (held-out kept out).
+  const bank = cfg.curriculum === "random"
+    ? splitBank(
+      buildBank({ world: worldOf(cfg), maxSize: cfg.pretrainMaxSize }),
+      "train",
+      cfg.pretrainHeldOut,
+    )
+    : undefined;
   const propose = async (task: TaskType, atStep: number): Promise<Proposal[]> =>
-    cfg.curriculum === "random"
-      ? randomProposals(task, buffers, rng, { ...cfg, n: cfg.batchSize })
+    bank
+      ? randomProposals(task, buffers, rng, bank, { ...cfg, n: cfg.batchSize })
       : await proposeTasks(policy, task, buffers, rng, {
         ...cfg,
         temperature: cfg.proposeTemperature,
         groupSize: G,
       }, atStep);
 
+  // The newest checkpoint of this run; the checkpointMinutes cadence counts from its time.
+  let lastCheckpoint: { step: number; at: number; path?: string } = {
+    step: -1,
+    at: performance.now(),
+  };
+  let rngAtStepStart = rng.state(); // a step dropped by a stop is redone from this state
+  let dropped = false; // a stop came before the current step's update
+
   try {
-    if (hooks.resume) {
-      // ── resume: weights, optimizer, RNG, and every log cut back to the checkpoint ──
-      const ckpt = await latestCheckpoint(paths.checkpoints);
-      if (!ckpt) {
-        throw new Error(`Cannot resume '${cfg.name}': no checkpoint in ${paths.checkpoints}`);
-      }
-      const restored = await restoreTrainer(ckpt, { model, optimizer, vocabHash });
+    // ── resume: weights, optimizer, RNG, and every log cut back to the checkpoint ──
+    const restored = resuming
+      ? await restoreNewest(paths.checkpoints, { model, optimizer, vocabHash: vocab.hash }, {
+        ...(hooks.from !== undefined ? { from: hooks.from } : {}),
+        warn,
+      })
+      : undefined;
+    if (resuming && !restored) {
+      log(`no checkpoint in ${paths.checkpoints}: starting '${cfg.name}' over from step 0`);
+      await clearRun(paths, { keepConfig: true });
+      await Deno.mkdir(paths.buffers, { recursive: true });
+      await Deno.mkdir(paths.checkpoints, { recursive: true });
+    }
+    if (restored) {
       rng = Rng.fromState(restored.rngState);
+      lastCheckpoint = { step: restored.step, at: performance.now(), path: restored.path };
       step = restored.step + 1;
       started -= restored.elapsedS * 1000;
       for (const path of [paths.metrics, paths.proposals, ...ALL_TASKS.map(paths.buffer)]) {
@@ -117,8 +203,15 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       for (const t of ALL_TASKS) {
         buffers[t].add(await readBufferFile(paths.buffer(t), t, restored.step));
       }
-      log(`resumed '${cfg.name}' after step ${restored.step} from ${ckpt}`);
-    } else {
+      log(`resumed '${cfg.name}' after step ${restored.step} from ${restored.path}`);
+    }
+    hooks.onStart?.(step, { config: cfg, elapsedS: (performance.now() - started) / 1000 });
+    if (!restored && cfg.init !== "scratch") {
+      // ── init: a base model's weights (config `init`), in this world and at these sizes ──
+      const base = await loadBase(cfg.init, { model, cfg, vocabHash: vocab.hash });
+      log(`initial weights: ${base.path} (pre-trained for ${base.step + 1} steps)`);
+    }
+    if (!restored) {
       // ── seed: the identity program, then proposals without updates (paper: batch × 4) ──
       const seeds: TaskRecord[][] = [
         seedTriplets("deduction"),
@@ -128,9 +221,10 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       ALL_TASKS.forEach((t, i) => buffers[t].add(seeds[i]!));
       for (const t of ALL_TASKS) await appendBufferFile(paths.buffer(t), buffers[t].entries);
       const target = cfg.batchSize * cfg.seedingFactor;
+      hooks.onStage?.("seeding", step);
       for (let round = 0; round < 20 && tasks.some((t) => buffers[t].size < target); round++) {
         for (const t of tasks) {
-          if (buffers[t].size >= target) continue;
+          if (buffers[t].size >= target || stopping()) continue;
           const verdicts = await validateProposals(executor, await propose(t, -1), cfg, -1, cfg);
           const valid = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
           buffers[t].add(valid);
@@ -138,11 +232,20 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
         }
       }
       log(`seeded buffers: ${tasks.map((t) => `${t} ${buffers[t].size}`).join(", ")}`);
-      if (cfg.evalEvery > 0) await logEval(-1);
+      if (cfg.evalEvery > 0 && !stopping()) {
+        hooks.onStage?.("eval", step);
+        await logEval(-1);
+      }
     }
-    hooks.onStart?.(step);
 
-    while (step < cfg.steps && !timeUp()) {
+    /** Announces a stage of the current step; true when a stop drops the step (before its update). */
+    const enter = (stage: string): boolean => {
+      if (stopping()) return (dropped = true);
+      hooks.onStage?.(stage, step);
+      return false;
+    };
+    while (step < cfg.steps && !timeUp() && !stopping()) {
+      rngAtStepStart = rng.state();
       const t0 = performance.now();
       const m: Metrics = { step };
       const timer = (
@@ -154,18 +257,21 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       const proposalRows: ProposalRow[] = [];
 
       // ── 1. propose: each task type's proposer writes batchSize tasks ──────────
+      if (enter("propose")) break;
       let t = performance.now();
       const proposals = new Map<TaskType, Proposal[]>();
       for (const task of tasks) proposals.set(task, await propose(task, step));
       timer("propose", t);
 
       // ── 2. validate in the sandbox: runs, typed, in bounds, deterministic ───────
+      if (enter("validate")) break;
       t = performance.now();
       const all = tasks.flatMap((task) => proposals.get(task)!);
       const verdicts = await validateProposals(executor, all, cfg, step, cfg);
       timer("validate", t);
 
       // ── 3. learnability: n solver rollouts per valid proposal → proposer reward ──
+      if (enter("rollouts")) break;
       t = performance.now();
       const trainProposer = cfg.trainProposer && cfg.curriculum === "policy";
       const validRecords = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
@@ -222,6 +328,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       }
 
       // ── 4. solve: batchSize tasks per type from the buffers (newest first) ──────
+      if (enter("solve")) break;
       t = performance.now();
       const solverRecords: TaskRecord[] = [];
       const groups: string[] = []; // one per prompt: G rollouts share it under GRPO
@@ -239,6 +346,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       timer("solve", t);
 
       // ── 5. check answers in the sandbox → solver reward ─────────────────────────
+      if (enter("check")) break;
       t = performance.now();
       const outcomes = await checkAttempts(executor, attempts);
       attempts.forEach((a, i) => {
@@ -259,6 +367,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       });
 
       // ── 7. update: one PPO-clip step on proposer and solver rollouts together ───
+      if (enter("update")) break;
       t = performance.now();
       const upd = await policyUpdate(policy, optimizer, rollouts, advantages, cfg);
       timer("update", t);
@@ -293,7 +402,10 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       }
 
       // ── 9. eval: held-out suites every evalEvery steps ──────────────────────────
+      // Also when stopping: the step is finished whole, so a resumed run logs what an
+      // uninterrupted one would.
       if (cfg.evalEvery > 0 && (step + 1) % cfg.evalEvery === 0) {
+        hooks.onStage?.("eval", step);
         Object.assign(m, await evalMetrics());
       }
 
@@ -308,11 +420,32 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       hooks.onStep?.(m);
 
       // ── 10. checkpoint: weights, optimizer, RNG (atomic) ────────────────────────
-      // Also the last step, whether the run ends on its step or its time budget.
-      if ((step + 1) % cfg.checkpointEvery === 0 || step + 1 === cfg.steps || timeUp()) {
+      // Also every checkpointMinutes, and the last step, whether the run ends on its step
+      // count, its time budget or a stop.
+      const minutesDue = cfg.checkpointMinutes > 0 &&
+        performance.now() - lastCheckpoint.at >= cfg.checkpointMinutes * 60_000;
+      if (
+        (step + 1) % cfg.checkpointEvery === 0 || step + 1 === cfg.steps || timeUp() ||
+        minutesDue || stopping()
+      ) {
         await checkpoint(step);
       }
       step++;
+    }
+
+    // ── stopped (signal): checkpoint the last finished step, report, no final eval ──────
+    if (stopping()) {
+      // A dropped step is redone on resume from the RNG state it started with.
+      if (step - 1 > lastCheckpoint.step) await checkpoint(step - 1, Rng.fromState(rngAtStepStart));
+      await writeReport();
+      const ckpt = lastCheckpoint.step >= 0 ? lastCheckpoint.path : undefined;
+      throw new RunStopped(
+        step,
+        ckpt,
+        `Stopped${dropped ? ` during step ${step + 1}` : ""} after ${step} of ${cfg.steps} steps${
+          ckpt ? `; checkpoint ${ckpt}` : " (no step finished: no checkpoint)"
+        }; report ${paths.report}; --name ${cfg.name} --resume continues it`,
+      );
     }
 
     // ── end: final eval, summary.json, report.html ──────────────────────────────────
@@ -336,17 +469,18 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     policy.dispose();
   }
 
-  async function checkpoint(atStep: number): Promise<void> {
+  async function checkpoint(atStep: number, atRng: Rng = rng): Promise<void> {
     const elapsedS = (performance.now() - started) / 1000;
-    await saveTrainer(paths.checkpoints, {
+    const path = await saveTrainer(paths.checkpoints, {
       model,
       optimizer,
       config: cfg,
-      vocabHash,
+      vocabHash: vocab.hash,
       step: atStep,
-      rng,
+      rng: atRng,
       elapsedS,
     });
+    lastCheckpoint = { step: atStep, at: performance.now(), path };
   }
   // The search baseline does not change during training: it runs in the final eval only.
   async function runEval(withSearch = true): Promise<EvalReport> {
@@ -371,7 +505,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     await appendMetrics(paths.metrics, { step: atStep, ...(await evalMetrics()) });
   }
   async function writeReport(): Promise<void> {
-    const metrics = await readMetrics(paths.metrics);
+    // No metrics file when a stop came before the first step (and no seeding eval ran).
+    const metrics = await exists(paths.metrics) ? await readMetrics(paths.metrics) : [];
     // No file when the run made no step (steps = 0): nothing was proposed.
     const proposals = await exists(paths.proposals) ? await readProposals(paths.proposals) : [];
     await writeAtomic(

@@ -1,15 +1,48 @@
 /**
- * `deno task train [--preset default] [--key=value …] [--name run] [--resume] [--quiet]`
+ * `deno task train [--preset default] [--key=value …] [--name run] [--resume | --from DIR | --overwrite] [--quiet]`
  *
  * Runs Absolute Zero self-play headless with a progress bar, writing
  * `runs/<name>/` (config, metrics, proposals, buffers, checkpoints, report).
- * `--help` lists every setting.
+ * Ctrl-C or SIGTERM stops after the current stage with a checkpoint and the
+ * report. `--help` lists every setting.
  * @module
  */
+import { basename, dirname } from "node:path";
 import cliProgress from "cli-progress";
-import { ConfigError, describeConfig, parseArgs } from "../config.ts";
-import { train } from "./loop.ts";
+import { runCli, UsageError } from "../cli.ts";
+import { type Config, describeConfig, parseArgs, PRESETS } from "../config.ts";
+import { RunStopped, train } from "./loop.ts";
 import type { Metrics } from "./metrics.ts";
+import { etaSeconds, formatDuration } from "./progress.ts";
+
+const FLAGS = ["resume", "from", "overwrite", "quiet"];
+const VALUE_FLAGS = ["from"];
+
+/** `--help`: the flags, then every setting with its default and description. */
+function usage(): string {
+  const lines = [
+    `Usage: deno task train [--preset ${Object.keys(PRESETS).join("|")}] [--config file.json]`,
+    "         [--key=value …] [--name NAME] [--resume | --from CHECKPOINT | --overwrite] [--quiet]",
+    "",
+    "  --preset NAME     settings to start from (default: default); a config file may name one too",
+    "  --config FILE     JSON object of settings, applied over the preset",
+    "  --resume          continue runs/<name>/ from its newest checkpoint that loads, with its saved",
+    "                    config (keys given here override it; only budget keys may change); a run",
+    "                    stopped before its first checkpoint starts over",
+    "  --from DIR        continue from this checkpoint folder (runs/<name>/checkpoints/step-NNNNNN)",
+    "  --overwrite       replace an existing run of the same name",
+    "  --quiet           one line per step instead of a progress bar every 5 s",
+    "",
+    "Ctrl-C or SIGTERM stops after the current stage, writes a checkpoint and the report, and",
+    "exits (130 / 143); a second Ctrl-C quits at once without saving.",
+    "",
+    "Settings (--key=value; the default preset's values):",
+  ];
+  for (const f of describeConfig()) {
+    lines.push(`  --${f.key}=${JSON.stringify(f.default)}`, `      ${f.description}`);
+  }
+  return lines.join("\n");
+}
 
 const fmt = (v: unknown, digits = 2) => typeof v === "number" ? v.toFixed(digits) : "–";
 
@@ -24,59 +57,130 @@ function digest(m: Metrics): string {
     `propose r ${learn} | buffers ${tasks.map((t) => m[`buffer/size/${t}`] ?? "–").join("/")}`;
 }
 
-if (import.meta.main) {
-  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
-    console.log(
-      "deno task train [--preset tiny|default|large] [--config file.json] [--key=value …] [--resume]\n",
+/** `--from runs/NAME/checkpoints/step-N` without `--name`: the run that holds the checkpoint. */
+function runOfCheckpoint(from: string): string[] {
+  const checkpoints = dirname(from.replace(/\/+$/, ""));
+  if (basename(checkpoints) !== "checkpoints") {
+    throw new UsageError(
+      `--from ${from} is not inside a run's checkpoints/ folder; give --name (and --runsDir) too`,
     );
-    for (const f of describeConfig()) {
-      console.log(`  --${f.key}=${JSON.stringify(f.default)}\n      ${f.description}`);
-    }
-    Deno.exit(0);
   }
-  let parsed;
-  try {
-    parsed = parseArgs(Deno.args, ["resume", "quiet"]);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      Deno.exit(2);
-    }
-    throw e;
+  const runDir = dirname(checkpoints);
+  return [`--name=${basename(runDir)}`, `--runsDir=${dirname(runDir)}`];
+}
+
+/** Ctrl-C / SIGTERM: the first asks the run to stop after its stage; the second quits. */
+function stopOnSignals(): AbortController {
+  const stop = new AbortController();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const sig of signals) {
+    Deno.addSignalListener(sig, () => {
+      if (stop.signal.aborted) {
+        console.error(`\n${sig} again: quitting without a checkpoint`);
+        Deno.exit(sig === "SIGTERM" ? 143 : 130);
+      }
+      console.error(
+        `\n${sig}: stopping after the current stage, then a checkpoint and the report ` +
+          `(Ctrl-C again quits at once)`,
+      );
+      stop.abort(sig);
+    });
   }
-  const { config, flags } = parsed;
+  return stop;
+}
+
+async function main(): Promise<number> {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(usage());
+    return 0;
+  }
+  let parsed = parseArgs(Deno.args, FLAGS, VALUE_FLAGS);
+  const { flags } = parsed;
+  if (parsed.positional.length > 0) {
+    throw new UsageError(
+      `Unexpected argument '${parsed.positional[0]}': settings are --key=value (see --help)`,
+    );
+  }
+  for (const f of ["resume", "overwrite", "quiet"]) {
+    if (flags[f] !== undefined && flags[f] !== true) {
+      throw new UsageError(`--${f} takes no value, got '--${f}=${flags[f]}'`);
+    }
+  }
+  const from = flags.from === true ? undefined : flags.from;
+  if (from !== undefined && !parsed.explicitKeys.includes("name")) {
+    parsed = parseArgs([...Deno.args, ...runOfCheckpoint(from)], FLAGS, VALUE_FLAGS);
+  }
   const quiet = flags.quiet === true;
   const bar = new cliProgress.SingleBar({
-    format: "step {value}/{total} {bar} ETA {eta_formatted} | {digest}",
+    format: "step {value}/{total} {bar} ETA {etaText} | {status}",
     noTTYOutput: true,
     notTTYSchedule: quiet ? 60_000 : 5_000,
-    etaBuffer: 20,
   }, cliProgress.Presets.shades_classic);
+  // The ETA comes from this process's finished steps (setup, seeding and eval excluded).
+  let run: { config: Config; elapsedS: number; startedAt: number } | undefined;
+  let firstStepAt: number | undefined;
+  let stepsDone = 0;
+  let value = 0; // steps of the run done, as the bar shows them
+  let last = "";
+  const eta = (value: number): string => {
+    if (!run || firstStepAt === undefined) return "–";
+    const budget = run.config.maxMinutes * 60;
+    const secs = etaSeconds({
+      stepsDone,
+      secondsForThem: (performance.now() - firstStepAt) / 1000,
+      stepsLeft: run.config.steps - value,
+      ...(budget > 0
+        ? { budgetLeftS: budget - run.elapsedS - (performance.now() - run.startedAt) / 1000 }
+        : {}),
+    });
+    return secs === undefined ? "–" : formatDuration(secs);
+  };
+  const stopper = stopOnSignals();
   try {
-    const summary = await train(config, {
+    const summary = await train(parsed.config, {
       resume: flags.resume === true,
+      ...(from !== undefined ? { from } : {}),
+      overwrite: flags.overwrite === true,
+      explicitKeys: parsed.explicitKeys,
+      signal: stopper.signal,
       log: (line) => {
         if (!quiet) console.log(line);
       },
-      onStart: (step) => bar.start(config.steps, step, { digest: "starting" }),
+      onStart: (step, info) => {
+        run = { ...info, startedAt: performance.now() };
+        value = step;
+        bar.start(info.config.steps, step, { etaText: "–", status: "starting" });
+      },
+      onStage: (stage, step) => {
+        if (stage === "propose") firstStepAt ??= performance.now();
+        // Seeding and its eval come before the first step.
+        const where = firstStepAt === undefined ? stage : `step ${step + 1}: ${stage}`;
+        bar.update({ etaText: eta(value), status: where + last });
+      },
       onStep: (m) => {
-        bar.update(m.step + 1, { digest: digest(m) });
-        if (quiet) console.log(`step ${m.step + 1}/${config.steps} ${digest(m)}`);
+        stepsDone++;
+        value = m.step + 1;
+        last = ` | ${digest(m)}`;
+        bar.update(value, { etaText: eta(value), status: digest(m) });
+        if (quiet) console.log(`step ${m.step + 1}/${run?.config.steps} ${digest(m)}`);
       },
     });
     bar.stop();
     console.log(
-      `done: ${summary.step} steps in ${summary.seconds.toFixed(0)} s; held-out accuracy ${
+      `done: ${summary.step} steps in ${formatDuration(summary.seconds)}; held-out accuracy ${
         Object.entries(summary.eval).map(([t, a]) => `${t} ${(100 * a).toFixed(1)}%`).join(", ")
       }`,
     );
-    console.log(`report: ${config.runsDir}/${config.name}/report.html`);
+    console.log(`report: ${parsed.config.runsDir}/${parsed.config.name}/report.html`);
+    return 0;
   } catch (e) {
     bar.stop();
-    if (e instanceof ConfigError) {
+    if (e instanceof RunStopped) {
       console.error(e.message);
-      Deno.exit(2);
+      return stopper.signal.reason === "SIGTERM" ? 143 : 130;
     }
     throw e;
   }
 }
+
+if (import.meta.main) await runCli(main);

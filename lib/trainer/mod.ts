@@ -2,12 +2,27 @@
  * The self-play loop and what it writes: metrics, checkpoints, the report.
  * @module
  */
-export { train, type TrainHooks } from "./loop.ts";
+export { RunStopped, train, type TrainHooks } from "./loop.ts";
 export { policyUpdate, type UpdateOptions, type UpdateStats } from "./update.ts";
 export { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
 export { type ProposalRow, ProposalRowSchema, readProposals, renderReport } from "./report.ts";
-export { latestCheckpoint, restoreTrainer, saveTrainer } from "./checkpoint.ts";
-export { openRunDir, type RunPaths, runPaths } from "./run_dir.ts";
+export {
+  latestCheckpoint,
+  type Restored,
+  restoreNewest,
+  restoreTrainer,
+  saveTrainer,
+} from "./checkpoint.ts";
+export { etaSeconds, formatDuration } from "./progress.ts";
+export {
+  clearRun,
+  type OpenMode,
+  openRunDir,
+  type OpenRunOptions,
+  RunError,
+  type RunPaths,
+  runPaths,
+} from "./run_dir.ts";
 export {
   accuracyBySize,
   curriculumWeights,

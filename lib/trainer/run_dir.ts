@@ -1,11 +1,12 @@
 /**
  * The layout of a run folder and the rules for starting or resuming one:
- * a fresh run never overwrites an existing one; a resumed run keeps its saved
- * config (only budget keys may change) and cuts every log back to the step of
- * its last checkpoint, so that it continues exactly as if never interrupted.
+ * a fresh run never overwrites an existing one unless asked to (`--overwrite`);
+ * a resumed run keeps its saved config (only the keys given again may override
+ * it, and only budget keys may change) and cuts every log back to the step of
+ * its checkpoint, so that it continues exactly as if never interrupted.
  * @module
  */
-import { type Config, ConfigError, ConfigSchema, type TaskType } from "../config.ts";
+import { type Config, ConfigSchema, type TaskType } from "../config.ts";
 
 /** Paths of one run's files. */
 export interface RunPaths {
@@ -39,14 +40,29 @@ export function runPaths(runsDir: string, name: string): RunPaths {
   };
 }
 
-/** Keys a resumed run may change: budgets and logging cadence, nothing that changes the trajectory. */
+/**
+ * Keys a resumed run may change: budgets, checkpoint and eval cadence, the eval suites; nothing
+ * that changes the training trajectory.
+ */
 export const RESUMABLE_KEYS = [
   "steps",
   "maxMinutes",
   "checkpointEvery",
+  "checkpointMinutes",
   "evalEvery",
   "evalLimit",
+  "evalSuites",
+  "pretrainSteps",
+  "pretrainEvalEvery",
 ] as const;
+
+/**
+ * A run folder that cannot be used as asked (it exists, it has no saved config, its files or
+ * checkpoints are corrupt); the message says what to do. The CLI prints it on one line, exit 2.
+ */
+export class RunError extends Error {
+  override name = "RunError";
+}
 
 /** Whether a file or folder exists (any stat error counts as absent). */
 export async function exists(path: string): Promise<boolean> {
@@ -58,20 +74,40 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** How {@linkcode openRunDir} treats an existing run folder. */
+export type OpenMode =
+  /** Start a run; an existing run under the same name is an error. */
+  | "new"
+  /** Continue the saved run with its saved config. */
+  | "resume"
+  /** Start a run, deleting the files of an existing run under the same name first. */
+  | "overwrite";
+
+/** Options of {@linkcode openRunDir}. */
+export interface OpenRunOptions {
+  mode: OpenMode;
+  /**
+   * On resume, the keys given explicitly (on the command line): only these override the saved
+   * config, and only {@linkcode RESUMABLE_KEYS} may differ from it. Default: every key of `cfg`.
+   */
+  explicitKeys?: readonly string[];
+}
+
 /**
- * Creates a fresh run folder (error if one with data exists) or, with
- * `resume`, reads the saved config and checks that `cfg` only differs in
- * {@linkcode RESUMABLE_KEYS}. Returns the config to run with.
+ * Creates a fresh run folder (`new`: error if one with data exists; `overwrite`: its run files
+ * are deleted first) or, with `resume`, reads the saved config and applies the explicit keys
+ * of `cfg` over it (only {@linkcode RESUMABLE_KEYS} may change). Returns the config to run with.
  */
 export async function openRunDir(
   cfg: Config,
-  resume: boolean,
+  opts: OpenRunOptions,
 ): Promise<{ cfg: Config; paths: RunPaths }> {
   const paths = runPaths(cfg.runsDir, cfg.name);
-  if (!resume) {
-    if (await exists(paths.metrics) || await exists(paths.checkpoints)) {
-      throw new ConfigError(
-        `Run '${cfg.name}' already exists in ${paths.dir}: pass --resume to continue it, or choose another --name`,
+  if (opts.mode !== "resume") {
+    if (opts.mode === "overwrite") await clearRun(paths, { keepConfig: false });
+    else if (await exists(paths.metrics) || await exists(paths.checkpoints)) {
+      throw new RunError(
+        `Run '${cfg.name}' already exists in ${paths.dir}: pass --resume to continue it, --overwrite to replace it, or choose another --name`,
       );
     }
     await Deno.mkdir(paths.buffers, { recursive: true });
@@ -79,34 +115,61 @@ export async function openRunDir(
     await writeAtomic(paths.config, JSON.stringify(cfg, null, 2) + "\n");
     return { cfg, paths };
   }
+  if (!await exists(paths.config)) {
+    throw new RunError(
+      `Cannot resume '${cfg.name}': there is no run in ${paths.dir}; drop --resume to start it (or check --name and --runsDir)`,
+    );
+  }
   let saved: Config;
   try {
     saved = ConfigSchema.parse(JSON.parse(await Deno.readTextFile(paths.config)));
   } catch (e) {
-    throw new ConfigError(
-      `Cannot resume '${cfg.name}': ${paths.config} is missing or invalid (${
-        (e as Error).message
-      })`,
+    throw new RunError(
+      `Cannot resume '${cfg.name}': ${paths.config} is invalid (${
+        oneLineMessage(e)
+      }); pass --overwrite to start the run over`,
     );
   }
-  for (const key of Object.keys(saved) as (keyof Config)[]) {
-    if (
-      (RESUMABLE_KEYS as readonly string[]).includes(key) || key === "name" || key === "runsDir"
-    ) continue;
-    if (JSON.stringify(saved[key]) !== JSON.stringify(cfg[key])) {
-      throw new ConfigError(
+  const given = opts.explicitKeys ?? Object.keys(cfg);
+  const merged: Record<string, unknown> = { ...saved };
+  for (const key of given) {
+    if (!(key in saved) || key === "name" || key === "runsDir") continue;
+    const k = key as keyof Config;
+    if ((RESUMABLE_KEYS as readonly string[]).includes(key)) merged[key] = cfg[k];
+    else if (JSON.stringify(saved[k]) !== JSON.stringify(cfg[k])) {
+      throw new RunError(
         `Cannot resume '${cfg.name}': '${key}' was ${
-          JSON.stringify(saved[key])
-        } in the saved run, now ${JSON.stringify(cfg[key])}; drop the override (only ${
+          JSON.stringify(saved[k])
+        } in the saved run, now ${JSON.stringify(cfg[k])}; drop the override (only ${
           RESUMABLE_KEYS.join(", ")
         } may change)`,
       );
     }
   }
-  const merged = { ...saved };
-  for (const k of RESUMABLE_KEYS) (merged as Record<string, unknown>)[k] = cfg[k];
-  await writeAtomic(paths.config, JSON.stringify(merged, null, 2) + "\n");
-  return { cfg: merged, paths };
+  // Where the run lives is where it was found (a moved run folder keeps working).
+  merged.runsDir = cfg.runsDir;
+  const resumed = merged as Config;
+  await writeAtomic(paths.config, JSON.stringify(resumed, null, 2) + "\n");
+  return { cfg: resumed, paths };
+}
+
+/**
+ * Deletes what a run wrote (metrics, proposals, buffers, checkpoints, eval, summary, report,
+ * and `config.json` unless `keepConfig`), and nothing else in its folder.
+ */
+export async function clearRun(paths: RunPaths, opts: { keepConfig: boolean }): Promise<void> {
+  const files = [paths.metrics, paths.proposals, paths.report, paths.summary, paths.evalFinal];
+  if (!opts.keepConfig) files.push(paths.config);
+  for (const path of [...files, paths.buffers, paths.checkpoints]) {
+    await Deno.remove(path, { recursive: true }).catch((e) => {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    });
+  }
+}
+
+function oneLineMessage(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n").map((l) => l.trim())
+    .filter(Boolean).join(" ");
 }
 
 /** Writes a file atomically: a temp file in the same folder, then rename. */
@@ -136,7 +199,11 @@ export async function truncateJsonl(path: string, maxStep: number): Promise<void
       step = JSON.parse(line).step;
     } catch (e) {
       if (i === lines.length - 1) continue; // a torn last line from the killed run
-      throw new Error(`Cannot resume: ${path}:${i + 1} is corrupt (${(e as Error).message})`);
+      throw new RunError(
+        `Cannot resume: ${path}:${i + 1} is corrupt (${
+          (e as Error).message
+        }); repair or delete that line, or pass --overwrite to start the run over`,
+      );
     }
     if (typeof step === "number" && step <= maxStep) kept.push(line);
   }

@@ -1,8 +1,9 @@
 /**
  * The whole loop on the `tiny` preset: parameters change, metrics are finite,
  * buffers grow, checkpoints resume exactly after SIGKILL, the report renders,
- * and bad input (existing run, corrupt buffer, corrupt checkpoint) gives a
- * clear error without overwriting anything.
+ * and bad input (existing run, corrupt buffer, no loadable checkpoint) gives a
+ * clear error without overwriting anything. SIGINT, fallback, --from,
+ * --overwrite: lifecycle_test.ts.
  */
 import assert from "node:assert/strict";
 import { resolveConfig } from "../../lib/config.ts";
@@ -148,8 +149,11 @@ Deno.test("bad input: existing run, corrupt buffer, corrupt checkpoint → clear
   try {
     await train(cfg(runs, "r", { steps: 2, checkpointEvery: 1 }));
     const metricsBefore = await Deno.readTextFile(`${runs}/r/metrics.jsonl`);
-    // Starting a run whose folder holds a run is refused.
-    await assert.rejects(train(cfg(runs, "r", { steps: 2 })), /already exists.*--resume/);
+    // Starting a run whose folder holds a run is refused, naming both ways on.
+    await assert.rejects(
+      train(cfg(runs, "r", { steps: 2 })),
+      /already exists.*--resume to continue it, --overwrite to replace it/,
+    );
     assert.equal(await Deno.readTextFile(`${runs}/r/metrics.jsonl`), metricsBefore);
     // Resuming with a changed setting that alters the trajectory is refused.
     await assert.rejects(
@@ -165,29 +169,38 @@ Deno.test("bad input: existing run, corrupt buffer, corrupt checkpoint → clear
       /deduction\.jsonl:2/,
     );
     await Deno.writeTextFile(bufPath, buf);
-    // A corrupt checkpoint is reported and the run's files stay as they were.
-    const latest = (await Deno.readTextFile(`${runs}/r/checkpoints/latest`)).trim();
-    const weights = `${runs}/r/checkpoints/${latest}/model.safetensors`;
-    const bytes = await Deno.readFile(weights);
-    await Deno.writeFile(weights, bytes.slice(0, bytes.length - 100));
+    // When no checkpoint loads (both kept ones corrupt), the error says so and the run's files
+    // stay as they were (the fallback past one corrupt checkpoint: lifecycle_test.ts).
+    for (const step of ["step-000000", "step-000001"]) {
+      const weights = `${runs}/r/checkpoints/${step}/model.safetensors`;
+      const bytes = await Deno.readFile(weights);
+      await Deno.writeFile(weights, bytes.slice(0, bytes.length - 100));
+    }
     await assert.rejects(
-      train(cfg(runs, "r", { steps: 3 }), { resume: true }),
-      /Cannot load checkpoint/,
+      train(cfg(runs, "r", { steps: 3 }), { resume: true, warn: () => {} }),
+      /no checkpoint loads \(Cannot load checkpoint .*step-000001.*; Cannot load checkpoint .*step-000000/,
     );
     assert.equal(await Deno.readTextFile(`${runs}/r/metrics.jsonl`), metricsBefore);
+    assert.deepEqual(
+      [...Deno.readDirSync(`${runs}/r/checkpoints`)].map((e) => e.name).sort(),
+      ["latest", "step-000000", "step-000001"],
+      "nothing renamed when none loads",
+    );
   } finally {
     await Deno.remove(runs, { recursive: true });
   }
 });
 
-Deno.test("the CLI reports a malformed config with exit code 2 and the key", async () => {
+Deno.test("the CLI reports a malformed config with exit code 2 and the key, on one line", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${ROOT}lib/trainer/main.ts`, "--preset=tiny", "--lr=fast"],
     stdout: "piped",
     stderr: "piped",
   }).output();
   assert.equal(out.code, 2);
-  assert.match(new TextDecoder().decode(out.stderr), /expected number[\s\S]*at lr/);
+  const stderr = new TextDecoder().decode(out.stderr).trim();
+  assert.match(stderr, /expected number.*at lr/);
+  assert.equal(stderr.split("\n").length, 1, stderr);
 });
 
 Deno.test("a run that stops on its wall-clock budget checkpoints its last step", async () => {
