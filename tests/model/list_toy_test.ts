@@ -42,7 +42,8 @@ const TASK_TOKEN: Record<Task, number> = { copy: COPY, reverse: REVERSE };
 /**
  * Toy settings. Two heads of width 32 learn the positional look-ups much faster than four of 16;
  * the learning rate warms up, then decays on a cosine to 0 (at a constant rate the longest lists
- * keep flipping between right and wrong).
+ * keep flipping between right and wrong). The budget is what the longest lists need: with batch
+ * 32, or 800 steps, lengths 4..6 stay well below 90% (the CPU cost is about 0.1 s a step on wasm).
  */
 const TOY = {
   model: { dModel: 64, nLayers: 2, nHeads: 2, mlpRatio: 4, contextLen: 24, seed: 0 },
