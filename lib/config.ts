@@ -147,8 +147,12 @@ export const ConfigSchema = z.strictObject({
   rejectConstant: z.boolean().default(false).describe(
     "Not in the paper: reject deduction/abduction proposals whose program returns one value on its input and 8 fixed probe inputs (such programs make abduction free)",
   ),
-  learnability: z.enum(["paper", "official"]).default("paper")
-    .describe("paper: 0 for always/never solved; official: -0.5 for those"),
+  learnability: z.enum(LEARNABILITY_VARIANTS).default("paper").describe(
+    "Proposer reward from the solve rate s: paper (1-s, 0 at 0/1), official (-0.5 at 0/1), chance (1-s~ with s~ = (s-c)/(1-c), c = majority-answer rate: a coin flip earns 0), rzero (min(s, 1-s)), variance (s(1-s))",
+  ),
+  solverCe: z.number().nonnegative().default(0).describe(
+    "Not in the paper: weight of a cross-entropy step on the executor-verified answers of the step's own solver tasks, after the RL update (0 = RL only, as the paper)",
+  ),
   estimator: z.enum(["trr++", "reinforce++", "grpo"]).default("trr++")
     .describe(
       "Advantage estimator: 6 task-relative baselines, one global, or per-prompt groups (GRPO samples each prompt nRollouts times)",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  chanceLevel,
   FORMAT_ERROR_REWARD,
   learnabilityReward,
   type LearnabilityVariant,
@@ -79,4 +80,53 @@ Deno.test("reward: solver gets 1 / 0 / -1", async (t) => {
     { outcome: "format_error", want: -1, why: "format error" },
   ];
   for (const c of cases) await t.step(c.why, () => assert.equal(solverReward(c.outcome), c.want));
+});
+
+Deno.test("reward: chance-corrected and variance learnability, by hand", async (t) => {
+  const cases: {
+    rate: number;
+    variant: LearnabilityVariant;
+    chance?: number;
+    want: number;
+    why: string;
+  }[] = [
+    // coin flip: a bool task solved half the time by a solver that guesses (c = ½) earns nothing
+    { rate: 0.5, variant: "chance", chance: 0.5, want: 0, why: "coin flip at chance" },
+    // below chance: s̃ = (0.25 − 0.5) / 0.5 < 0 → 0
+    { rate: 0.25, variant: "chance", chance: 0.5, want: 0, why: "below chance" },
+    // s̃ = (0.75 − 0.5) / 0.5 = 0.5 → 1 − 0.5
+    { rate: 0.75, variant: "chance", chance: 0.5, want: 0.5, why: "¾ on a bool" },
+    // s̃ = (0.625 − 0.25) / 0.75 = 0.5 → 0.5
+    { rate: 0.625, variant: "chance", chance: 0.25, want: 0.5, why: "5/8 at c = ¼" },
+    // always solved: s̃ = 1 → 0
+    { rate: 1, variant: "chance", chance: 0.5, want: 0, why: "always solved" },
+    // c = 0 is the paper's rule: 1 − 1/8
+    { rate: 0.125, variant: "chance", chance: 0, want: 0.875, why: "c = 0 → paper" },
+    // R-Zero: min(s̄, 1 − s̄)
+    { rate: 0.25, variant: "rzero", want: 0.25, why: "rzero ¼" },
+    { rate: 0.5, variant: "rzero", want: 0.5, why: "rzero ½ (the peak)" },
+    { rate: 1, variant: "rzero", want: 0, why: "rzero 1" },
+    // s̄ (1 − s̄)
+    { rate: 0.5, variant: "variance", want: 0.25, why: "variance ½" },
+    { rate: 0.125, variant: "variance", want: 0.109375, why: "variance 1/8 = 7/64" },
+    { rate: 0, variant: "variance", want: 0, why: "variance 0" },
+  ];
+  for (const c of cases) {
+    await t.step(c.why, () => {
+      assert.ok(Math.abs(learnabilityReward(c.rate, c.variant, c.chance) - c.want) < 1e-12);
+    });
+  }
+  assert.throws(() => learnabilityReward(0.5, "chance", 1.5), /chance level must be in \[0, 1\]/);
+  assert.equal(proposerReward({ valid: false }, "chance", 0.5), -1);
+  // at c = 1 nothing can beat chance
+  assert.equal(learnabilityReward(1, "chance", 1), 0);
+});
+
+Deno.test("reward: the chance level is the majority answer's share among peers", () => {
+  // 3 of 4 peers answer true → guessing true solves ¾
+  assert.equal(chanceLevel([true, true, false, true]), 0.75);
+  // lists compare by value: [1,2] twice of 5
+  assert.equal(chanceLevel([[1, 2], [2, 1], [1, 2], [], [3]]), 0.4);
+  assert.equal(chanceLevel([]), 0);
+  assert.equal(chanceLevel([7]), 1);
 });
