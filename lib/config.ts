@@ -16,6 +16,7 @@
  */
 import { z } from "zod";
 import { type WorldName, WORLDS } from "./lang/types.ts";
+import { LEARNABILITY_VARIANTS } from "./reward/rewards.ts";
 
 const TASK_TYPES = ["deduction", "abduction", "induction"] as const;
 /** The three Absolute Zero task types. */
