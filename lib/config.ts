@@ -198,6 +198,9 @@ export const ConfigSchema = z.strictObject({
   pretrainEvalEvery: nonNegInt().default(250).describe(
     "Pre-training eval every N steps (0 = only at the end)",
   ),
+  solverTrace: z.boolean().default(false).describe(
+    "Deduction solver writes a trace before its answer: the value of each closed sub-expression in evaluation order (labelled by the interpreter in pre-training; free in self-play and eval, where only the answer is checked)",
+  ),
   pretrainSizeCurriculum: z.boolean().default(false).describe(
     "Pre-training draws small programs first: size k is unlocked after (k-1)/maxSize of the steps",
   ),
