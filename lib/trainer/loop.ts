@@ -12,10 +12,11 @@
 import type { Config, TaskType } from "../config.ts";
 import { worldVocab } from "../lang/vocab.ts";
 import { buildBank, splitBank } from "../lang/generate.ts";
-import { worldOf } from "../lang/types.ts";
+import { signatureByName, worldOf } from "../lang/types.ts";
 import { initBackend } from "../model/backend.ts";
 import { TransformerPolicy } from "../model/policy.ts";
 import {
+  chanceLevel,
   computeAdvantages,
   proposerReward,
   type RewardRecord,
@@ -41,6 +42,7 @@ import { loadSuites } from "../eval/suite.ts";
 import type { RunSummary } from "../ablate/runner.ts";
 import { restoreNewest, saveTrainer } from "./checkpoint.ts";
 import { loadBase } from "./init.ts";
+import { crossEntropyStep, verifiedAnswerExample } from "./cross_entropy.ts";
 import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
 import { type ProposalRow, readProposals, renderReport } from "./report.ts";
 import {
@@ -106,6 +108,23 @@ export class RunStopped extends Error {
 }
 
 const ALL_TASKS: TaskType[] = ["deduction", "abduction", "induction"];
+
+/**
+ * The `chance` learnability's c for a valid task: the share of the most common answer among the
+ * buffered tasks whose answer has the same type — outputs of the same return type (deduction),
+ * inputs of the same signature (abduction) — so a solver that guesses the majority answer scores
+ * c. 0 for induction (a program is not guessed).
+ */
+function chanceOf(record: TaskRecord, buffers: Buffers): number {
+  if (record.task === "induction") return 0;
+  const returns = signatureByName(record.signature)?.returns;
+  const peers = buffers[record.task].entries.flatMap((e) => {
+    if (e.task === "induction") return [];
+    if (record.task === "abduction") return e.signature === record.signature ? [e.input] : [];
+    return signatureByName(e.signature)?.returns === returns ? [e.output] : [];
+  });
+  return chanceLevel(peers);
+}
 
 /** Runs self-play for `config.steps` steps (or `maxMinutes`); returns the run's summary. */
 export async function train(config: Config, hooks: TrainHooks = {}): Promise<RunSummary> {
@@ -299,6 +318,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
         const reward = proposerReward(
           v.valid ? { valid: true, solveRate: rate ?? 0 } : { valid: false },
           cfg.learnability,
+          v.valid && cfg.learnability === "chance" ? chanceOf(v.record, buffers) : 0,
         );
         if (p.rollout && trainProposer) {
           rollouts.push(p.rollout);
@@ -370,6 +390,18 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       if (enter("update")) break;
       t = performance.now();
       const upd = await policyUpdate(policy, optimizer, rollouts, advantages, cfg);
+      if (cfg.solverCe > 0) {
+        // Not in the paper: also learn the executor-verified answers of this step's tasks.
+        const examples = [...new Set(solverRecords)].flatMap((r) => {
+          const e = verifiedAnswerExample(r, cfg);
+          return e ? [e] : [];
+        });
+        const ce = await crossEntropyStep(policy, optimizer, examples, {
+          ...cfg,
+          weight: cfg.solverCe,
+        });
+        m["loss/solver_ce"] = ce.loss;
+      }
       timer("update", t);
 
       // ── 8. log: flat namespaced metrics, proposals, report ──────────────────────
@@ -482,14 +514,15 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     });
     lastCheckpoint = { step: atStep, at: performance.now(), path };
   }
-  // The search baseline does not change during training: it runs in the final eval only.
-  async function runEval(withSearch = true): Promise<EvalReport> {
+  // The search and the chance levels do not change during training: final eval only.
+  async function runEval(final = true): Promise<EvalReport> {
     return await evaluateSuites(policy, executor, suites, {
       ...cfg,
       greedy: cfg.evalGreedy,
       limit: cfg.evalLimit,
       seed: cfg.seed,
-      searchEvals: withSearch ? cfg.searchMaxEvals : 0,
+      searchEvals: final ? cfg.searchMaxEvals : 0,
+      baselines: final,
     });
   }
   async function evalMetrics(): Promise<Record<string, number>> {

@@ -12,7 +12,6 @@
  * resumable), `eval.json`, `summary.json`, `report.html`.
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
 import type { Config, TaskType } from "../config.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, type EvalTask, loadSuites } from "../eval/suite.ts";
@@ -27,7 +26,8 @@ import { createSandbox } from "../sandbox/mod.ts";
 import { restoreNewest, saveTrainer } from "./checkpoint.ts";
 import { saveBase } from "./init.ts";
 import { appendMetrics, type Metrics } from "./metrics.ts";
-import { makeBatch, type PretrainExample } from "./pretrain_data.ts";
+import { crossEntropyStep } from "./cross_entropy.ts";
+import { makeBatch } from "./pretrain_data.ts";
 import { type OpenMode, openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
 
 const TYPES: TaskType[] = ["deduction", "abduction", "induction"];
@@ -98,26 +98,6 @@ export function heldOutSuite(bank: Bank, perType: number, seed: number): EvalSui
 export function curriculumWeights(maxSize: number, progress: number): number[] {
   const unlocked = 1 + Math.floor(progress * maxSize);
   return Array.from({ length: maxSize + 1 }, (_, k) => (k >= 1 && k <= unlocked ? 1 : 0));
-}
-
-/** Micro-batches of one view each, sorted by length, within a padded-token budget. */
-function microBatches(batch: readonly PretrainExample[], budget: number): PretrainExample[][] {
-  const out: PretrainExample[][] = [];
-  const byView = new Map<string, PretrainExample[]>();
-  for (const e of batch) byView.set(e.view, [...(byView.get(e.view) ?? []), e]);
-  for (const group of byView.values()) {
-    group.sort((x, y) => x.prompt.length + x.target.length - y.prompt.length - y.target.length);
-    let cur: PretrainExample[] = [];
-    for (const e of group) {
-      if (cur.length > 0 && (cur.length + 1) * (e.prompt.length + e.target.length) > budget) {
-        out.push(cur);
-        cur = [];
-      }
-      cur.push(e);
-    }
-    if (cur.length) out.push(cur);
-  }
-  return out;
 }
 
 /** Pre-trains the base for `pretrainSteps` steps (or `maxMinutes`); returns its summary. */
@@ -202,19 +182,7 @@ export async function pretrain(
       });
       const nTok = batch.reduce((s, e) => s + e.target.length, 0);
       // ── update: cross-entropy of the target tokens under the decoder's masks ──
-      const perView: Record<string, number> = {};
-      const losses = microBatches(batch, cfg.microBatchTokens).map((group) => () => {
-        const out = policy.logprobs({
-          prompts: group.map((e) => e.prompt),
-          completions: group.map((e) => e.target),
-          masks: group.map((e) => e.masks),
-          temperature: 1,
-        });
-        const nll = tf.neg(tf.sum(tf.mul(out.logprobs, out.weights)));
-        perView[group[0]!.view] = (perView[group[0]!.view] ?? 0) + nll.dataSync()[0]!;
-        return tf.div(nll, nTok) as tf.Scalar;
-      });
-      const { loss, gradNorm } = await optimizer.stepAccumulated(losses);
+      const { loss, gradNorm, perView } = await crossEntropyStep(policy, optimizer, batch, cfg);
       tokens += nTok;
 
       // ── log ──

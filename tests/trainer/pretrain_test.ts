@@ -12,6 +12,7 @@ import { initBackend } from "../../lib/model/backend.ts";
 import { TransformerPolicy } from "../../lib/model/policy.ts";
 import { Rng } from "../../lib/rng.ts";
 import { loadBase } from "../../lib/trainer/init.ts";
+import { train } from "../../lib/trainer/loop.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { curriculumWeights, pretrain } from "../../lib/trainer/pretrain.ts";
 import {
@@ -131,6 +132,39 @@ Deno.test("a tiny pre-training run lowers the loss on a fixed batch; its base lo
     await assert.rejects(
       loadBase(`${runs}/nowhere`, { model: fresh.model, cfg: c, vocabHash: "x" }),
       (e: Error) => e instanceof RunError && /scratch/.test(e.message),
+    );
+
+    // Self-play from the base (--init), with the variants of issue 12 switched on.
+    const lines: string[] = [];
+    const selfPlay = resolveConfig({
+      preset: "tiny",
+      overrides: {
+        runsDir: runs,
+        name: "sp",
+        steps: 2,
+        evalLimit: 1,
+        init: `${runs}/pt/base`,
+        learnability: "chance",
+        solverCe: 1,
+      },
+    });
+    const s = await train(selfPlay, { log: (l) => lines.push(l) });
+    assert.equal(s.step, 2);
+    assert.ok(lines.some((l) => l.includes(`initial weights: ${runs}/pt/base`)), lines.join("\n"));
+    const sp = await readMetrics(`${runs}/sp/metrics.jsonl`);
+    const ce = sp.flatMap((m) =>
+      typeof m["loss/solver_ce"] === "number" ? [m["loss/solver_ce"]] : []
+    );
+    assert.equal(ce.length, 2);
+    assert.ok(ce.every((x) => Number.isFinite(x) && x > 0));
+    // A wide-world run cannot start from a small-world base.
+    const wideRun = resolveConfig({
+      preset: "tiny",
+      overrides: { runsDir: runs, name: "sp-wide", world: "wide", init: `${runs}/pt/base` },
+    });
+    await assert.rejects(
+      train(wideRun),
+      (e: Error) => e instanceof RunError && /world is ints \[-9, 9\]/.test(e.message),
     );
   } finally {
     await Deno.remove(runs, { recursive: true });
