@@ -314,6 +314,14 @@ export function valueConstraint(type: LangType, opts: ValueConstraintOptions): T
   return new ValuesConstraint([type], opts);
 }
 
+/** A constraint for values of `types` written back to back (e.g. a solver's trace, then its answer). */
+export function valuesConstraint(
+  types: readonly LangType[],
+  opts: ValueConstraintOptions,
+): TokenConstraint {
+  return new ValuesConstraint(types, opts);
+}
+
 /** A constraint for a signature's argument tuple: its parameter values back to back. */
 export function argsConstraint(
   signature: Signature,

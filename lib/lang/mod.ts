@@ -31,6 +31,7 @@ export {
   valueConstraint,
   type ValueConstraintOptions,
   valueMinLen,
+  valuesConstraint,
 } from "./constraint.ts";
 export * from "./tree.ts";
 export * from "./render.ts";
@@ -47,3 +48,4 @@ export * from "./sample.ts";
 export * from "./search.ts";
 export * from "./generate.ts";
 export * from "./seed.ts";
+export * from "./trace.ts";

@@ -5,13 +5,18 @@
  * |---|---|---|
  * | propose deduction/abduction | K × `REF PROGRAM p INPUT i OUTPUT o`, `ANSWER` | `p SEP i` (i typed by p's signature) |
  * | propose induction | `PROGRAM p ANSWER` | N × `i` separated by `SEP` |
- * | solve deduction | `PROGRAM p INPUT i ANSWER` | `o` |
+ * | solve deduction | `PROGRAM p INPUT i ANSWER` | `o`; with `solverTrace`, the trace values then `o` |
  * | solve abduction | `PROGRAM p OUTPUT o ANSWER` | `i` (correct when `f(i)` equals o) |
  * | solve induction | shown × `PAIR INPUT i OUTPUT o`, `ANSWER` | `p` of the task's signature |
  *
  * A solver prompt never contains what it must write: the deduction prompt has
  * no output, the abduction prompt no input, the induction prompt no program
  * and none of the held-out pairs (`tests/tasks/prompts_test.ts` checks this).
+ *
+ * With `solverTrace` the deduction solver first writes the program's trace (`lang/trace.ts`:
+ * the value of each sub-expression evaluated once, in evaluation order), then the output;
+ * values are self-delimiting, so no new token marks where the answer starts. Only the last
+ * value is the answer (`solve.ts`); the prompt is the same either way.
  * @module
  */
 import type { TaskType } from "../config.ts";
@@ -22,7 +27,9 @@ import {
   type ProgramConstraintOptions,
   type TokenConstraint,
   valueConstraint,
+  valuesConstraint,
 } from "../lang/constraint.ts";
+import { traceTypes, valuesMaxTokens } from "../lang/trace.ts";
 import { programSignature } from "../lang/tree.ts";
 import { type Signature, signatureByName, type ValueBounds } from "../lang/types.ts";
 import { encodeArgs, encodeValue } from "../lang/values.ts";
@@ -52,6 +59,8 @@ export interface PromptOptions extends ValueBounds {
   literalMin?: number;
   /** Largest int literal a program may use (the world's; the grammar's range when absent). */
   literalMax?: number;
+  /** The deduction solver writes its trace before the answer (config `solverTrace`). */
+  solverTrace?: boolean;
 }
 
 /** The program constraint's options of a prompt's options (budget and the world's literals). */
@@ -177,11 +186,28 @@ export function inductionProposalConstraint(
   );
 }
 
-/** What the solver writes for a record: an output, an input, or a program of the task's signature. */
+/**
+ * Most tokens the solver may write for a record: a program budget (induction), an input budget
+ * (abduction, deduction), plus with `solverTrace` room for the longest trace the world allows
+ * (each list at its maximum length), so the trace never cuts the answer's budget.
+ */
+export function solverMaxTokens(record: TaskRecord, opts: PromptOptions): number {
+  if (record.task === "induction") return opts.programMaxTokens;
+  if (record.task === "abduction" || !opts.solverTrace) return opts.inputMaxTokens;
+  return valuesMaxTokens(traceTypes(record.tokens), opts) + opts.inputMaxTokens;
+}
+
+/**
+ * What the solver writes for a record: an output (with `solverTrace`: the trace values, then
+ * the output), an input, or a program of the task's signature.
+ */
 export function solverConstraint(record: TaskRecord, opts: PromptOptions): TokenConstraint {
   const sig = recordSignature(record);
   if (record.task === "deduction") {
-    return valueConstraint(sig.returns, { ...opts, budget: opts.inputMaxTokens });
+    const budget = solverMaxTokens(record, opts);
+    return opts.solverTrace
+      ? valuesConstraint([...traceTypes(record.tokens), sig.returns], { ...opts, budget })
+      : valueConstraint(sig.returns, { ...opts, budget });
   }
   if (record.task === "abduction") {
     return argsConstraint(sig, { ...opts, budget: opts.inputMaxTokens });

@@ -4,11 +4,17 @@
  * equals the task's output. Abduction: `f(answer)` equals the output (any input
  * that produces it is right). Induction: the written program reproduces every
  * held-out pair. One `executor.run` call checks the whole batch.
+ *
+ * A deduction answer is the last value the solver writes: with `solverTrace` it writes the
+ * program's trace first (`lang/trace.ts`), which nothing checks. Checking accepts either
+ * shape (the output alone, or the trace values of the program's trace types then the output),
+ * so the baselines' bare answers and a traced solver's are checked the same way.
  * @module
  */
 import { renderProgram } from "../lang/render.ts";
 import { tokenName } from "../lang/vocab.ts";
-import { decodeArgs, decodeValue } from "../lang/values.ts";
+import { decodeArgs, type DecodeResult, decodeValue, type LangValue } from "../lang/values.ts";
+import { decodeValues, traceTypes } from "../lang/trace.ts";
 import type { Executor, JsonValue, SandboxJob } from "../sandbox/mod.ts";
 import { sameValue } from "../sandbox/mod.ts";
 import type { Policy } from "../model/policy.ts";
@@ -19,6 +25,7 @@ import {
   type PromptOptions,
   recordSignature,
   solverConstraint,
+  solverMaxTokens,
   solverPrompt,
 } from "./prompts.ts";
 import type { InductionRecord, TaskRecord } from "./records.ts";
@@ -47,7 +54,7 @@ export async function solveTasks(
 ): Promise<Attempt[]> {
   if (records.length === 0) return [];
   const prompts = records.map((r) => solverPrompt(r, opts));
-  const maxTokens = Math.max(opts.programMaxTokens, opts.inputMaxTokens);
+  const maxTokens = Math.max(...records.map((r) => solverMaxTokens(r, opts)));
   const s = await policy.sample(prompts, {
     maxTokens,
     temperature: opts.temperature,
@@ -71,6 +78,29 @@ export async function solveTasks(
   }));
 }
 
+/** A deduction completion read as its trace values and its answer (the last value). */
+export interface DeductionAnswer {
+  trace: LangValue[];
+  answer: LangValue;
+}
+
+/**
+ * Reads a deduction completion: the output alone, or the values of the program's trace types
+ * then the output (the `solverTrace` shape). Anything else is a format error.
+ */
+export function decodeDeduction(
+  record: TaskRecord,
+  completion: readonly number[],
+): DecodeResult<DeductionAnswer> {
+  const returns = recordSignature(record).returns;
+  const alone = decodeValue(returns, completion);
+  if (alone.ok) return { ok: true, value: { trace: [], answer: alone.value } };
+  const types = traceTypes(record.tokens);
+  const values = types.length > 0 ? decodeValues([...types, returns], completion) : undefined;
+  if (values === undefined) return alone;
+  return { ok: true, value: { trace: values.slice(0, -1), answer: values.at(-1)! } };
+}
+
 /** Outcome of checking one answer. */
 export type CheckOutcome = "correct" | "incorrect" | "format_error";
 
@@ -92,12 +122,12 @@ export async function checkAnswers(
     }
     const sig = recordSignature(record);
     if (record.task === "deduction") {
-      const v = decodeValue(sig.returns, answer);
+      const v = decodeDeduction(record, answer);
       plans.push({
         kind: "done",
         outcome: !v.ok
           ? "format_error"
-          : sameValue(v.value, record.output as JsonValue)
+          : sameValue(v.value.answer, record.output as JsonValue)
           ? "correct"
           : "incorrect",
       });
@@ -138,15 +168,18 @@ export async function checkAnswers(
 }
 
 /**
- * An answer as a reader wants to see it: the decoded value (deduction), the decoded arguments
- * (abduction) or the rendered program (induction); token names when it cannot be read.
+ * An answer as a reader wants to see it: the decoded value (deduction, after its trace values and
+ * `→` when there is a trace: `[2,-2,3] [2,3] → 2`), the decoded arguments (abduction) or the
+ * rendered program (induction); token names when it cannot be read.
  */
 export function renderAnswer(record: TaskRecord, answer: readonly number[]): string {
   const raw = () => `unreadable: ${answer.map(tokenName).join(" ")}`;
   const sig = recordSignature(record);
   if (record.task === "deduction") {
-    const v = decodeValue(sig.returns, answer);
-    return v.ok ? JSON.stringify(v.value) : raw();
+    const v = decodeDeduction(record, answer);
+    if (!v.ok) return raw();
+    const shown = [...v.value.trace.map((t) => JSON.stringify(t)), "→"];
+    return (v.value.trace.length ? shown.join(" ") + " " : "") + JSON.stringify(v.value.answer);
   }
   if (record.task === "abduction") {
     const args = decodeArgs(sig, answer);

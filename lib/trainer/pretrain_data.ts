@@ -7,15 +7,19 @@
  *
  * | view | prompt | target |
  * |---|---|---|
- * | `deduction` | solver: program, input | the output |
+ * | `deduction` | solver: program, input | the output (with `solverTrace`: the program's trace on the input, then the output) |
  * | `abduction` | solver: program, output | the input that produced it |
  * | `induction` | solver: shown pairs | the canonical program |
  * | `propose_deduction`, `propose_abduction` | K generated reference triplets | a new program SEP its input |
  * | `propose_induction` | a program | N natural inputs it runs on, separated by SEP |
+ *
+ * With `solverTrace`, a deduction task whose trace cannot be written (a trace value outside the
+ * world, e.g. `v * 3` of a list before a filter brings it back) yields no example.
  * @module
  */
 import { PRETRAIN_VIEW_NAMES, type TaskType } from "../config.ts";
 import { type Bank, type GeneratedTask, generateTask } from "../lang/generate.ts";
+import { traceTokens } from "../lang/trace.ts";
 import { signatureByName, type World } from "../lang/types.ts";
 import { encodeArgs, encodeValue } from "../lang/values.ts";
 import { SEP } from "../lang/vocab.ts";
@@ -108,11 +112,13 @@ export function makeExample(
     const record = asRecord(t);
     const sig = signatureByName(t.signature)!;
     prompt = solverPrompt(record, opts);
-    target = t.task === "induction"
-      ? t.tokens
-      : t.task === "deduction"
-      ? mustTokens(encodeValue(sig.returns, t.output, opts))
-      : mustTokens(encodeArgs(sig, t.input, opts));
+    if (t.task === "induction") target = t.tokens;
+    else if (t.task === "abduction") target = mustTokens(encodeArgs(sig, t.input, opts));
+    else {
+      const trace = opts.solverTrace ? traceTokens(t.tokens, t.input, opts) : [];
+      if (trace === undefined) return undefined;
+      target = [...trace, ...mustTokens(encodeValue(sig.returns, t.output, opts))];
+    }
     constraint = solverConstraint(record, opts);
     size = t.tokens.length - 1;
   } else if (view === "propose_induction") {
