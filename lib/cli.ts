@@ -2,7 +2,8 @@
  * What every entry point (`deno task train|eval|ablate|bench`) shares: `--help`, and bad input
  * reported as one line on stderr with exit status 2 instead of a stack trace. A bug still
  * crashes loudly: only {@linkcode UsageError}, {@linkcode ConfigError},
- * {@linkcode RunError} and {@linkcode SuiteError} count as bad input.
+ * {@linkcode RunError}, {@linkcode SuiteError} and {@linkcode JsonlError} (a corrupt line in a
+ * run's file) count as bad input.
  *
  * @example
  * ```ts
@@ -17,6 +18,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "./config.ts";
 import { SuiteError } from "./eval/suite.ts";
+import { JsonlError } from "./jsonl.ts";
 import { RunError } from "./trainer/run_dir.ts";
 
 /** Bad command-line input; the message says what to change. */
@@ -27,7 +29,7 @@ export class UsageError extends Error {
 /** Whether `e` is bad input (reported in one line) rather than a bug (a stack trace). */
 export function isUsageError(e: unknown): e is Error {
   return e instanceof UsageError || e instanceof ConfigError || e instanceof RunError ||
-    e instanceof SuiteError;
+    e instanceof SuiteError || e instanceof JsonlError;
 }
 
 /** A message on one line: its lines trimmed and joined. */

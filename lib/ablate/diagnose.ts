@@ -11,7 +11,6 @@
  * `selfplay.{json,md}` and `solved.{json,md}`.
  * @module
  */
-import { z } from "zod";
 import { resolveConfig } from "../config.ts";
 import { compileProgram } from "../lang/interpret.ts";
 import { parseProgram } from "../lang/parse.ts";
@@ -19,9 +18,15 @@ import type { Signature, ValueBounds } from "../lang/types.ts";
 import { canonicalValue, type JsonValue } from "../sandbox/mod.ts";
 import { probeInputs } from "../tasks/validate.ts";
 import { mean, type Metrics, readMetrics } from "../trainer/metrics.ts";
-import { type ProposalRow, readProposals } from "../trainer/report.ts";
+import {
+  type EvalFinal,
+  type ProposalRow,
+  readEvalFinal,
+  readProposals,
+  readRunSummary,
+} from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
-import { planGrid, readRunSummary } from "./runner.ts";
+import { planGrid } from "./runner.ts";
 import { writeResultFiles } from "./summary.ts";
 
 /**
@@ -222,40 +227,6 @@ export async function writeSelfPlay(s: GridSelfPlay, dir: string): Promise<strin
     ["selfplay.md", md],
   ];
   return await writeResultFiles(dir, files);
-}
-
-/** A run's `eval.json`: the final held-out eval, task by task (as the trainer writes it). */
-export const EvalFinalSchema = z.object({
-  step: z.number().int().nonnegative(),
-  outcomes: z.array(z.object({
-    suite: z.string(),
-    id: z.string(),
-    task: z.string(),
-    score: z.number().min(0).max(1),
-    answer: z.string(),
-  })),
-});
-/** A run's final eval, task by task. */
-export type EvalFinal = z.infer<typeof EvalFinalSchema>;
-
-/** Reads a run's `eval.json`; undefined when the run has none (older runs). */
-export async function readEvalFinal(path: string): Promise<EvalFinal | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`Cannot parse ${path}: ${(e as Error).message}`);
-  }
-  const r = EvalFinalSchema.safeParse(data);
-  if (!r.success) throw new Error(`Cannot read ${path}: ${z.prettifyError(r.error)}`);
-  return r.data;
 }
 
 /**

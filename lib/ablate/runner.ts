@@ -7,24 +7,10 @@
  */
 import { resolve } from "node:path";
 import cliProgress from "cli-progress";
-import { z } from "zod";
 import { parseArgs as parseConfigArgs } from "../config.ts";
 import type { Grid } from "./grids.ts";
 import { exists } from "../trainer/run_dir.ts";
-
-/** What the trainer writes at the end of a run (`runs/<name>/summary.json`). */
-export const RunSummarySchema = z.object({
-  name: z.string(),
-  step: z.number().int(),
-  seconds: z.number(),
-  stepsPerS: z.number(),
-  /** Held-out accuracy per task type at the end. */
-  eval: z.record(z.string(), z.number()),
-  /** The enumerative-search baseline's accuracy on the same suites (induction). */
-  evalSearch: z.record(z.string(), z.number()).optional(),
-});
-/** A finished run's summary. */
-export type RunSummary = z.infer<typeof RunSummarySchema>;
+import { readRunSummary } from "../trainer/run_files.ts";
 
 /** One planned run of a grid. */
 export interface PlannedRun {
@@ -83,30 +69,6 @@ export function planGrid(opts: Omit<RunGridOptions, "parallel">): PlannedRun[] {
     }
   }
   return runs;
-}
-
-/** Reads a run's summary, or undefined when the run has not finished. */
-export async function readRunSummary(
-  runsDir: string,
-  name: string,
-): Promise<RunSummary | undefined> {
-  const path = `${runsDir}/${name}/summary.json`;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined; // not finished yet
-    throw e;
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    data = undefined;
-  }
-  const parsed = RunSummarySchema.safeParse(data);
-  if (!parsed.success) throw new Error(`Corrupt ${path}: delete it to rerun that run`);
-  return parsed.data;
 }
 
 /**

@@ -7,8 +7,9 @@
 import * as Plot from "@observablehq/plot";
 import { plotToSvg } from "../plot/svg.ts";
 import { readMetrics } from "../trainer/metrics.ts";
+import { readRunSummary, type RunSummary } from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
-import { planGrid, readRunSummary, type RunSummary } from "./runner.ts";
+import { planGrid } from "./runner.ts";
 import { type MeanCI, meanCI } from "./stats.ts";
 
 /** One variant's row of the summary. */

@@ -132,6 +132,19 @@ export async function readCheckpointMeta(dir: string): Promise<CheckpointLoadRes
 }
 
 /**
+ * The checkpoint folder that `dir/latest` names (a run's `checkpoints/` folder keeps several,
+ * `latest` the newest complete one), or undefined when there is none yet.
+ */
+export async function latestCheckpoint(dir: string): Promise<string | undefined> {
+  try {
+    const name = (await Deno.readTextFile(`${dir}/latest`)).trim();
+    return name ? `${dir}/${name}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Loads a checkpoint into `model` (and `optimizer` when given). Checks the vocabulary hash (when
  * `vocabHash` is given), the weights checksum, every tensor's name, dtype and shape; on any
  * error returns it and leaves the model and optimizer exactly as they were.

@@ -4,11 +4,12 @@
  * batches take the newest entries first and top up uniformly from the rest.
  *
  * Persistence is append-only JSONL (`runs/<name>/buffers/<task>.jsonl`), one
- * record per line, validated with zod on read; a corrupt line is an error that
- * names the file and line, and nothing is loaded.
+ * record per line, validated with zod on read (../jsonl.ts): a corrupt line is
+ * an error that names the file and line, and nothing is loaded.
  * @module
  */
 import type { TaskType } from "../config.ts";
+import { appendJsonl, readJsonl } from "../jsonl.ts";
 import type { Rng } from "../rng.ts";
 import { recordSchema, type TaskRecord } from "./records.ts";
 
@@ -67,49 +68,24 @@ export async function appendBufferFile(
   path: string,
   records: readonly TaskRecord[],
 ): Promise<void> {
-  if (records.length === 0) return;
-  const text = records.map((r) => JSON.stringify(r)).join("\n") + "\n";
-  await Deno.writeTextFile(path, text, { append: true, create: true });
+  await appendJsonl(path, records);
 }
 
 /**
  * Reads a buffer file. Records whose step is above `maxStep` are dropped (a
- * resumed run continues from its checkpoint). Throws with file:line on the
- * first malformed line; returns nothing partial.
+ * resumed run continues from its checkpoint). A torn last line (a run killed
+ * mid-append) is skipped; any other bad line throws with file:line and
+ * nothing partial is returned.
  */
 export async function readBufferFile(
   path: string,
   task: TaskType,
   maxStep = Infinity,
 ): Promise<TaskRecord[]> {
-  const text = await Deno.readTextFile(path);
-  const schema = recordSchema(task);
-  const out: TaskRecord[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch (e) {
-      throw new Error(`Cannot read buffer ${path}:${i + 1}: not JSON (${(e as Error).message})`);
+  const schema = recordSchema(task).superRefine((r, ctx) => {
+    if (r.task !== task) {
+      ctx.addIssue({ code: "custom", message: `a ${r.task} record in the ${task} buffer` });
     }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(
-        `Cannot read buffer ${path}:${i + 1}: '${
-          issue.path.join(".") || "(record)"
-        }' ${issue.message}`,
-      );
-    }
-    if (parsed.data.task !== task) {
-      throw new Error(
-        `Cannot read buffer ${path}:${i + 1}: a ${parsed.data.task} record in the ${task} buffer`,
-      );
-    }
-    if (parsed.data.step <= maxStep) out.push(parsed.data);
-  }
-  return out;
+  });
+  return (await readJsonl(path, schema)).filter((r) => r.step <= maxStep);
 }

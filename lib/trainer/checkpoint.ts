@@ -9,7 +9,7 @@
  */
 import { basename, dirname, resolve } from "node:path";
 import type { Config } from "../config.ts";
-import { loadCheckpoint, saveCheckpoint } from "../model/checkpoint.ts";
+import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from "../model/checkpoint.ts";
 import type { AdamW } from "../model/optimizer.ts";
 import type { Transformer } from "../model/transformer.ts";
 import type { Rng } from "../rng.ts";
@@ -48,16 +48,6 @@ export async function saveTrainer(
     await Deno.remove(`${dir}/${o}`, { recursive: true });
   }
   return `${dir}/${name}`;
-}
-
-/** The folder `latest` points at, or undefined when the run has no checkpoint yet. */
-export async function latestCheckpoint(dir: string): Promise<string | undefined> {
-  try {
-    const name = (await Deno.readTextFile(`${dir}/latest`)).trim();
-    return name ? `${dir}/${name}` : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -7,9 +7,13 @@
  */
 import type { Config } from "../config.ts";
 import { type World, worldMismatch, worldOf } from "../lang/types.ts";
-import { loadCheckpoint, readCheckpointMeta, saveCheckpoint } from "../model/checkpoint.ts";
+import {
+  latestCheckpoint,
+  loadCheckpoint,
+  readCheckpointMeta,
+  saveCheckpoint,
+} from "../model/checkpoint.ts";
 import type { Transformer } from "../model/transformer.ts";
-import { latestCheckpoint } from "./checkpoint.ts";
 import { exists, RunError } from "./run_dir.ts";
 
 /** The model sizes a base must share with the run that starts from it. */

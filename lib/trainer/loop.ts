@@ -39,12 +39,12 @@ import { validateProposals } from "../tasks/validate.ts";
 import type { TaskRecord } from "../tasks/records.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { loadSuites } from "../eval/suite.ts";
-import type { RunSummary } from "../ablate/runner.ts";
 import { restoreNewest, saveTrainer } from "./checkpoint.ts";
 import { loadBase } from "./init.ts";
 import { crossEntropyStep, verifiedAnswerExample } from "./cross_entropy.ts";
 import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
-import { type ProposalRow, readProposals, renderReport } from "./report.ts";
+import { renderReport } from "./report.ts";
+import { type ProposalRow, readProposals, type RunSummary } from "./run_files.ts";
 import {
   clearRun,
   exists,

@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { readJsonl } from "../jsonl.ts";
 
 /** One step's metrics. `step` is always present. */
 export type Metrics = Record<string, number | string | null> & { step: number };
@@ -22,28 +23,13 @@ export async function appendMetrics(path: string, record: Metrics): Promise<void
   await Deno.writeTextFile(path, JSON.stringify(clean) + "\n", { append: true, create: true });
 }
 
-/** Reads metrics, keeping records with step ≤ maxStep. A malformed line throws with file:line. */
+/**
+ * Reads metrics, keeping records with step ≤ maxStep. A torn last line (a run killed mid-write)
+ * is skipped; any other bad line throws with file:line ({@linkcode readJsonl}).
+ */
 export async function readMetrics(path: string, maxStep = Infinity): Promise<Metrics[]> {
-  const lines = (await Deno.readTextFile(path)).split("\n");
-  const out: Metrics[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (!line) continue;
-    let parsed;
-    try {
-      parsed = MetricsSchema.safeParse(JSON.parse(line));
-    } catch (e) {
-      // A run killed mid-write can leave a partial last line: that line is not a record.
-      if (i >= lines.length - 2) break;
-      throw new Error(`Cannot read metrics ${path}:${i + 1}: ${(e as Error).message}`);
-    }
-    if (!parsed.success) {
-      throw new Error(`Cannot read metrics ${path}:${i + 1}: ${parsed.error.issues[0]!.message}`);
-    }
-    const record = parsed.data as Metrics;
-    if (record.step <= maxStep) out.push(record);
-  }
-  return out;
+  const records = await readJsonl(path, MetricsSchema) as Metrics[];
+  return records.filter((r) => r.step <= maxStep);
 }
 
 /** Mean of the finite numbers (NaN when there are none). */

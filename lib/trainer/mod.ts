@@ -5,24 +5,23 @@
 export { RunStopped, train, type TrainHooks } from "./loop.ts";
 export { policyUpdate, type UpdateOptions, type UpdateStats } from "./update.ts";
 export { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
-export { type ProposalRow, ProposalRowSchema, readProposals, renderReport } from "./report.ts";
+export { renderReport } from "./report.ts";
 export {
-  latestCheckpoint,
-  type Restored,
-  restoreNewest,
-  restoreTrainer,
-  saveTrainer,
-} from "./checkpoint.ts";
-export { etaSeconds, formatDuration } from "./progress.ts";
-export {
-  clearRun,
-  type OpenMode,
-  openRunDir,
-  type OpenRunOptions,
-  RunError,
+  type EvalFinal,
+  EvalFinalSchema,
+  type ProposalRow,
+  ProposalRowSchema,
+  readEvalFinal,
+  readProposals,
+  readRunSummary,
   type RunPaths,
   runPaths,
-} from "./run_dir.ts";
+  type RunSummary,
+  RunSummarySchema,
+} from "./run_files.ts";
+export { type Restored, restoreNewest, restoreTrainer, saveTrainer } from "./checkpoint.ts";
+export { etaSeconds, formatDuration } from "./progress.ts";
+export { clearRun, type OpenMode, openRunDir, type OpenRunOptions, RunError } from "./run_dir.ts";
 export {
   accuracyBySize,
   curriculumWeights,

@@ -4,48 +4,10 @@
  * solve-rate distribution over time, buffer growth, held-out accuracy).
  * @module
  */
-import { z } from "zod";
 import { lineChart, metricSeries, scatterChart } from "../plot/charts.ts";
 import { escapeHtml as esc } from "../plot/display.ts";
 import type { Metrics } from "./metrics.ts";
-
-/** One proposal, as logged to `proposals.jsonl` (and read back with {@linkcode readProposals}). */
-export const ProposalRowSchema = z.object({
-  step: z.number().int(),
-  task: z.string(),
-  valid: z.boolean(),
-  /** Why it was invalid (a sandbox or validation kind). */
-  kind: z.string().optional(),
-  /** Program length in tokens. */
-  programTokens: z.number().int().nonnegative(),
-  /** Mean solve rate of the learnability rollouts (valid proposals only). */
-  solveRate: z.number().min(0).max(1).optional(),
-  reward: z.number(),
-  program: z.string(),
-  /** The same program and inputs were proposed earlier in this step's batch. */
-  duplicate: z.boolean().optional(),
-});
-/** One proposal, as logged to `proposals.jsonl`. */
-export type ProposalRow = z.infer<typeof ProposalRowSchema>;
-
-/** Reads a run's `proposals.jsonl`; a malformed line is an error naming the file and line. */
-export async function readProposals(path: string): Promise<ProposalRow[]> {
-  const lines = (await Deno.readTextFile(path)).split("\n");
-  const rows: ProposalRow[] = [];
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch (e) {
-      throw new Error(`Cannot parse ${path}:${i + 1}: ${(e as Error).message}`);
-    }
-    const r = ProposalRowSchema.safeParse(data);
-    if (!r.success) throw new Error(`Cannot read ${path}:${i + 1}: ${z.prettifyError(r.error)}`);
-    rows.push(r.data);
-  });
-  return rows;
-}
+import type { ProposalRow } from "./run_files.ts";
 
 /** Renders the report page. */
 export function renderReport(opts: {

@@ -6,39 +6,10 @@
  * its checkpoint, so that it continues exactly as if never interrupted.
  * @module
  */
-import { type Config, ConfigSchema, type TaskType } from "../config.ts";
-
-/** Paths of one run's files. */
-export interface RunPaths {
-  dir: string;
-  config: string;
-  metrics: string;
-  proposals: string;
-  buffers: string;
-  buffer: (task: TaskType) => string;
-  checkpoints: string;
-  report: string;
-  summary: string;
-  /** The final held-out eval, task by task (answers and scores). */
-  evalFinal: string;
-}
-
-/** The paths of run `name` under `runsDir`. */
-export function runPaths(runsDir: string, name: string): RunPaths {
-  const dir = `${runsDir}/${name}`;
-  return {
-    dir,
-    config: `${dir}/config.json`,
-    metrics: `${dir}/metrics.jsonl`,
-    proposals: `${dir}/proposals.jsonl`,
-    buffers: `${dir}/buffers`,
-    buffer: (task) => `${dir}/buffers/${task}.jsonl`,
-    checkpoints: `${dir}/checkpoints`,
-    report: `${dir}/report.html`,
-    summary: `${dir}/summary.json`,
-    evalFinal: `${dir}/eval.json`,
-  };
-}
+import { z } from "zod";
+import { type Config, ConfigSchema } from "../config.ts";
+import { JsonlError, readJsonlLines } from "../jsonl.ts";
+import { type RunPaths, runPaths } from "./run_files.ts";
 
 /**
  * Keys a resumed run may change: budgets, checkpoint and eval cadence, the eval suites; nothing
@@ -182,30 +153,23 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
 
 /**
  * Keeps only the JSONL lines whose `step` ≤ maxStep (rewritten atomically).
- * Used on resume for metrics, proposals and buffers. A missing file is fine.
+ * Used on resume for metrics, proposals and buffers. A missing file is fine; a torn last line
+ * is dropped; any other bad line is a {@linkcode RunError} naming `path:line`.
  */
 export async function truncateJsonl(path: string, maxStep: number): Promise<void> {
-  let text: string;
+  if (!await exists(path)) return;
+  let lines;
   try {
-    text = await Deno.readTextFile(path);
-  } catch {
-    return;
+    lines = await readJsonlLines(path, StepSchema);
+  } catch (e) {
+    if (!(e instanceof JsonlError)) throw e;
+    throw new RunError(
+      `Cannot resume: ${e.message}; repair or delete that line, or pass --overwrite to start the run over`,
+    );
   }
-  const kept: string[] = [];
-  const lines = text.split("\n").filter((l) => l.trim());
-  for (const [i, line] of lines.entries()) {
-    let step: unknown;
-    try {
-      step = JSON.parse(line).step;
-    } catch (e) {
-      if (i === lines.length - 1) continue; // a torn last line from the killed run
-      throw new RunError(
-        `Cannot resume: ${path}:${i + 1} is corrupt (${
-          (e as Error).message
-        }); repair or delete that line, or pass --overwrite to start the run over`,
-      );
-    }
-    if (typeof step === "number" && step <= maxStep) kept.push(line);
-  }
+  const kept = lines.filter((l) => l.value.step <= maxStep).map((l) => l.text);
   await writeAtomic(path, kept.length ? kept.join("\n") + "\n" : "");
 }
+
+/** What {@linkcode truncateJsonl} needs of a line: its step (the rest is kept as written). */
+const StepSchema = z.looseObject({ step: z.number() });

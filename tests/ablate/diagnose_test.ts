@@ -10,10 +10,10 @@ import {
   selfPlayTable,
   solvedTable,
 } from "../../lib/ablate/diagnose.ts";
-import { readProposals } from "../../lib/trainer/report.ts";
+import { readProposals } from "../../lib/trainer/run_files.ts";
 import { GridSchema } from "../../lib/ablate/grids.ts";
 import type { Metrics } from "../../lib/trainer/metrics.ts";
-import type { ProposalRow } from "../../lib/trainer/report.ts";
+import type { ProposalRow } from "../../lib/trainer/run_files.ts";
 
 const BOUNDS = { intMin: -999, intMax: 999, maxListLen: 16 };
 
@@ -92,7 +92,7 @@ Deno.test("selfPlayStats: windows, rates and signatures against a hand count", (
   );
 });
 
-Deno.test("readProposals: a malformed line is an error naming the file and the line", async () => {
+Deno.test("readProposals: a malformed line is an error naming the file and the line; a torn last line is skipped", async () => {
   const dir = await Deno.makeTempDir({ prefix: "azr-diagnose-" });
   try {
     const path = `${dir}/proposals.jsonl`;
@@ -108,8 +108,12 @@ Deno.test("readProposals: a malformed line is an error naming the file and the l
     assert.equal((await readProposals(path)).length, 2);
     await Deno.writeTextFile(path, `${good}\n{"step": 1, "task": "deduction"}\n`);
     await assert.rejects(readProposals(path), /proposals\.jsonl:2/);
+    // a run killed mid-append leaves a torn last line (no newline): not a record
     await Deno.writeTextFile(path, `${good}\n${good}\n{"step": 1, "ta`);
-    await assert.rejects(readProposals(path), /Cannot parse .*proposals\.jsonl:3/);
+    assert.equal((await readProposals(path)).length, 2);
+    // the same text followed by a newline was written whole: corrupt
+    await Deno.writeTextFile(path, `${good}\n{"step": 1, "ta\n${good}\n`);
+    await assert.rejects(readProposals(path), /Cannot read .*proposals\.jsonl:2: not JSON/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -50,7 +50,11 @@ Deno.test("buffer file: round trip, step filter, and corrupt lines name file:lin
     await appendBufferFile(path, [triplet(1, 3)]);
     assert.deepEqual((await readBufferFile(path, "deduction")).map((t) => t.step), [-1, 0, 1]);
     assert.deepEqual((await readBufferFile(path, "deduction", 0)).map((t) => t.step), [-1, 0]);
+    // a run killed mid-append leaves a torn last line (no newline): skipped, as everywhere
     await Deno.writeTextFile(path, '{"task":"deduction"', { append: true });
+    assert.equal((await readBufferFile(path, "deduction")).length, 3);
+    // once a newline follows, the line was written whole: corrupt, named by file:line
+    await Deno.writeTextFile(path, "\n", { append: true });
     await assert.rejects(readBufferFile(path, "deduction"), /deduction\.jsonl:4: not JSON/);
     await Deno.writeTextFile(path, JSON.stringify({ ...triplet(0, 1), step: "x" }) + "\n");
     await assert.rejects(readBufferFile(path, "deduction"), /deduction\.jsonl:1: 'step'/);

@@ -1,0 +1,145 @@
+/**
+ * The files of a run folder (`runs/<name>/`), their schemas and their readers, in one place for
+ * the trainer that writes them and the report, the grid summary and the diagnosis that read
+ * them back. JSONL files go through {@linkcode readJsonl} (a torn last line is skipped, any
+ * other bad line is an error naming `path:line`); metrics are read by `readMetrics`
+ * (./metrics.ts) and task buffers by `readBufferFile` (../tasks/buffer.ts), the same way.
+ * @module
+ */
+import { z } from "zod";
+import type { TaskType } from "../config.ts";
+import { readJsonl } from "../jsonl.ts";
+
+/** Paths of one run's files. */
+export interface RunPaths {
+  dir: string;
+  /** The run's config (`config.json`). */
+  config: string;
+  /** One flat record per step (`metrics.jsonl`, see ./metrics.ts). */
+  metrics: string;
+  /** One {@linkcode ProposalRow} per proposal (`proposals.jsonl`). */
+  proposals: string;
+  /** The task buffers' folder (`buffers/`). */
+  buffers: string;
+  /** One task type's buffer (`buffers/<task>.jsonl`, task records). */
+  buffer: (task: TaskType) => string;
+  /** Checkpoint folders and `latest` (see ./checkpoint.ts). */
+  checkpoints: string;
+  /** The HTML report (`report.html`). */
+  report: string;
+  /** A {@linkcode RunSummary}, written last: its presence marks a finished run. */
+  summary: string;
+  /** The final held-out eval, task by task ({@linkcode EvalFinal}). */
+  evalFinal: string;
+}
+
+/** The paths of run `name` under `runsDir`. */
+export function runPaths(runsDir: string, name: string): RunPaths {
+  const dir = `${runsDir}/${name}`;
+  return {
+    dir,
+    config: `${dir}/config.json`,
+    metrics: `${dir}/metrics.jsonl`,
+    proposals: `${dir}/proposals.jsonl`,
+    buffers: `${dir}/buffers`,
+    buffer: (task) => `${dir}/buffers/${task}.jsonl`,
+    checkpoints: `${dir}/checkpoints`,
+    report: `${dir}/report.html`,
+    summary: `${dir}/summary.json`,
+    evalFinal: `${dir}/eval.json`,
+  };
+}
+
+/** One proposal, as logged to `proposals.jsonl`. */
+export const ProposalRowSchema = z.object({
+  step: z.number().int(),
+  task: z.string(),
+  valid: z.boolean(),
+  /** Why it was invalid (a sandbox or validation kind). */
+  kind: z.string().optional(),
+  /** Program length in tokens. */
+  programTokens: z.number().int().nonnegative(),
+  /** Mean solve rate of the learnability rollouts (valid proposals only). */
+  solveRate: z.number().min(0).max(1).optional(),
+  reward: z.number(),
+  program: z.string(),
+  /** The same program and inputs were proposed earlier in this step's batch. */
+  duplicate: z.boolean().optional(),
+});
+/** One proposal, as logged to `proposals.jsonl`. */
+export type ProposalRow = z.infer<typeof ProposalRowSchema>;
+
+/** Reads a run's `proposals.jsonl`. */
+export async function readProposals(path: string): Promise<ProposalRow[]> {
+  return await readJsonl(path, ProposalRowSchema);
+}
+
+/** What the trainer writes at the end of a run (`summary.json`). */
+export const RunSummarySchema = z.object({
+  name: z.string(),
+  step: z.number().int(),
+  seconds: z.number(),
+  stepsPerS: z.number(),
+  /** Held-out accuracy per task type at the end. */
+  eval: z.record(z.string(), z.number()),
+  /** The enumerative-search baseline's accuracy on the same suites (induction). */
+  evalSearch: z.record(z.string(), z.number()).optional(),
+});
+/** A finished run's summary. */
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+/** Reads run `name`'s summary, or undefined when the run has not finished. */
+export async function readRunSummary(
+  runsDir: string,
+  name: string,
+): Promise<RunSummary | undefined> {
+  const path = runPaths(runsDir, name).summary;
+  const data = await readJsonFile(path);
+  if (data === undefined) return undefined; // not finished yet
+  const parsed = RunSummarySchema.safeParse(data.value);
+  if (!parsed.success) {
+    throw new Error(
+      `Cannot read ${path}: ${z.prettifyError(parsed.error)}; delete it to rerun that run`,
+    );
+  }
+  return parsed.data;
+}
+
+/** A run's `eval.json`: the final held-out eval, task by task (as the trainer writes it). */
+export const EvalFinalSchema = z.object({
+  step: z.number().int().nonnegative(),
+  outcomes: z.array(z.object({
+    suite: z.string(),
+    id: z.string(),
+    task: z.string(),
+    score: z.number().min(0).max(1),
+    answer: z.string(),
+  })),
+});
+/** A run's final eval, task by task. */
+export type EvalFinal = z.infer<typeof EvalFinalSchema>;
+
+/** Reads a run's `eval.json`; undefined when the run has none (older runs). */
+export async function readEvalFinal(path: string): Promise<EvalFinal | undefined> {
+  const data = await readJsonFile(path);
+  if (data === undefined) return undefined;
+  const r = EvalFinalSchema.safeParse(data.value);
+  if (!r.success) throw new Error(`Cannot read ${path}: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+/** A JSON file's value, or undefined when the file does not exist; unparsable JSON throws. */
+async function readJsonFile(path: string): Promise<{ value: unknown } | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+  try {
+    return { value: JSON.parse(text) };
+  } catch (e) {
+    throw new Error(`Cannot read ${path}: not JSON (${(e as Error).message})`);
+  }
+}
