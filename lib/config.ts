@@ -17,6 +17,7 @@
 import { z } from "zod";
 import { type WorldName, WORLDS } from "./lang/types.ts";
 import { LEARNABILITY_VARIANTS } from "./reward/rewards.ts";
+import { SANDBOX_DEFAULTS } from "./sandbox/options.ts";
 
 const TASK_TYPES = ["deduction", "abduction", "induction"] as const;
 /** The three Absolute Zero task types. */
@@ -65,17 +66,23 @@ export const ConfigSchema = z.strictObject({
   sandboxPoolSize: nonNegInt().default(0).describe(
     "Child processes in the pool (0 = one per core)",
   ),
-  sandboxTimeoutMs: posInt().default(200).describe("Wall-clock limit per job, in milliseconds"),
-  sandboxMemoryMb: posInt().min(64).default(256)
+  sandboxTimeoutMs: posInt().default(SANDBOX_DEFAULTS.timeoutMs).describe(
+    "Wall-clock limit per job, in milliseconds",
+  ),
+  sandboxMemoryMb: posInt().min(64).default(SANDBOX_DEFAULTS.memoryMb)
     .describe("Memory a program may use on top of the child's own V8 (MiB)"),
-  sandboxOutputCap: posInt().default(65_536).describe(
+  sandboxOutputCap: posInt().default(SANDBOX_DEFAULTS.outputCap).describe(
     "Largest result a job may return (bytes of JSON)",
   ),
-  sandboxBatchSize: posInt().default(64).describe("Jobs sent to a child in one message"),
-  sandboxCompartmentReuse: z.enum(["none", "program", "batch"]).default("none").describe(
+  sandboxBatchSize: posInt().default(SANDBOX_DEFAULTS.batchSize).describe(
+    "Jobs sent to a child in one message",
+  ),
+  sandboxCompartmentReuse: z.enum(["none", "program", "batch"]).default(
+    SANDBOX_DEFAULTS.compartmentReuse,
+  ).describe(
     "none: a fresh SES Compartment per run (the design); batch/program: reuse one while its global stays untouched (faster, see lib/sandbox/README.md)",
   ),
-  sandboxMaxDepth: posInt().default(64).describe(
+  sandboxMaxDepth: posInt().default(SANDBOX_DEFAULTS.maxDepth).describe(
     "Deepest nesting of arrays/objects a result may have (deeper is invalid_value)",
   ),
 

@@ -13,7 +13,7 @@ import { worldVocab } from "../lang/vocab.ts";
 import { initBackend } from "../model/backend.ts";
 import { latestCheckpoint, loadCheckpoint, readCheckpointMeta } from "../model/checkpoint.ts";
 import { TransformerPolicy } from "../model/policy.ts";
-import { createSandbox } from "../sandbox/mod.ts";
+import { createSandbox, sandboxOptionsFromConfig } from "../sandbox/mod.ts";
 import { formatChanceTable } from "./baselines.ts";
 import { evaluateSuites } from "./evaluate.ts";
 import { loadSuites } from "./suite.ts";
@@ -74,10 +74,7 @@ async function main(): Promise<void> {
     throw new UsageError(loaded.message);
   }
   const suites = Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg));
-  const executor = await createSandbox({
-    poolSize: cfg.sandboxPoolSize,
-    timeoutMs: cfg.sandboxTimeoutMs,
-  });
+  const executor = await createSandbox(sandboxOptionsFromConfig(cfg));
   try {
     const report = await evaluateSuites(policy, executor, suites, {
       ...cfg,

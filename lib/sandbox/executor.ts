@@ -6,6 +6,7 @@
 import type { ChildJob, ChildReply } from "./child_main.ts";
 import { type ChildExit, type ChildSpec, findPrlimit, SandboxChild } from "./child_process.ts";
 import { writeChildEntry } from "./child_entry.ts";
+import { SANDBOX_DEFAULTS } from "./options.ts";
 import { screenProgram, type ScreenResult } from "./screen.ts";
 import type {
   Executor,
@@ -63,14 +64,14 @@ function resolveOptions(o: SandboxOptions): Resolved {
   const poolSize = o.poolSize && o.poolSize > 0 ? o.poolSize : navigator.hardwareConcurrency;
   const r: Resolved = {
     poolSize,
-    timeoutMs: o.timeoutMs ?? 200,
-    memoryMb: o.memoryMb ?? 256,
-    outputCap: o.outputCap ?? 65_536,
-    batchSize: o.batchSize ?? 64,
-    maxDepth: o.maxDepth ?? 64,
-    consoleCap: o.consoleCap ?? 4096,
-    screen: o.screen ?? true,
-    compartmentReuse: o.compartmentReuse ?? "none",
+    timeoutMs: o.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs,
+    memoryMb: o.memoryMb ?? SANDBOX_DEFAULTS.memoryMb,
+    outputCap: o.outputCap ?? SANDBOX_DEFAULTS.outputCap,
+    batchSize: o.batchSize ?? SANDBOX_DEFAULTS.batchSize,
+    maxDepth: o.maxDepth ?? SANDBOX_DEFAULTS.maxDepth,
+    consoleCap: o.consoleCap ?? SANDBOX_DEFAULTS.consoleCap,
+    screen: o.screen ?? SANDBOX_DEFAULTS.screen,
+    compartmentReuse: o.compartmentReuse ?? SANDBOX_DEFAULTS.compartmentReuse,
   };
   if (!["none", "program", "batch"].includes(r.compartmentReuse)) {
     throw new Error(

@@ -21,6 +21,7 @@ export type {
   SandboxResult,
 } from "./types.ts";
 export { createSandbox } from "./executor.ts";
+export { SANDBOX_DEFAULTS, type SandboxConfig, sandboxOptionsFromConfig } from "./options.ts";
 export { canonicalValue, sameValue } from "./canonical.ts";
 export {
   checkJsonValue,

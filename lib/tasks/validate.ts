@@ -27,9 +27,9 @@ export type Verdict =
   | { valid: true; record: TaskRecord }
   | { valid: false; kind: string; message: string };
 
-/** Options of {@linkcode validateProposals}. */
-export interface ValidateOptions {
-  /** The constant-output gate (not in the paper; see the module doc). */
+/** Options of {@linkcode validateProposals}: the value bounds, and the optional gate (a config fits). */
+export interface ValidateOptions extends ValueBounds {
+  /** The constant-output gate (not in the paper; see the module doc). Default off. */
   rejectConstant?: boolean;
 }
 
@@ -52,10 +52,10 @@ export function probeInputs(signature: Signature, bounds: ValueBounds): Json[][]
 export async function validateProposals(
   executor: Executor,
   proposals: readonly Proposal[],
-  bounds: ValueBounds,
   step: number,
-  opts: ValidateOptions = {},
+  opts: ValidateOptions,
 ): Promise<Verdict[]> {
+  const bounds: ValueBounds = opts;
   const jobs: SandboxJob[] = [];
   const firstJob: number[] = [];
   const firstProbe: number[] = [];

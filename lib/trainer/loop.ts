@@ -23,7 +23,7 @@ import {
   solverReward,
 } from "../reward/mod.ts";
 import { Rng } from "../rng.ts";
-import { createSandbox } from "../sandbox/mod.ts";
+import { createSandbox, sandboxOptionsFromConfig } from "../sandbox/mod.ts";
 import { appendBufferFile, readBufferFile, TaskBuffer } from "../tasks/buffer.ts";
 import {
   type Buffers,
@@ -152,15 +152,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   const { model, optimizer } = policy;
   // Before the sandbox starts: a bad suites path is an error with nothing to close.
   const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
-  const executor = await createSandbox({
-    poolSize: cfg.sandboxPoolSize,
-    timeoutMs: cfg.sandboxTimeoutMs,
-    memoryMb: cfg.sandboxMemoryMb,
-    outputCap: cfg.sandboxOutputCap,
-    batchSize: cfg.sandboxBatchSize,
-    maxDepth: cfg.sandboxMaxDepth,
-    compartmentReuse: cfg.sandboxCompartmentReuse,
-  });
+  const executor = await createSandbox(sandboxOptionsFromConfig(cfg));
   const buffers: Buffers = {
     deduction: new TaskBuffer("deduction"),
     abduction: new TaskBuffer("abduction"),
@@ -244,7 +236,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       for (let round = 0; round < 20 && tasks.some((t) => buffers[t].size < target); round++) {
         for (const t of tasks) {
           if (buffers[t].size >= target || stopping()) continue;
-          const verdicts = await validateProposals(executor, await propose(t, -1), cfg, -1, cfg);
+          const verdicts = await validateProposals(executor, await propose(t, -1), -1, cfg);
           const valid = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
           buffers[t].add(valid);
           await appendBufferFile(paths.buffer(t), valid);
@@ -286,7 +278,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       if (enter("validate")) break;
       t = performance.now();
       const all = tasks.flatMap((task) => proposals.get(task)!);
-      const verdicts = await validateProposals(executor, all, cfg, step, cfg);
+      const verdicts = await validateProposals(executor, all, step, cfg);
       timer("validate", t);
 
       // ── 3. learnability: n solver rollouts per valid proposal → proposer reward ──

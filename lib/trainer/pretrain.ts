@@ -22,7 +22,7 @@ import { worldVocab } from "../lang/vocab.ts";
 import { initBackend } from "../model/backend.ts";
 import { TransformerPolicy } from "../model/policy.ts";
 import { Rng } from "../rng.ts";
-import { createSandbox } from "../sandbox/mod.ts";
+import { createSandbox, sandboxOptionsFromConfig } from "../sandbox/mod.ts";
 import { restoreNewest, saveTrainer } from "./checkpoint.ts";
 import { saveBase } from "./init.ts";
 import { appendMetrics, type Metrics } from "./metrics.ts";
@@ -135,15 +135,7 @@ export async function pretrain(
     generator: [heldOutSuite(held, cfg.pretrainEvalTasks, 1_000_003)],
     suite: Object.values(loadSuites(cfg.evalSuites, cfg)),
   };
-  const executor = await createSandbox({
-    poolSize: cfg.sandboxPoolSize,
-    timeoutMs: cfg.sandboxTimeoutMs,
-    memoryMb: cfg.sandboxMemoryMb,
-    outputCap: cfg.sandboxOutputCap,
-    batchSize: cfg.sandboxBatchSize,
-    maxDepth: cfg.sandboxMaxDepth,
-    compartmentReuse: cfg.sandboxCompartmentReuse,
-  });
+  const executor = await createSandbox(sandboxOptionsFromConfig(cfg));
 
   let rng = new Rng(cfg.seed);
   let step = 0;

@@ -53,7 +53,7 @@ Deno.test("validation: every gate, one sandbox call for the batch", async () => 
         "valid",
       ],
     ];
-    const verdicts = await validateProposals(ex, cases.map(([p]) => p), BOUNDS, 7);
+    const verdicts = await validateProposals(ex, cases.map(([p]) => p), 7, BOUNDS);
     verdicts.forEach((v, i) => assert.equal(v.valid ? "valid" : v.kind, cases[i]![1], `case ${i}`));
     const first = verdicts[0]!;
     assert.ok(first.valid && first.record.task === "deduction");
@@ -85,9 +85,9 @@ Deno.test("validation: the constant-output gate (off by default) rejects program
       // induction is not gated: its programs come from the (gated) buffers
       proposal("induction", "function f(x) { return 1; }", [[3], [4]]),
     ];
-    const off = await validateProposals(ex, batch, BOUNDS, 0);
+    const off = await validateProposals(ex, batch, 0, BOUNDS);
     assert.deepEqual(off.map((v) => v.valid), [true, true, true, true, true]);
-    const on = await validateProposals(ex, batch, BOUNDS, 0, { rejectConstant: true });
+    const on = await validateProposals(ex, batch, 0, { ...BOUNDS, rejectConstant: true });
     assert.deepEqual(on.map((v) => (v.valid ? "valid" : v.kind)), [
       "constant_output",
       "constant_output",
