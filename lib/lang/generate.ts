@@ -99,6 +99,8 @@ export interface BankOptions {
   seed?: number;
   /** Only these signatures (by name); all when absent. */
   signatures?: readonly string[];
+  /** Probe inputs a lambda body is judged on (default 8; see `EnumerateOptions.lambdaInputs`). */
+  lambdaInputs?: number;
 }
 
 /** The probe inputs of a signature: fixed edge cases, then natural draws. */
@@ -143,6 +145,7 @@ export function buildBank(opts: BankOptions): Bank {
         maxEvals: opts.maxEvals ?? 3_000_000,
         maxSize,
         literals,
+        lambdaInputs: opts.lambdaInputs ?? 8,
       }, (b) => {
         let ok = 0;
         const outputs = new Set<string>();

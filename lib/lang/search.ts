@@ -103,6 +103,11 @@ export interface Behaviour {
 export interface EnumerateOptions extends Omit<SearchOptions, "examples"> {
   /** Inputs that define a behaviour (observational equivalence is judged on them). */
   inputs: readonly (readonly unknown[])[];
+  /**
+   * Lambda bodies are judged on only the first this-many inputs (crossed with the variables'
+   * probe values): cheaper, and an approximation like the probes themselves. Default: all.
+   */
+  lambdaInputs?: number;
 }
 
 /** Finds a program consistent with the examples, smallest first (see the module doc). */
@@ -140,7 +145,8 @@ export function enumerateBehaviours(
   // Contexts of each scope: the inputs crossed with probe values of its variables.
   const contexts: Env[][] = [];
   for (let scope = 0; scope < SCOPES; scope++) {
-    let envs: Env[] = opts.inputs.map((input) => ({ params: input, fuel }));
+    const inputs = scope === 0 ? opts.inputs : opts.inputs.slice(0, opts.lambdaInputs);
+    let envs: Env[] = inputs.map((input) => ({ params: input, fuel }));
     for (const v of BOUND_VARS) {
       if (!(scope & VAR_BIT[v])) continue;
       envs = envs.flatMap((e) => PROBES[v].map((p) => ({ ...e, [v]: p })));

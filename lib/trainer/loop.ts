@@ -9,21 +9,25 @@
  * `learnability`, `estimator`).
  * @module
  */
-import type { Config, TaskType } from "../config.ts";
+import { type Config, TASK_TYPES, type TaskType } from "../config.ts";
 import { worldVocab } from "../lang/vocab.ts";
-import { buildBank, splitBank } from "../lang/generate.ts";
+import { splitBank } from "../lang/generate.ts";
 import { signatureByName, worldOf } from "../lang/types.ts";
 import { initBackend } from "../model/backend.ts";
+import type { AdamW } from "../model/optimizer.ts";
+import type { Policy } from "../model/policy.ts";
 import { TransformerPolicy } from "../model/policy.ts";
 import {
   chanceLevel,
   computeAdvantages,
   proposerReward,
   type RewardRecord,
+  rolloutSolveRate,
+  type SolverOutcome,
   solverReward,
 } from "../reward/mod.ts";
 import { Rng } from "../rng.ts";
-import { createSandbox, sandboxOptionsFromConfig } from "../sandbox/mod.ts";
+import { createSandbox, type Executor, sandboxOptionsFromConfig } from "../sandbox/mod.ts";
 import { appendBufferFile, readBufferFile, TaskBuffer } from "../tasks/buffer.ts";
 import {
   type Buffers,
@@ -34,14 +38,16 @@ import {
 } from "../tasks/propose.ts";
 import { randomProposals } from "../tasks/random.ts";
 import { seedInduction, seedTriplets } from "../tasks/seed.ts";
-import { checkAttempts, solveTasks } from "../tasks/solve.ts";
-import { validateProposals } from "../tasks/validate.ts";
+import { type Attempt, checkAttempts, solveTasks } from "../tasks/solve.ts";
+import { validateProposals, type Verdict } from "../tasks/validate.ts";
 import type { TaskRecord } from "../tasks/records.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { loadSuites } from "../eval/suite.ts";
 import { restoreNewest, saveTrainer } from "./checkpoint.ts";
 import { loadBase } from "./init.ts";
+import { cachedBank } from "./bank_cache.ts";
 import { crossEntropyStep, verifiedAnswerExample } from "./cross_entropy.ts";
+import { appendJsonl } from "../jsonl.ts";
 import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
 import { renderReport } from "./report.ts";
 import { type ProposalRow, readProposals, type RunSummary } from "./run_files.ts";
@@ -54,7 +60,7 @@ import {
   truncateJsonl,
   writeAtomic,
 } from "./run_dir.ts";
-import { policyUpdate } from "./update.ts";
+import { policyUpdate, type UpdateStats } from "./update.ts";
 
 /** Options and callbacks of {@linkcode train}; all optional. */
 export interface TrainHooks {
@@ -107,7 +113,13 @@ export class RunStopped extends Error {
   }
 }
 
-const ALL_TASKS: TaskType[] = ["deduction", "abduction", "induction"];
+/**
+ * The step seeding's proposals and buffer records carry (and the eval after seeding is logged
+ * under): before step 0, so that a buffer's newest-first order and the logs keep them apart.
+ */
+const SEEDING_STEP = -1;
+/** Rounds of proposals seeding makes at most: a proposer that rarely writes valid tasks gives up. */
+const SEEDING_ROUNDS = 20;
 
 /**
  * The `chance` learnability's c for a valid task: the share of the most common answer among the
@@ -124,6 +136,161 @@ function chanceOf(record: TaskRecord, buffers: Buffers): number {
     return signatureByName(e.signature)?.returns === returns ? [e.output] : [];
   });
   return chanceLevel(peers);
+}
+
+/**
+ * Learnability rollouts (paper §3.2.1): `nRollouts` solver attempts at each valid task, checked
+ * in the sandbox; returns each task's solve rate s̄ in [0, 1].
+ */
+async function learnabilityRollouts(
+  policy: Policy,
+  executor: Executor,
+  records: readonly TaskRecord[],
+  rng: Rng,
+  cfg: Config,
+): Promise<Map<TaskRecord, number>> {
+  const rates = new Map<TaskRecord, number>();
+  if (records.length === 0) return rates;
+  const n = cfg.nRollouts;
+  const repeated = records.flatMap((r) => Array.from({ length: n }, () => r));
+  const attempts = await solveTasks(policy, repeated, rng, {
+    ...cfg,
+    temperature: cfg.solveTemperature,
+    greedy: cfg.rolloutGreedy,
+  });
+  const outcomes = await checkAttempts(executor, attempts);
+  records.forEach((r, i) => {
+    rates.set(r, rolloutSolveRate(outcomes.slice(i * n, (i + 1) * n).map((o) => o === "correct")));
+  });
+  return rates;
+}
+
+/**
+ * Each proposal's reward: −1 invalid (format or validation), else the configured learnability
+ * of its solve rate (0 when no rollouts ran: the proposer is not trained).
+ */
+function proposerRewards(
+  verdicts: readonly Verdict[],
+  solveRates: ReadonlyMap<TaskRecord, number>,
+  buffers: Buffers,
+  cfg: Config,
+): number[] {
+  return verdicts.map((v) =>
+    proposerReward(
+      v.valid ? { valid: true, solveRate: solveRates.get(v.record) ?? 0 } : { valid: false },
+      cfg.learnability,
+      v.valid && cfg.learnability === "chance" ? chanceOf(v.record, buffers) : 0,
+    )
+  );
+}
+
+/** The step's `proposals.jsonl` rows; a proposal repeating an earlier one of the batch is flagged. */
+function proposalRows(
+  step: number,
+  proposals: readonly Proposal[],
+  verdicts: readonly Verdict[],
+  solveRates: ReadonlyMap<TaskRecord, number>,
+  rewards: readonly number[],
+): ProposalRow[] {
+  const seen = new Set<string>();
+  return proposals.map((p, i) => {
+    const v = verdicts[i]!;
+    const rate = v.valid ? solveRates.get(v.record) : undefined;
+    const key = proposalKey(p);
+    const duplicate = seen.has(key);
+    seen.add(key);
+    return {
+      step,
+      task: p.task,
+      valid: v.valid,
+      ...(v.valid ? {} : { kind: v.kind }),
+      programTokens: p.programTokens.length,
+      ...(rate !== undefined ? { solveRate: rate } : {}),
+      reward: rewards[i]!,
+      program: v.valid ? v.record.program : "",
+      ...(duplicate ? { duplicate: true } : {}),
+    };
+  });
+}
+
+/**
+ * The solver's tasks: `batchSize` per task type from its buffer (this step's proposals first),
+ * each prompt repeated G times under GRPO; `groups` names each task's prompt group.
+ */
+function solverTasks(
+  buffers: Buffers,
+  tasks: readonly TaskType[],
+  rng: Rng,
+  s: { batchSize: number; G: number; step: number },
+): { records: TaskRecord[]; groups: string[] } {
+  const records: TaskRecord[] = [];
+  const groups: string[] = [];
+  for (const task of tasks) {
+    const picked = buffers[task].solverBatch(rng, Math.ceil(s.batchSize / s.G), s.step);
+    for (let i = 0; i < s.batchSize; i++) {
+      records.push(picked[Math.floor(i / s.G)]!);
+      groups.push(`solve/${task}/${s.step}/${Math.floor(i / s.G)}`);
+    }
+  }
+  return { records, groups };
+}
+
+/**
+ * Not in the paper (config `solverCe`): a cross-entropy step on the executor-verified answers of
+ * the step's solver tasks, weighted by `solverCe`; returns its loss.
+ */
+async function verifiedAnswersStep(
+  policy: Policy,
+  optimizer: AdamW,
+  records: readonly TaskRecord[],
+  cfg: Config,
+): Promise<number> {
+  const examples = [...new Set(records)].flatMap((r) => {
+    const e = verifiedAnswerExample(r, cfg);
+    return e ? [e] : [];
+  });
+  return (await crossEntropyStep(policy, optimizer, examples, { ...cfg, weight: cfg.solverCe }))
+    .loss;
+}
+
+/** The step's learning metrics: the update's, then per task type rewards, accuracy, proposals. */
+function stepMetrics(s: {
+  tasks: readonly TaskType[];
+  verdicts: readonly Verdict[];
+  rows: readonly ProposalRow[];
+  rewards: readonly RewardRecord[];
+  attempts: readonly Attempt[];
+  outcomes: readonly SolverOutcome[];
+  buffers: Buffers;
+  update: UpdateStats;
+}): Record<string, number> {
+  const { update: upd } = s;
+  const m: Record<string, number> = {};
+  m["loss/policy"] = upd.loss;
+  m["loss/grad_norm"] = upd.gradNorm;
+  if (Number.isFinite(upd.entropy)) m["policy/entropy"] = upd.entropy; // absent when the step was skipped
+  m["update/skipped"] = upd.tokens > 0 && upd.gradNorm === 0 ? 1 : 0;
+  m["policy/clip_frac"] = upd.clipFrac;
+  m["valid_rate/all"] = m["sandbox/valid_rate"] = mean(s.verdicts.map((v) => (v.valid ? 1 : 0)));
+  for (const task of s.tasks) {
+    const rows = s.rows.filter((r) => r.task === task);
+    const solveRewards = s.rewards.filter((r) => r.task === task && r.role === "solve");
+    const outcomes = s.outcomes.filter((_, i) => s.attempts[i]!.record.task === task);
+    const rates = rows.flatMap((r) => (r.solveRate !== undefined ? [r.solveRate] : []));
+    m[`valid_rate/${task}`] = mean(rows.map((r) => (r.valid ? 1 : 0)));
+    m[`reward/propose/${task}`] = mean(rows.map((r) => r.reward));
+    m[`reward/solve/${task}`] = mean(solveRewards.map((r) => r.reward));
+    m[`acc/solve/${task}`] = mean(outcomes.map((o) => (o === "correct" ? 1 : 0)));
+    m[`learn/solve_rate/${task}`] = mean(rates);
+    m[`learn/nonzero/${task}`] = mean(rates.map((r) => (r > 0 && r < 1 ? 1 : 0)));
+    m[`propose/program_tokens/${task}`] = mean(rows.map((r) => r.programTokens));
+    m[`propose/dup_rate/${task}`] = mean(rows.map((r) => (r.duplicate ? 1 : 0)));
+    m[`buffer/size/${task}`] = s.buffers[task].size;
+  }
+  for (const row of s.rows) {
+    if (!row.valid) m[`invalid/${row.kind}`] = (m[`invalid/${row.kind}`] ?? 0) + 1;
+  }
+  return m;
 }
 
 /** Runs self-play for `config.steps` steps (or `maxMinutes`); returns the run's summary. */
@@ -158,7 +325,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     abduction: new TaskBuffer("abduction"),
     induction: new TaskBuffer("induction"),
   };
-  const tasks = ALL_TASKS.filter((t) => cfg.taskTypes.includes(t));
+  const tasks = TASK_TYPES.filter((t) => cfg.taskTypes.includes(t));
   let rng = new Rng(cfg.seed);
   let step = 0;
   // GRPO's baseline is per prompt: each prompt is sampled G = nRollouts times (batch size kept).
@@ -167,7 +334,11 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   // The random curriculum draws from the canonical generator's train split (held-out kept out).
   const bank = cfg.curriculum === "random"
     ? splitBank(
-      buildBank({ world: worldOf(cfg), maxSize: cfg.pretrainMaxSize }),
+      (await cachedBank(
+        { world: worldOf(cfg), maxSize: cfg.pretrainMaxSize },
+        `${cfg.runsDir}/cache`,
+      ))
+        .bank,
       "train",
       cfg.pretrainHeldOut,
     )
@@ -208,10 +379,10 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       lastCheckpoint = { step: restored.step, at: performance.now(), path: restored.path };
       step = restored.step + 1;
       started -= restored.elapsedS * 1000;
-      for (const path of [paths.metrics, paths.proposals, ...ALL_TASKS.map(paths.buffer)]) {
+      for (const path of [paths.metrics, paths.proposals, ...TASK_TYPES.map(paths.buffer)]) {
         await truncateJsonl(path, restored.step);
       }
-      for (const t of ALL_TASKS) {
+      for (const t of TASK_TYPES) {
         buffers[t].add(await readBufferFile(paths.buffer(t), t, restored.step));
       }
       log(`resumed '${cfg.name}' after step ${restored.step} from ${restored.path}`);
@@ -229,14 +400,19 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
         seedTriplets("abduction"),
         seedInduction(),
       ];
-      ALL_TASKS.forEach((t, i) => buffers[t].add(seeds[i]!));
-      for (const t of ALL_TASKS) await appendBufferFile(paths.buffer(t), buffers[t].entries);
+      TASK_TYPES.forEach((t, i) => buffers[t].add(seeds[i]!));
+      for (const t of TASK_TYPES) await appendBufferFile(paths.buffer(t), buffers[t].entries);
       const target = cfg.batchSize * cfg.seedingFactor;
       hooks.onStage?.("seeding", step);
-      for (let round = 0; round < 20 && tasks.some((t) => buffers[t].size < target); round++) {
+      for (
+        let round = 0;
+        round < SEEDING_ROUNDS && tasks.some((t) => buffers[t].size < target);
+        round++
+      ) {
         for (const t of tasks) {
           if (buffers[t].size >= target || stopping()) continue;
-          const verdicts = await validateProposals(executor, await propose(t, -1), -1, cfg);
+          const proposals = await propose(t, SEEDING_STEP);
+          const verdicts = await validateProposals(executor, proposals, SEEDING_STEP, cfg);
           const valid = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
           buffers[t].add(valid);
           await appendBufferFile(paths.buffer(t), valid);
@@ -245,7 +421,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       log(`seeded buffers: ${tasks.map((t) => `${t} ${buffers[t].size}`).join(", ")}`);
       if (cfg.evalEvery > 0 && !stopping()) {
         hooks.onStage?.("eval", step);
-        await logEval(-1);
+        await logEval(SEEDING_STEP);
       }
     }
 
@@ -263,21 +439,19 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
         stage: string,
         since: number,
       ) => (m[`perf/${stage}_s`] = (performance.now() - since) / 1000);
-      const rollouts: Rollout[] = [];
-      const rewards: RewardRecord[] = [];
-      const proposalRows: ProposalRow[] = [];
+      const rollouts: Rollout[] = []; // proposer's, then solver's: one PPO batch
+      const rewards: RewardRecord[] = []; // one per rollout, same order
 
       // ── 1. propose: each task type's proposer writes batchSize tasks ──────────
       if (enter("propose")) break;
       let t = performance.now();
-      const proposals = new Map<TaskType, Proposal[]>();
-      for (const task of tasks) proposals.set(task, await propose(task, step));
+      const all: Proposal[] = [];
+      for (const task of tasks) all.push(...await propose(task, step));
       timer("propose", t);
 
       // ── 2. validate in the sandbox: runs, typed, in bounds, deterministic ───────
       if (enter("validate")) break;
       t = performance.now();
-      const all = tasks.flatMap((task) => proposals.get(task)!);
       const verdicts = await validateProposals(executor, all, step, cfg);
       timer("validate", t);
 
@@ -285,76 +459,38 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       if (enter("rollouts")) break;
       t = performance.now();
       const trainProposer = cfg.trainProposer && cfg.curriculum === "policy";
-      const validRecords = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
-      const solveRates = new Map<TaskRecord, number>();
-      if (trainProposer && validRecords.length > 0) {
-        const repeated = validRecords.flatMap((r) =>
-          Array.from({ length: cfg.nRollouts }, () => r)
-        );
-        const attempts = await solveTasks(policy, repeated, rng, {
-          ...cfg,
-          temperature: cfg.solveTemperature,
-          greedy: cfg.rolloutGreedy,
-        });
-        const outcomes = await checkAttempts(executor, attempts);
-        validRecords.forEach((r, i) => {
-          const own = outcomes.slice(i * cfg.nRollouts, (i + 1) * cfg.nRollouts);
-          solveRates.set(r, own.filter((o) => o === "correct").length / cfg.nRollouts);
-        });
-      }
+      const valid = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
+      const solveRates = trainProposer
+        ? await learnabilityRollouts(policy, executor, valid, rng, cfg)
+        : new Map<TaskRecord, number>();
       timer("rollouts", t);
-      const seenKeys = new Set<string>();
+      // Before this step's tasks join the buffers: the chance level counts the older ones.
+      const proposeRewards = proposerRewards(verdicts, solveRates, buffers, cfg);
       all.forEach((p, i) => {
-        const v = verdicts[i]!;
-        const rate = v.valid ? solveRates.get(v.record) : undefined;
-        const reward = proposerReward(
-          v.valid ? { valid: true, solveRate: rate ?? 0 } : { valid: false },
-          cfg.learnability,
-          v.valid && cfg.learnability === "chance" ? chanceOf(v.record, buffers) : 0,
-        );
-        if (p.rollout && trainProposer) {
-          rollouts.push(p.rollout);
-          rewards.push({ role: "propose", task: p.task, reward, group: p.rollout.group });
-        }
-        const key = proposalKey(p);
-        proposalRows.push({
-          step,
+        if (!p.rollout || !trainProposer) return;
+        rollouts.push(p.rollout);
+        rewards.push({
+          role: "propose",
           task: p.task,
-          valid: v.valid,
-          ...(v.valid ? {} : { kind: v.kind }),
-          programTokens: p.programTokens.length,
-          ...(rate !== undefined ? { solveRate: rate } : {}),
-          reward,
-          program: v.valid ? v.record.program : "",
-          ...(seenKeys.has(key) ? { duplicate: true } : {}),
+          reward: proposeRewards[i]!,
+          group: p.rollout.group,
         });
-        seenKeys.add(key);
       });
+      const rows = proposalRows(step, all, verdicts, solveRates, proposeRewards);
       for (const task of tasks) {
-        const valid = verdicts.flatMap((
-          v,
-          i,
-        ) => (v.valid && all[i]!.task === task ? [v.record] : []));
-        buffers[task].add(valid);
-        await appendBufferFile(paths.buffer(task), valid);
+        const added = valid.filter((r) => r.task === task);
+        buffers[task].add(added);
+        await appendBufferFile(paths.buffer(task), added);
       }
 
       // ── 4. solve: batchSize tasks per type from the buffers (newest first) ──────
       if (enter("solve")) break;
       t = performance.now();
-      const solverRecords: TaskRecord[] = [];
-      const groups: string[] = []; // one per prompt: G rollouts share it under GRPO
-      for (const task of tasks) {
-        const picked = buffers[task].solverBatch(rng, Math.ceil(cfg.batchSize / G), step);
-        for (let i = 0; i < cfg.batchSize; i++) {
-          solverRecords.push(picked[Math.floor(i / G)]!);
-          groups.push(`solve/${task}/${step}/${Math.floor(i / G)}`);
-        }
-      }
-      const attempts = await solveTasks(policy, solverRecords, rng, {
+      const solver = solverTasks(buffers, tasks, rng, { batchSize: cfg.batchSize, G, step });
+      const attempts = await solveTasks(policy, solver.records, rng, {
         ...cfg,
         temperature: cfg.solveTemperature,
-      }, groups);
+      }, solver.groups);
       timer("solve", t);
 
       // ── 5. check answers in the sandbox → solver reward ─────────────────────────
@@ -363,12 +499,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       const outcomes = await checkAttempts(executor, attempts);
       attempts.forEach((a, i) => {
         rollouts.push(a.rollout);
-        rewards.push({
-          role: "solve",
-          task: a.record.task,
-          reward: solverReward(outcomes[i]!),
-          group: a.rollout.group,
-        });
+        const reward = solverReward(outcomes[i]!);
+        rewards.push({ role: "solve", task: a.record.task, reward, group: a.rollout.group });
       });
       timer("check", t);
 
@@ -381,18 +513,9 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       // ── 7. update: one PPO-clip step on proposer and solver rollouts together ───
       if (enter("update")) break;
       t = performance.now();
-      const upd = await policyUpdate(policy, optimizer, rollouts, advantages, cfg);
+      const update = await policyUpdate(policy, optimizer, rollouts, advantages, cfg);
       if (cfg.solverCe > 0) {
-        // Not in the paper: also learn the executor-verified answers of this step's tasks.
-        const examples = [...new Set(solverRecords)].flatMap((r) => {
-          const e = verifiedAnswerExample(r, cfg);
-          return e ? [e] : [];
-        });
-        const ce = await crossEntropyStep(policy, optimizer, examples, {
-          ...cfg,
-          weight: cfg.solverCe,
-        });
-        m["loss/solver_ce"] = ce.loss;
+        m["loss/solver_ce"] = await verifiedAnswersStep(policy, optimizer, solver.records, cfg);
       }
       timer("update", t);
 
@@ -400,30 +523,10 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       m["perf/step_s"] = (performance.now() - t0) / 1000;
       m["perf/tokens_per_s"] = rollouts.reduce((s, r) => s + r.completion.length, 0) /
         m["perf/step_s"];
-      m["loss/policy"] = upd.loss;
-      m["loss/grad_norm"] = upd.gradNorm;
-      if (Number.isFinite(upd.entropy)) m["policy/entropy"] = upd.entropy; // absent when the step was skipped
-      m["update/skipped"] = upd.tokens > 0 && upd.gradNorm === 0 ? 1 : 0;
-      m["policy/clip_frac"] = upd.clipFrac;
-      m["valid_rate/all"] = m["sandbox/valid_rate"] = mean(verdicts.map((v) => (v.valid ? 1 : 0)));
-      for (const task of tasks) {
-        const rows = proposalRows.filter((r) => r.task === task);
-        const rs = rewards.filter((r) => r.task === task);
-        const solved = outcomes.filter((_, i) => attempts[i]!.record.task === task);
-        const rates = rows.flatMap((r) => (r.solveRate !== undefined ? [r.solveRate] : []));
-        m[`valid_rate/${task}`] = mean(rows.map((r) => (r.valid ? 1 : 0)));
-        m[`reward/propose/${task}`] = mean(rows.map((r) => r.reward));
-        m[`reward/solve/${task}`] = mean(rs.filter((r) => r.role === "solve").map((r) => r.reward));
-        m[`acc/solve/${task}`] = mean(solved.map((o) => (o === "correct" ? 1 : 0)));
-        m[`learn/solve_rate/${task}`] = mean(rates);
-        m[`learn/nonzero/${task}`] = mean(rates.map((s) => (s > 0 && s < 1 ? 1 : 0)));
-        m[`propose/program_tokens/${task}`] = mean(rows.map((r) => r.programTokens));
-        m[`propose/dup_rate/${task}`] = mean(rows.map((r) => (r.duplicate ? 1 : 0)));
-        m[`buffer/size/${task}`] = buffers[task].size;
-      }
-      for (const row of proposalRows) {
-        if (!row.valid) m[`invalid/${row.kind}`] = ((m[`invalid/${row.kind}`] as number) ?? 0) + 1;
-      }
+      Object.assign(
+        m,
+        stepMetrics({ tasks, verdicts, rows, rewards, attempts, outcomes, buffers, update }),
+      );
 
       // ── 9. eval: held-out suites every evalEvery steps ──────────────────────────
       // Also when stopping: the step is finished whole, so a resumed run logs what an
@@ -434,13 +537,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       }
 
       await appendMetrics(paths.metrics, m);
-      await Deno.writeTextFile(
-        paths.proposals,
-        proposalRows.map((r) => JSON.stringify(r)).join("\n") + "\n",
-        {
-          append: true,
-        },
-      );
+      await appendJsonl(paths.proposals, rows);
       hooks.onStep?.(m);
 
       // ── 10. checkpoint: weights, optimizer, RNG (atomic) ────────────────────────

@@ -15,7 +15,8 @@
 import type { Config, TaskType } from "../config.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, type EvalTask, loadSuites } from "../eval/suite.ts";
-import { bankSizes, buildBank, generateTask, splitBank } from "../lang/generate.ts";
+import { bankSizes, generateTask, splitBank } from "../lang/generate.ts";
+import { cachedBank } from "./bank_cache.ts";
 import type { Bank } from "../lang/generate.ts";
 import { worldOf } from "../lang/types.ts";
 import { worldVocab } from "../lang/vocab.ts";
@@ -120,13 +121,20 @@ export async function pretrain(
   const policy = TransformerPolicy.fromConfig({ ...cfg, lr: cfg.pretrainLr }, vocab.size);
   const { model, optimizer } = policy;
   const t0 = performance.now();
-  const bank = buildBank({ world, maxSize: cfg.pretrainMaxSize });
-  const buildS = (performance.now() - t0) / 1000;
+  const { bank, cached } = await cachedBank(
+    { world, maxSize: cfg.pretrainMaxSize },
+    `${cfg.runsDir}/cache`,
+  );
+  // The time it took to enumerate (also when read back from the cache).
+  const buildS = bank.signatures.reduce((s, x) => s + x.ms, 0) / 1000;
+  const loadS = (performance.now() - t0) / 1000;
   const train = splitBank(bank, "train", cfg.pretrainHeldOut);
   const held = splitBank(bank, "heldout", cfg.pretrainHeldOut);
   const count = (b: Bank) => b.signatures.reduce((s, x) => s + x.programs.length, 0);
   log(
-    `bank: ${count(bank)} programs (≤ ${cfg.pretrainMaxSize} tokens) in ${buildS.toFixed(1)} s; ` +
+    `bank: ${count(bank)} programs (≤ ${cfg.pretrainMaxSize} tokens), enumerated in ${
+      buildS.toFixed(1)
+    } s${cached ? ` (read from ${cfg.runsDir}/cache in ${loadS.toFixed(1)} s)` : ""}; ` +
       `${count(held)} behaviours held out`,
   );
   await writeAtomic(`${paths.dir}/bank.json`, JSON.stringify(bankSizes(bank), null, 2) + "\n");

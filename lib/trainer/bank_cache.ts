@@ -1,0 +1,74 @@
+/**
+ * The generator's bank, built once per setting and kept in `runs/cache/` (git-ignored): a bank of
+ * programs up to 5 tokens takes minutes to enumerate and is the same every time. The file name
+ * hashes the bank's options and {@linkcode BANK_FORMAT}; a file that does not parse is rebuilt.
+ * @module
+ */
+import { z } from "zod";
+import { type Bank, type BankOptions, buildBank } from "../lang/generate.ts";
+import { SIGNATURES } from "../lang/types.ts";
+import { writeAtomic } from "./run_dir.ts";
+
+/** Bumped whenever the generator's output for the same options changes. */
+export const BANK_FORMAT = "azr-kit/bank@1";
+
+const FileSchema = z.strictObject({
+  format: z.literal(BANK_FORMAT),
+  options: z.unknown(),
+  signatures: z.array(z.strictObject({
+    signature: z.string(),
+    evals: z.number(),
+    ms: z.number(),
+    programs: z.array(z.tuple([z.array(z.number().int()), z.number().int(), z.number()])),
+  })),
+});
+
+async function digest(text: string): Promise<string> {
+  const bytes = new TextEncoder().encode(text);
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...d.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The bank of `opts`, from `dir` when it was built before, else built and saved there. */
+export async function cachedBank(
+  opts: BankOptions,
+  dir = "runs/cache",
+): Promise<{ bank: Bank; cached: boolean }> {
+  const key = JSON.stringify({ format: BANK_FORMAT, ...opts });
+  const path = `${dir}/bank-${await digest(key)}.json`;
+  try {
+    const file = FileSchema.parse(JSON.parse(await Deno.readTextFile(path)));
+    const signatures = file.signatures.map((s) => {
+      const signature = SIGNATURES.find((x) => x.name === s.signature);
+      if (!signature) throw new Error(`unknown signature ${s.signature}`);
+      return {
+        signature,
+        evals: s.evals,
+        ms: s.ms,
+        programs: s.programs.map(([tokens, size, valid]) => ({ tokens, size, valid })),
+      };
+    });
+    return {
+      bank: { world: opts.world, maxSize: opts.maxSize ?? 5, signatures },
+      cached: true,
+    };
+  } catch {
+    // absent or unreadable: build it
+  }
+  const bank = buildBank(opts);
+  await Deno.mkdir(dir, { recursive: true });
+  await writeAtomic(
+    path,
+    JSON.stringify({
+      format: BANK_FORMAT,
+      options: opts,
+      signatures: bank.signatures.map((s) => ({
+        signature: s.signature.name,
+        evals: s.evals,
+        ms: s.ms,
+        programs: s.programs.map((p) => [p.tokens, p.size, p.valid]),
+      })),
+    }),
+  );
+  return { bank, cached: false };
+}
