@@ -19,7 +19,8 @@ import { type WorldName, WORLDS } from "./lang/types.ts";
 import { LEARNABILITY_VARIANTS } from "./reward/rewards.ts";
 import { SANDBOX_DEFAULTS } from "./sandbox/options.ts";
 
-const TASK_TYPES = ["deduction", "abduction", "induction"] as const;
+/** The three Absolute Zero task types, in the order the kit reports them. */
+export const TASK_TYPES = ["deduction", "abduction", "induction"] as const;
 /** The three Absolute Zero task types. */
 export type TaskType = (typeof TASK_TYPES)[number];
 
@@ -129,7 +130,7 @@ export const ConfigSchema = z.strictObject({
   gradClip: z.number().positive().default(1).describe("Global gradient-norm clip (paper: 1.0)"),
 
   // ── self-play (lib/tasks, lib/reward, lib/trainer) ────────────────────────
-  taskTypes: taskTypeList.default(["deduction", "abduction", "induction"])
+  taskTypes: taskTypeList.default([...TASK_TYPES])
     .describe("Task types in play, comma-separated"),
   batchSize: posInt().default(16).describe("Proposals and solver tasks per task type per step"),
   refK: nonNegInt().default(6).describe("Reference triplets shown to a proposer (paper K = 6)"),
