@@ -101,6 +101,16 @@ export interface Production {
   readonly children: readonly Slot[];
   /** JS shape, for documentation tables. */
   readonly js: string;
+  /**
+   * The call this production is written as, when it is a plain one: a method of its first
+   * child (`xs.indexOf(a)`: `{ method: "indexOf" }`) or a function of all its children
+   * (`Math.max(a, b)`: `{ fn: "Math.max" }`; an `int[]` child is spread, `Math.max(...xs)`).
+   * The parser (./parse.ts) finds productions by it, the number of arguments and, for a
+   * lambda child, the arrow's parameter count.
+   */
+  readonly calls?: { method: string } | { fn: string };
+  /** The binary operator this production is written with (`a + b`: `"+"`), found by the parser. */
+  readonly infix?: string;
   /** DeepCoder function or lambda this production implements directly, if any. */
   readonly deepcoder?: string;
   readonly render: (kids: readonly Rendered[]) => Rendered;
@@ -138,6 +148,7 @@ function binop(
     result,
     children: [argType, argType],
     js: `a ${op} b`,
+    infix: op,
     ...(deepcoder ? { deepcoder } : {}),
     render: ([x, y]) => ({ code: `${wrap(x!, prec)} ${op} ${wrap(y!, prec + 1)}`, prec }),
     compile: ([x, y]) => (e) => f(num(x!, e), num(y!, e)),
@@ -146,12 +157,13 @@ function binop(
 
 function call(name: string, result: LangType, fn: string, children: Slot[]): Pick<
   Production,
-  "name" | "result" | "children" | "js" | "render"
+  "name" | "result" | "children" | "js" | "calls" | "render"
 > {
   return {
     name,
     result,
     children,
+    calls: { fn },
     js: `${fn}(${children.map((_, k) => "abc"[k]).join(", ")})`,
     render: (kids) => ({
       code: `${fn}(${kids.map((k) => wrap(k, PREC.arrow)).join(", ")})`,
@@ -162,12 +174,13 @@ function call(name: string, result: LangType, fn: string, children: Slot[]): Pic
 
 function method(name: string, result: LangType, m: string, children: Slot[]): Pick<
   Production,
-  "name" | "result" | "children" | "js" | "render"
+  "name" | "result" | "children" | "js" | "calls" | "render"
 > {
   return {
     name,
     result,
     children,
+    calls: { method: m },
     js: `xs.${m}(${children.slice(1).map((_, k) => "ab"[k]).join(", ")})`,
     render: ([o, ...args]) => ({
       code: `${wrap(o!, PREC.member)}.${m}(${args.map((k) => wrap(k, PREC.arrow)).join(", ")})`,
@@ -183,11 +196,12 @@ function lambdaMethod(
   params: string,
   body: LangType,
   binds: BoundVar[],
-): Pick<Production, "name" | "result" | "children" | "js" | "render"> {
+): Pick<Production, "name" | "result" | "children" | "js" | "calls" | "render"> {
   return {
     name,
     result,
     children: [L, lam(body, ...binds)],
+    calls: { method: m },
     js: `xs.${m}(${params} => e)`,
     render: ([o, b]) => ({
       code: `${wrap(o!, PREC.member)}.${m}(${params} => ${wrap(b!, PREC.arrow)})`,
@@ -213,7 +227,10 @@ export const PRODUCTIONS: readonly Production[] = [
   binop("SUB", "-", PREC.add, "int", I, (x, y) => x - y, "-"),
   binop("MUL", "*", PREC.mul, "int", I, (x, y) => x * y, "*"),
   {
-    ...call("DIV", "int", "Math.trunc", [I, I]),
+    // Not a plain call: its two children are the operands of the `/` inside Math.trunc.
+    name: "DIV",
+    result: "int",
+    children: [I, I],
     js: "Math.trunc(a / b)",
     deepcoder: "SHR DIV3 DIV4",
     render: ([x, y]) => ({
@@ -315,6 +332,7 @@ export const PRODUCTIONS: readonly Production[] = [
     result: "int",
     children: [L, lam("int", "a", "v"), I],
     js: "xs.reduce((a, v) => e, init)",
+    calls: { method: "reduce" },
     deepcoder: "SUM",
     render: ([o, b, init]) => ({
       code: `${wrap(o!, PREC.member)}.reduce((a, v) => ${wrap(b!, PREC.arrow)}, ${
@@ -333,6 +351,7 @@ export const PRODUCTIONS: readonly Production[] = [
     result: "int",
     children: [L, lam("int", "a", "v")],
     js: "xs.reduce((a, v) => e)",
+    calls: { method: "reduce" },
     deepcoder: "SCANL1 (with MAP_I and SLICE)",
     render: ([o, b]) => ({
       code: `${wrap(o!, PREC.member)}.reduce((a, v) => ${wrap(b!, PREC.arrow)})`,
@@ -354,6 +373,7 @@ export const PRODUCTIONS: readonly Production[] = [
     result: "bool",
     children: [B, B],
     js: "p && q",
+    infix: "&&",
     render: ([x, y]) => ({
       code: `${wrap(x!, PREC.and)} && ${wrap(y!, PREC.and + 1)}`,
       prec: PREC.and,
@@ -365,6 +385,7 @@ export const PRODUCTIONS: readonly Production[] = [
     result: "bool",
     children: [B, B],
     js: "p || q",
+    infix: "||",
     render: ([x, y]) => ({
       code: `${wrap(x!, PREC.or)} || ${wrap(y!, PREC.or + 1)}`,
       prec: PREC.or,

@@ -9,7 +9,7 @@
  * @module
  */
 import { parse as acornParse } from "acorn";
-import { PRODUCTIONS, RANGE_MAX } from "./grammar.ts";
+import { type Production, PRODUCTIONS, RANGE_MAX } from "./grammar.ts";
 import { programTree } from "./tree.ts";
 import { type LangType, type Signature, SIGNATURES } from "./types.ts";
 import {
@@ -167,42 +167,25 @@ function expr(node: Ast, type: LangType, env: Env, out: number[]): void {
       }
       return fail(`unary '${String(node.operator)}'`, node);
     }
-    case "BinaryExpression": {
-      const ops: Record<string, [string, LangType]> = {
-        "+": ["ADD", "int"],
-        "-": ["SUB", "int"],
-        "*": ["MUL", "int"],
-        "%": ["MOD", "int"],
-        "<": ["LT", "bool"],
-        "<=": ["LE", "bool"],
-        ">": ["GT", "bool"],
-        ">=": ["GE", "bool"],
-        "===": ["EQ", "bool"],
-        "!==": ["NE", "bool"],
-      };
-      const op = ops[node.operator as string];
-      if (!op) {
-        const hint = node.operator === "/"
+    case "BinaryExpression":
+    case "LogicalExpression": {
+      const operator = node.operator as string;
+      const p = INFIX.get(operator);
+      if (!p) {
+        const hint = operator === "/"
           ? " (write Math.trunc(a / b))"
-          : node.operator === "==" || node.operator === "!="
+          : operator === "==" || operator === "!="
           ? " (write === or !==)"
           : "";
         return fail(
-          `operator '${String(node.operator)}'`,
+          `operator '${operator}'`,
           node,
-          `operator '${String(node.operator)}' is not in the language${hint}`,
+          `operator '${operator}' is not in the language${hint}`,
         );
       }
-      emit(op[0], op[1]);
-      expr(child(node, "left"), "int", env, out);
-      return expr(child(node, "right"), "int", env, out);
-    }
-    case "LogicalExpression": {
-      const name = node.operator === "&&" ? "AND" : node.operator === "||" ? "OR" : undefined;
-      if (!name) return fail(`operator '${String(node.operator)}'`, node);
-      emit(name, "bool");
-      expr(child(node, "left"), "bool", env, out);
-      return expr(child(node, "right"), "bool", env, out);
+      emit(p.name, p.result);
+      expr(child(node, "left"), p.children[0]!.type, env, out);
+      return expr(child(node, "right"), p.children[1]!.type, env, out);
     }
     case "ConditionalExpression": {
       if (type === "bool") {
@@ -338,25 +321,20 @@ function callExpr(node: Ast, type: LangType, env: Env, out: number[]): void {
     if (args.length !== n) fail(`.${m} with ${args.length} arguments`, node);
   };
   if (obj.type === "Identifier" && obj.name === "Math" && !env.has("Math")) {
-    const spread = args.length === 1 ? spreadArg(args[0]!) : undefined;
-    if ((m === "max" || m === "min") && spread) {
-      emit(m === "max" ? "MAXIMUM" : "MINIMUM");
-      return expr(spread, "int[]", env, out);
-    }
-    if ((m === "max" || m === "min") && args.length === 2) {
-      emit(m === "max" ? "MAX2" : "MIN2");
-      expr(args[0]!, "int", env, out);
-      return expr(args[1]!, "int", env, out);
-    }
-    if (m === "abs" && args.length === 1) {
-      emit("ABS");
-      return expr(args[0]!, "int", env, out);
-    }
     const q = args.length === 1 ? unparen(args[0]!) : undefined;
     if (m === "trunc" && q?.type === "BinaryExpression" && q.operator === "/") {
       emit("DIV");
       expr(child(q, "left"), "int", env, out);
       return expr(child(q, "right"), "int", env, out);
+    }
+    // A list child is written spread (`Math.max(...xs)`), an int child plainly (`Math.max(a, b)`).
+    const p = FUNCTIONS.get(`Math.${m}`)?.find((p) =>
+      p.children.length === args.length &&
+      p.children.every((s, k) => (s.type === "int[]") === (spreadArg(args[k]!) !== undefined))
+    );
+    if (p) {
+      emit(p.name);
+      return p.children.forEach((s, k) => expr(spreadArg(args[k]!) ?? args[k]!, s.type, env, out));
     }
     return fail(`Math.${m}`, node);
   }
@@ -373,11 +351,6 @@ function callExpr(node: Ast, type: LangType, env: Env, out: number[]): void {
     emit("SORT");
     return expr(list, "int[]", env, out);
   }
-  const simple: Record<string, [string, LangType[]]> = {
-    indexOf: ["INDEX_OF", ["int"]],
-    includes: ["INCLUDES", ["int"]],
-    concat: ["CONCAT", ["int[]"]],
-  };
   if (m === "at") {
     const a = args.length === 1 ? unparen(args[0]!) : undefined;
     const minusOne = a?.type === "UnaryExpression" && a.operator === "-" &&
@@ -386,51 +359,62 @@ function callExpr(node: Ast, type: LangType, env: Env, out: number[]): void {
     emit("LAST");
     return expr(obj, "int[]", env, out);
   }
-  if (simple[m]) {
-    const [name, types] = simple[m]!;
-    arity(types.length);
-    emit(name);
-    expr(obj, "int[]", env, out);
-    return types.forEach((t, k) => expr(args[k]!, t, env, out));
+  return methodCall(node, obj, m, args, env, out, emit);
+}
+
+/** Productions written `a op b` ({@linkcode Production.infix}), by operator. */
+const INFIX = new Map(PRODUCTIONS.flatMap((p) => (p.infix ? [[p.infix, p] as const] : [])));
+/** Productions written `xs.m(…)` ({@linkcode Production.calls}), by method name. */
+const METHODS = callsBy((c) => ("method" in c ? c.method : undefined));
+/** Productions written `Math.f(…)` ({@linkcode Production.calls}), by function name. */
+const FUNCTIONS = callsBy((c) => ("fn" in c ? c.fn : undefined));
+
+function callsBy(
+  key: (calls: NonNullable<Production["calls"]>) => string | undefined,
+): ReadonlyMap<string, Production[]> {
+  const by = new Map<string, Production[]>();
+  for (const p of PRODUCTIONS) {
+    const k = p.calls ? key(p.calls) : undefined;
+    if (k !== undefined) by.set(k, [...(by.get(k) ?? []), p]);
   }
-  if (m === "slice") {
-    if (args.length !== 1 && args.length !== 2) fail(`.slice with ${args.length} arguments`, node);
-    emit(args.length === 1 ? "SLICE_FROM" : "SLICE");
-    expr(obj, "int[]", env, out);
-    return args.forEach((a) => expr(a, "int", env, out));
-  }
-  const lambdas: Record<string, [string, (keyof typeof VAR)[], LangType]> = {
-    filter: ["FILTER", ["v"], "bool"],
-    some: ["SOME", ["v"], "bool"],
-    every: ["EVERY", ["v"], "bool"],
-  };
-  if (m === "map") {
-    arity(1);
-    const fn = unparen(args[0]!);
-    const two = fn.type === "ArrowFunctionExpression" && children(fn, "params").length === 2;
-    emit(two ? "MAP_I" : "MAP");
-    expr(obj, "int[]", env, out);
-    const [body, inner] = bindArrow(fn, two ? ["v", "i"] : ["v"], env, ".map");
-    return expr(body, "int", inner, out);
-  }
-  if (lambdas[m]) {
-    const [name, vars, bodyType] = lambdas[m]!;
-    arity(1);
-    emit(name);
-    expr(obj, "int[]", env, out);
-    const [body, inner] = bindArrow(args[0]!, vars, env, `.${m}`);
-    return expr(body, bodyType, inner, out);
-  }
-  if (m === "reduce") {
-    if (args.length !== 1 && args.length !== 2) fail(`.reduce with ${args.length} arguments`, node);
-    emit(args.length === 2 ? "FOLD" : "REDUCE1");
-    expr(obj, "int[]", env, out);
-    const [body, inner] = bindArrow(args[0]!, ["a", "v"], env, ".reduce");
-    expr(body, "int", inner, out);
-    if (args.length === 2) expr(args[1]!, "int", env, out);
-    return;
-  }
-  return fail(`method .${m}`, node);
+  return by;
+}
+
+/** The arrow's parameter count, or undefined when `n` is not an arrow. */
+function arrowParams(n: Ast): number | undefined {
+  n = unparen(n);
+  return n.type === "ArrowFunctionExpression" ? children(n, "params").length : undefined;
+}
+
+/**
+ * `xs.m(…)` for a production written as that method: the one whose argument count fits and,
+ * among those, whose lambda binds as many variables as the arrow has parameters (`map` vs
+ * `map` with an index); its children are the object, then the arguments in order.
+ */
+function methodCall(
+  node: Ast,
+  obj: Ast,
+  m: string,
+  args: Ast[],
+  env: Env,
+  out: number[],
+  emit: (name: string) => void,
+): void {
+  const named = METHODS.get(m);
+  if (!named) return fail(`method .${m}`, node);
+  const fits = named.filter((p) => p.children.length - 1 === args.length);
+  if (fits.length === 0) return fail(`.${m} with ${args.length} arguments`, node);
+  const p =
+    fits.find((p) =>
+      p.children.slice(1).every((s, k) => !s.binds || arrowParams(args[k]!) === s.binds.length)
+    ) ?? fits[0]!;
+  emit(p.name);
+  expr(obj, p.children[0]!.type, env, out);
+  p.children.slice(1).forEach((slot, k) => {
+    if (!slot.binds) return expr(args[k]!, slot.type, env, out);
+    const [body, inner] = bindArrow(args[k]!, [...slot.binds], env, `.${m}`);
+    expr(body, slot.type, inner, out);
+  });
 }
 
 /** `Array.from({ length: Math.min(n, RANGE_MAX) }, (_, i) => e)`. */
