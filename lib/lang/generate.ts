@@ -202,20 +202,35 @@ export interface BankDrawOptions {
   sizeWeights?: readonly number[];
 }
 
+/** Programs of a signature bank grouped by size (computed once per bank). */
+const BY_SIZE = new WeakMap<SignatureBank, Map<number, BankProgram[]>>();
+function bySize(s: SignatureBank): Map<number, BankProgram[]> {
+  let m = BY_SIZE.get(s);
+  if (!m) {
+    m = new Map();
+    for (const p of s.programs) {
+      const list = m.get(p.size);
+      if (list) list.push(p);
+      else m.set(p.size, [p]);
+    }
+    BY_SIZE.set(s, m);
+  }
+  return m;
+}
+
 /** A program drawn from the bank: a signature uniformly, then a size by weight, then uniformly. */
 export function drawProgram(rng: Rng, bank: Bank, opts: BankDrawOptions = {}): BankProgram {
   const sigs = bank.signatures.filter((s) => s.programs.length > 0);
   if (sigs.length === 0) throw new Error("The bank is empty: raise maxSize or lower minValid");
   const s = sigs[rng.int(sigs.length)]!;
-  const bySize = new Map<number, BankProgram[]>();
-  for (const p of s.programs) bySize.set(p.size, [...(bySize.get(p.size) ?? []), p]);
-  const sizes = [...bySize.keys()].filter((k) => (opts.sizeWeights?.[k] ?? 1) > 0);
+  const groups = bySize(s);
+  const sizes = [...groups.keys()].filter((k) => (opts.sizeWeights?.[k] ?? 1) > 0);
   if (sizes.length === 0) return s.programs[rng.int(s.programs.length)]!;
   const w = sizes.map((k) => opts.sizeWeights?.[k] ?? 1);
   let r = rng.next() * w.reduce((a, b) => a + b, 0);
   let k = 0;
   while (k < sizes.length - 1 && (r -= w[k]!) >= 0) k++;
-  const pool = bySize.get(sizes[k]!)!;
+  const pool = groups.get(sizes[k]!)!;
   return pool[rng.int(pool.length)]!;
 }
 
