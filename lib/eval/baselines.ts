@@ -31,7 +31,7 @@
  * ```
  * @module
  */
-import type { TaskType } from "../config.ts";
+import { TASK_TYPES, type TaskType } from "../config.ts";
 import { parseProgram } from "../lang/parse.ts";
 import { enumerativeSearch } from "../lang/search.ts";
 import { type LangType, type Signature, signatureByName, type ValueBounds } from "../lang/types.ts";
@@ -65,8 +65,6 @@ export interface BaselineOptions {
   /** Candidate evaluations of the enumerative search per induction task (0 or absent: no search). */
   searchEvals?: number;
 }
-
-const TYPES: readonly TaskType[] = ["deduction", "abduction", "induction"];
 
 function sigOf(r: TaskRecord): Signature {
   const s = signatureByName(r.signature);
@@ -288,7 +286,7 @@ export function formatChanceTable(
   extra: Partial<Record<TaskType, Record<string, Tally>>> = {},
 ): string {
   const lines: string[] = [];
-  for (const t of TYPES) {
+  for (const t of TASK_TYPES) {
     const parts: string[] = [];
     const m = model?.[t];
     if (m) parts.push(`model ${formatKN(m.k, m.n)}`);

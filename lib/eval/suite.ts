@@ -29,7 +29,7 @@
  */
 import { z } from "zod";
 import { parse as parseJs } from "acorn";
-import type { TaskType } from "../config.ts";
+import { TASK_TYPES, type TaskType } from "../config.ts";
 import { type WorldName, WORLDS } from "../lang/types.ts";
 
 /** A value of the language: int, bool or int list. */
@@ -109,7 +109,7 @@ function taskSchema(b: SuiteBounds) {
   const value = valueSchema(b);
   return z.strictObject({
     id: z.string().min(1),
-    task: z.enum(["deduction", "abduction", "induction"]),
+    task: z.enum(TASK_TYPES),
     program: z.string().min(1).optional(),
     examples: z.array(z.strictObject({ input: z.array(value), output: value })).min(1),
     shown: z.number().int().optional(),

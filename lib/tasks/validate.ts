@@ -17,15 +17,28 @@ import { sampleArgs } from "../lang/sample.ts";
 import type { Signature, ValueBounds } from "../lang/types.ts";
 import { checkValue } from "../lang/values.ts";
 import { Rng } from "../rng.ts";
-import type { Executor, SandboxJob } from "../sandbox/mod.ts";
+import type { Executor, SandboxErrorKind, SandboxJob } from "../sandbox/mod.ts";
 import { canonicalValue } from "../sandbox/mod.ts";
 import type { Proposal } from "./propose.ts";
 import type { Example, Json, TaskRecord } from "./records.ts";
 
+/**
+ * Why a proposal is invalid: its program failed in the sandbox (a {@linkcode SandboxErrorKind}),
+ * or a gate refused it — `format` (the completion could not be read), `out_of_bounds` (a value
+ * outside the declared type or bounds), `too_few_inputs` (induction with < 2 distinct inputs),
+ * `constant_output` (the optional gate).
+ */
+export type InvalidKind =
+  | SandboxErrorKind
+  | "format"
+  | "out_of_bounds"
+  | "too_few_inputs"
+  | "constant_output";
+
 /** A validation verdict: the task record, or why there is none. */
 export type Verdict =
   | { valid: true; record: TaskRecord }
-  | { valid: false; kind: string; message: string };
+  | { valid: false; kind: InvalidKind; message: string };
 
 /** Options of {@linkcode validateProposals}: the value bounds, and the optional gate (a config fits). */
 export interface ValidateOptions extends ValueBounds {

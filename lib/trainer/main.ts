@@ -10,7 +10,7 @@
 import { basename, dirname } from "node:path";
 import cliProgress from "cli-progress";
 import { runCli, UsageError } from "../cli.ts";
-import { type Config, describeConfig, parseArgs, PRESETS } from "../config.ts";
+import { type Config, describeConfig, parseArgs, PRESETS, TASK_TYPES } from "../config.ts";
 import { RunStopped, train } from "./loop.ts";
 import type { Metrics } from "./metrics.ts";
 import { etaSeconds, formatDuration } from "./progress.ts";
@@ -48,7 +48,7 @@ const fmt = (v: unknown, digits = 2) => typeof v === "number" ? v.toFixed(digits
 
 /** The one-line digest of a step shown next to the progress bar. */
 function digest(m: Metrics): string {
-  const tasks = ["deduction", "abduction", "induction"].filter((t) => `acc/solve/${t}` in m);
+  const tasks = TASK_TYPES.filter((t) => `acc/solve/${t}` in m);
   const acc = tasks.map((t) => `${t.slice(0, 3)} ${fmt(m[`acc/solve/${t}`])}`).join(" ");
   const learn = tasks.map((t) => fmt(m[`reward/propose/${t}`])).join("/");
   return `${fmt(m["perf/step_s"], 1)}s/step | valid ${

@@ -12,7 +12,7 @@
  * resumable), `eval.json`, `summary.json`, `report.html`.
  * @module
  */
-import type { Config, TaskType } from "../config.ts";
+import { type Config, TASK_TYPES } from "../config.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, type EvalTask, loadSuites } from "../eval/suite.ts";
 import { bankSizes, generateTask, splitBank } from "../lang/generate.ts";
@@ -31,7 +31,6 @@ import { crossEntropyStep } from "./cross_entropy.ts";
 import { makeBatch } from "./pretrain_data.ts";
 import { type OpenMode, openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
 
-const TYPES: TaskType[] = ["deduction", "abduction", "induction"];
 const EVAL_SETS = ["generator", "suite"] as const;
 /** The generator's held-out behaviours, or the world's hand-written suites. */
 export type EvalSet = (typeof EVAL_SETS)[number];
@@ -73,7 +72,7 @@ export interface PretrainSummary {
 export function heldOutSuite(bank: Bank, perType: number, seed: number): EvalSuite {
   const rng = new Rng(seed);
   const tasks: EvalTask[] = [];
-  for (const type of TYPES) {
+  for (const type of TASK_TYPES) {
     for (let k = 0, misses = 0; k < perType && misses < 50 * perType;) {
       const t = generateTask(rng, bank, type);
       if (!t) {

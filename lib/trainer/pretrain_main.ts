@@ -8,7 +8,7 @@
  */
 import { runCli, UsageError } from "../cli.ts";
 import { formatChanceTable } from "../eval/baselines.ts";
-import { describeConfig, parseArgs, PRESETS } from "../config.ts";
+import { describeConfig, parseArgs, PRESETS, TASK_TYPES } from "../config.ts";
 import type { Metrics } from "./metrics.ts";
 import { pretrain } from "./pretrain.ts";
 import { formatDuration } from "./progress.ts";
@@ -51,9 +51,7 @@ function evalLine(m: Metrics): string | undefined {
   if (sets.length === 0) return undefined;
   return sets.map((s) =>
     `${s}: ` +
-    ["deduction", "abduction", "induction"].map((t) =>
-      `${t.slice(0, 3)} ${pct(m[`acc/${s}/${t}`])}`
-    ).join(" ")
+    TASK_TYPES.map((t) => `${t.slice(0, 3)} ${pct(m[`acc/${s}/${t}`])}`).join(" ")
   ).join(" | ");
 }
 
