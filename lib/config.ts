@@ -209,6 +209,9 @@ export const ConfigSchema = z.strictObject({
   solverTrace: z.boolean().default(false).describe(
     "Deduction solver writes a trace before its answer: the value of each closed sub-expression in evaluation order (labelled by the interpreter in pre-training; free in self-play and eval, where only the answer is checked)",
   ),
+  pretrainLrSchedule: z.enum(["constant", "cosine"]).default("cosine").describe(
+    "Pre-training learning rate: constant, or 100 warm-up steps then a cosine decay to a tenth over pretrainSteps",
+  ),
   pretrainSizeCurriculum: z.boolean().default(false).describe(
     "Pre-training draws small programs first: size k is unlocked after (k-1)/maxSize of the steps",
   ),

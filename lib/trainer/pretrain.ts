@@ -94,6 +94,17 @@ export function heldOutSuite(bank: Bank, perType: number, seed: number): EvalSui
   return { name: "generator", path: "(generated)", tasks } as EvalSuite;
 }
 
+/** Pre-training learning rate at `step` (a pure function of the step, so resume is exact). */
+export function pretrainLr(
+  cfg: Pick<Config, "pretrainLr" | "pretrainLrSchedule" | "pretrainSteps">,
+  step: number,
+): number {
+  if (cfg.pretrainLrSchedule === "constant") return cfg.pretrainLr;
+  const warm = Math.min(1, (step + 1) / 100);
+  const progress = Math.min(1, step / Math.max(1, cfg.pretrainSteps));
+  return cfg.pretrainLr * warm * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
+}
+
 /** Size weights of the curriculum at `progress` ∈ [0, 1): sizes unlock one by one. */
 export function curriculumWeights(maxSize: number, progress: number): number[] {
   const unlocked = 1 + Math.floor(progress * maxSize);
@@ -181,6 +192,7 @@ export async function pretrain(
       });
       const nTok = batch.reduce((s, e) => s + e.target.length, 0);
       // ── update: cross-entropy of the target tokens under the decoder's masks ──
+      optimizer.options.lr = pretrainLr(cfg, step);
       const { loss, gradNorm, perView } = await crossEntropyStep(policy, optimizer, batch, cfg);
       tokens += nTok;
 
@@ -189,6 +201,7 @@ export async function pretrain(
         step,
         "pretrain/loss": loss,
         "pretrain/grad_norm": gradNorm,
+        "pretrain/lr": optimizer.options.lr,
         "pretrain/tokens": tokens,
         "perf/step_s": (performance.now() - tStep) / 1000,
         "perf/tokens_per_s": nTok / ((performance.now() - tStep) / 1000),

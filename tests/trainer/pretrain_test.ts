@@ -14,7 +14,7 @@ import { Rng } from "../../lib/rng.ts";
 import { loadBase } from "../../lib/trainer/init.ts";
 import { train } from "../../lib/trainer/loop.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
-import { curriculumWeights, pretrain } from "../../lib/trainer/pretrain.ts";
+import { curriculumWeights, pretrain, pretrainLr } from "../../lib/trainer/pretrain.ts";
 import {
   makeBatch,
   PRETRAIN_VIEWS,
@@ -190,4 +190,14 @@ Deno.test("pre-training cut after 4 steps and resumed matches an uninterrupted r
   } finally {
     await Deno.remove(runs, { recursive: true });
   }
+});
+
+Deno.test("pre-training lr: constant, or warm-up then cosine to a tenth", () => {
+  const c = { pretrainLr: 1e-3, pretrainSteps: 1000 };
+  assert.equal(pretrainLr({ ...c, pretrainLrSchedule: "constant" }, 500), 1e-3);
+  const cos = (step: number) => pretrainLr({ ...c, pretrainLrSchedule: "cosine" }, step);
+  assert.ok(Math.abs(cos(0) - 1e-5) < 1e-12); // warm-up: 1/100 of the peak, times cos(0) = 1
+  assert.ok(Math.abs(cos(99) - 1e-3 * (0.1 + 0.45 * (1 + Math.cos(Math.PI * 0.099)))) < 1e-12);
+  assert.ok(Math.abs(cos(500) - 1e-3 * 0.55) < 1e-12); // halfway: 0.1 + 0.9 × ½
+  assert.ok(Math.abs(cos(1000) - 1e-4) < 1e-12); // the end: a tenth
 });
