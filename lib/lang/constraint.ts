@@ -17,6 +17,7 @@
  * ```
  * @module
  */
+import type { TokenConstraint } from "../model/constraint.ts";
 import { alternative, MIN_LEN, ntId, ntMask } from "./nonterminals.ts";
 import type { LangType, Signature, ValueBounds } from "./types.ts";
 import { SIGNATURES } from "./types.ts";
@@ -36,19 +37,8 @@ import {
   VOCAB_SIZE,
 } from "./vocab.ts";
 
-/**
- * What the model's sampler sees: a mask for the next token, an advance, and a stop test.
- * The model module does not import lang; it only relies on this shape.
- */
-export interface TokenConstraint {
-  /** Mask over the whole vocabulary for the next token: 1 = allowed. At least one token is
-   *  allowed unless done(). May return a shared cached array; callers never mutate it. */
-  allowed(): Uint8Array;
-  /** Consumes a token; throws if the token is not allowed (a bug in the caller). */
-  advance(token: number): void;
-  /** Complete: the model stops sampling this sequence. */
-  done(): boolean;
-}
+/** What the model's sampler sees (defined once, in lib/model/constraint.ts). */
+export type { TokenConstraint };
 
 const EMPTY_MASK = new Uint8Array(VOCAB_SIZE);
 const SEP_MASK = (() => {

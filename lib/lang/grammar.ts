@@ -550,8 +550,3 @@ export function fueled(c: Compiled): Compiled {
     return c(e);
   };
 }
-
-/** Production by token name; undefined when unknown. */
-export function productionByName(name: string): Production | undefined {
-  return PRODUCTIONS.find((p) => p.name === name);
-}

@@ -3,9 +3,8 @@
  * constrained decoding, rendering to JS and parsing back, the value codec, the reference
  * interpreter, random programs and inputs, enumerative search, and the identity seed.
  *
- * The constraint protocol is exported here as `LangTokenConstraint`: `lib/model` exports the
- * same shape as `TokenConstraint` (the model does not import lang), and `lib/mod.ts` re-exports
- * both folders, so one name per shape avoids a clash.
+ * The decoders implement the model's `TokenConstraint` (lib/model/constraint.ts, exported by
+ * lib/model/mod.ts).
  * @module
  */
 export * from "./types.ts";
@@ -27,7 +26,6 @@ export {
   programConstraint,
   type ProgramConstraintOptions,
   signatureIndex,
-  type TokenConstraint as LangTokenConstraint,
   valueConstraint,
   type ValueConstraintOptions,
   valueMinLen,

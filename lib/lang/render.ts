@@ -23,12 +23,6 @@ function renderNode(node: ProgramNode, sig: Signature): Rendered {
   throw new Error(`Cannot render token '${tokenName(t)}' inside a program`);
 }
 
-/** JS expression of a program's body. Throws for tokens that are not a valid program. */
-export function renderExpression(tokens: readonly number[]): string {
-  const tree = mustProgramTree(tokens);
-  return renderNode(tree.body, tree.signature).code;
-}
-
 /**
  * JS source of a program: `function f(xs) { return xs.map((v) => v * 2); }`.
  * Throws for tokens that are not a valid program (check with `programTree` first).

@@ -114,8 +114,3 @@ export function sampleArgs(
 ): (number | boolean | number[])[] {
   return signature.params.map((t) => sampleValue(rng, t, opts));
 }
-
-/** Tokens that are int values (helper for tests and notebooks). */
-export function isIntToken(token: number): boolean {
-  return token >= INT_BASE;
-}

@@ -1,6 +1,7 @@
 /**
- * The token-constraint protocol between the model and whoever decides which tokens are legal
- * (the language module's decoders satisfy it structurally; the model never imports them).
+ * The token-constraint protocol between the model's sampler and whoever decides which tokens
+ * are legal: the language's decoders (lib/lang/constraint.ts) implement it. It is defined once,
+ * here, with no imports, so the model never depends on the language.
  * @module
  */
 
@@ -11,27 +12,8 @@ export interface TokenConstraint {
    * unless done(). May return a shared cached array; never mutate it.
    */
   allowed(): Uint8Array;
-  /** Consumes the token that was sampled. */
+  /** Consumes the token that was sampled; throws if it is not allowed (a bug in the caller). */
   advance(token: number): void;
   /** The sequence is complete: stop sampling it. */
   done(): boolean;
-}
-
-/** Allows every token and never finishes (sampling stops at maxTokens). */
-export class UnconstrainedTokens implements TokenConstraint {
-  readonly #mask: Uint8Array;
-  /** One shared all-ones mask over `vocabSize` tokens. */
-  constructor(vocabSize: number) {
-    this.#mask = new Uint8Array(vocabSize).fill(1);
-  }
-  /** The all-ones mask. */
-  allowed(): Uint8Array {
-    return this.#mask;
-  }
-  /** Nothing to track. */
-  advance(_token: number): void {}
-  /** Never done. */
-  done(): boolean {
-    return false;
-  }
 }

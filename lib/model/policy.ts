@@ -1,6 +1,6 @@
 /**
  * The `Policy` interface (what the trainer calls) and its tfjs-transformer implementation, which
- * bundles the model, its AdamW optimizer and checkpoint I/O.
+ * bundles the model and its AdamW optimizer (checkpoints: ./checkpoint.ts).
  *
  * @example
  * ```ts
@@ -14,12 +14,6 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Config } from "../config.ts";
-import {
-  type CheckpointLoadResult,
-  type CheckpointMeta,
-  loadCheckpoint,
-  saveCheckpoint,
-} from "./checkpoint.ts";
 import { completionLogprobs, type LogprobsBatch, type LogprobsResult } from "./logprobs.ts";
 import { AdamW, type AdamWOptions, type OptimizerStepResult } from "./optimizer.ts";
 import { type PolicySampleOptions, type PolicySampleResult, sampleTokens } from "./sample.ts";
@@ -119,20 +113,6 @@ export class TransformerPolicy implements Policy {
   /** One AdamW step on `loss()` (a scalar built from {@linkcode logprobs}); returns loss and grad norm. */
   step(loss: () => tf.Scalar): Promise<OptimizerStepResult> {
     return this.optimizer.step(loss);
-  }
-
-  /** Writes weights, optimizer state and `meta` to folder `dir` (atomically per file). */
-  save(dir: string, meta: CheckpointMeta): Promise<void> {
-    return saveCheckpoint(dir, { model: this.model, optimizer: this.optimizer, meta });
-  }
-
-  /** Restores weights and optimizer state from `dir`; on error nothing changes. */
-  load(dir: string, vocabHash?: string): Promise<CheckpointLoadResult> {
-    return loadCheckpoint(dir, {
-      model: this.model,
-      optimizer: this.optimizer,
-      ...(vocabHash === undefined ? {} : { vocabHash }),
-    });
   }
 
   /** Trainable scalars. */
