@@ -90,7 +90,8 @@ export function selfPlayStats(
   const size = Math.max(1, Math.ceil((opts.lastStep + 1) / opts.windows));
   const tasks = [...new Set(rows.map((r) => r.task))].sort();
   // Each distinct program is parsed and probed once, however often it was proposed.
-  const facts = new Map<string, { signature?: string; constant?: boolean }>();
+  // constant: undefined when no probe runs.
+  const facts = new Map<string, { signature?: string; constant?: boolean | undefined }>();
   const factsOf = (src: string) => {
     let f = facts.get(src);
     if (!f) {

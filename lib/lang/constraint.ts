@@ -365,9 +365,13 @@ class ChainConstraint implements TokenConstraint {
  *
  * @example Deduction proposer: a program, then arguments typed by its own signature.
  * ```ts
+ * import { SIGNATURES } from "./types.ts";
+ * import { SIG_BASE } from "./vocab.ts";
+ * const bounds = { intMin: -99, intMax: 99, maxListLen: 8 };
  * chainConstraints([
  *   () => programConstraint({ budget: 24 }),
- *   ([program]) => argsConstraint(programSignature(program!), { budget: 40, ...bounds }),
+ *   // A program's first token names its signature.
+ *   ([program]) => argsConstraint(SIGNATURES[program![0]! - SIG_BASE]!, { budget: 40, ...bounds }),
  * ]);
  * ```
  */

@@ -456,6 +456,7 @@ function position(source: string, offset: number): SourcePosition {
  *
  * @example
  * ```ts
+ * import { renderProgram } from "./render.ts";
  * const r = parseProgram("function f(xs) { return xs.filter((v) => v % 2 === 0); }");
  * if (r.ok) console.log(renderProgram(r.tokens));
  * ```

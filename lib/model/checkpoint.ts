@@ -7,6 +7,11 @@
  *
  * @example
  * ```ts
+ * import { resolveConfig } from "../config.ts";
+ * import { TransformerPolicy } from "./policy.ts";
+ * const config = resolveConfig({ preset: "tiny" });
+ * const { model, optimizer } = TransformerPolicy.fromConfig(config, 120);
+ * const [vocabHash, rngState] = ["(the vocabulary's hash)", [1, 2, 3, 4]];
  * await saveCheckpoint("runs/x/checkpoints/step_10", { model, optimizer, meta: { config, vocabHash, step: 10, rngState } });
  * const r = await loadCheckpoint("runs/x/checkpoints/step_10", { model, optimizer, vocabHash });
  * if (!r.ok) console.error(r.kind, r.message);

@@ -4,8 +4,10 @@
  *
  * @example
  * ```ts
- * const opt = new AdamW(model.params, { lr: 3e-4, weightDecay: 0.01, beta1: 0.9, beta2: 0.99, gradClip: 1 });
- * const { loss, gradNorm } = await opt.step(() => lossScalar());
+ * import * as tf from "@tensorflow/tfjs-core";
+ * const w = tf.variable(tf.tensor1d([1, 2]));
+ * const opt = new AdamW(new Map([["w", w]]), { lr: 3e-4, weightDecay: 0.01, beta1: 0.9, beta2: 0.99, gradClip: 1 });
+ * const { loss, gradNorm } = await opt.step(() => tf.sum(tf.square(w)));
  * ```
  * @module
  */

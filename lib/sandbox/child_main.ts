@@ -43,8 +43,8 @@ export interface ChildBatch {
 
 /** The child's answer for one job; `text` is the value's JSON encoding. */
 export type ChildReply =
-  | { ok: true; text: string; ms: number; console?: SandboxConsole }
-  | { ok: false; kind: string; message: string; ms: number; console?: SandboxConsole };
+  | { ok: true; text: string; ms: number; console?: SandboxConsole | undefined }
+  | { ok: false; kind: string; message: string; ms: number; console?: SandboxConsole | undefined };
 
 /** What the entry module passes in. */
 export interface ChildDeps {
