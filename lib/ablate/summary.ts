@@ -5,6 +5,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
+import { barChart } from "../plot/charts.ts";
 import { plotToSvg } from "../plot/svg.ts";
 import { readMetrics } from "../trainer/metrics.ts";
 import { readRunSummary, type RunSummary } from "../trainer/run_files.ts";
@@ -152,8 +153,8 @@ export async function writeSummary(s: GridSummary, dir: string): Promise<string[
   const order = s.variants.map((v) => v.variant);
   const bars = s.variants.flatMap((v) =>
     Object.entries(v.eval).map(([task, m]) => ({
-      task,
-      variant: v.variant,
+      group: task,
+      series: v.variant,
       mean: m.mean,
       lo: m.mean - (Number.isFinite(m.ci95) ? m.ci95 : 0),
       hi: m.mean + (Number.isFinite(m.ci95) ? m.ci95 : 0),
@@ -196,25 +197,12 @@ export async function writeSummary(s: GridSummary, dir: string): Promise<string[
       ),
     ],
   });
-  const barsSvg = plotToSvg({
+  const barsSvg = barChart(bars, {
     width: 720,
-    height: 280,
-    marginLeft: 50,
-    marginTop: 40,
-    marginBottom: 60,
-    fx: { label: null, axis: "top" },
-    x: { label: null, tickRotate: -30, domain: order },
-    color: { domain: order },
-    y: {
-      label: "held-out accuracy (±95% CI)",
-      grid: true,
-      domain: [0, yTop(bars.map((b) => b.hi))],
-    },
-    marks: [
-      Plot.barY(bars, { fx: "task", x: "variant", y: "mean", fill: "variant" }),
-      Plot.ruleX(bars, { fx: "task", x: "variant", y1: "lo", y2: "hi", stroke: "black" }),
-      Plot.ruleY([0]),
-    ],
+    series: order,
+    legend: false,
+    yLabel: "held-out accuracy (±95% CI)",
+    yDomain: [0, yTop(bars.map((b) => b.hi))],
   });
   const caption =
     "Plots: `curves.svg` (held-out accuracy during training, band = 95% CI over seeds), " +

@@ -132,21 +132,35 @@ export interface BarWithError {
   hi: number;
 }
 
+/** Options of {@linkcode barChart}. */
+export interface BarChartOptions extends LineChartOptions {
+  /** The series in order (bars and colours); default: as they first appear. */
+  series?: readonly string[];
+  /**
+   * A colour legend (default true). Without one (a standalone SVG file: Plot would wrap a
+   * legend in an HTML `<figure>`), each bar's series is written under it instead.
+   */
+  legend?: boolean;
+}
+
 /** Grouped bars (x = group, colour = series) with error bars [lo, hi]. */
-export function barChart(bars: readonly BarWithError[], opts: LineChartOptions = {}): string {
+export function barChart(bars: readonly BarWithError[], opts: BarChartOptions = {}): string {
+  const legend = opts.legend ?? true;
+  const domain = opts.series ? { domain: [...opts.series] } : {};
   return plotToSvg({
     ...(opts.title ? { title: opts.title } : {}),
     width: opts.width ?? 640,
     height: opts.height ?? 280,
     marginLeft: 50,
-    fx: { label: null },
-    x: { axis: null },
+    ...(legend ? {} : { marginTop: 40, marginBottom: 60 }),
+    fx: legend ? { label: null } : { label: null, axis: "top" },
+    x: legend ? { axis: null, ...domain } : { label: null, tickRotate: -30, ...domain },
     y: {
       label: opts.yLabel ?? null,
       grid: true,
       ...(opts.yDomain ? { domain: opts.yDomain } : {}),
     },
-    color: { type: "categorical", legend: bars.length > 0 },
+    color: { type: "categorical", legend: legend && bars.length > 0, ...domain },
     marks: [
       Plot.barY(bars, { fx: "group", x: "series", y: "mean", fill: "series" }),
       Plot.ruleX(bars, { fx: "group", x: "series", y1: "lo", y2: "hi", stroke: "black" }),
