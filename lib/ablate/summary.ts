@@ -4,9 +4,7 @@
  * CI bands and bar charts as SVG. Written to `data/results/<grid>/`.
  * @module
  */
-import * as Plot from "@observablehq/plot";
-import { barChart } from "../plot/charts.ts";
-import { plotToSvg } from "../plot/svg.ts";
+import { bandChart, barChart } from "../plot/charts.ts";
 import { readMetrics } from "../trainer/metrics.ts";
 import { readRunSummary, type RunSummary } from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
@@ -163,40 +161,18 @@ export async function writeSummary(s: GridSummary, dir: string): Promise<string[
   // Accuracies near 0 would be a flat line on a 0–1 axis: the axis ends just above the data.
   const yTop = (his: number[]) =>
     Math.min(1, Math.ceil(Math.max(0.1, ...his.filter(Number.isFinite)) * 1.15 * 20) / 20);
-  const curves = plotToSvg({
-    width: 720,
-    height: 260,
-    marginLeft: 50,
-    marginRight: 90,
-    fx: { label: null },
-    x: { label: "step" },
-    color: { domain: order },
-    y: { label: "held-out accuracy", grid: true, domain: [0, yTop(s.curves.map((c) => c.hi))] },
-    marks: [
-      Plot.areaY(s.curves, {
-        fx: "task",
-        x: "step",
-        y1: "lo",
-        y2: "hi",
-        fill: "variant",
-        fillOpacity: 0.15,
-      }),
-      Plot.line(s.curves, { fx: "task", x: "step", y: "mean", stroke: "variant" }),
-      Plot.text(
-        s.curves,
-        Plot.selectLast({
-          fx: "task",
-          x: "step",
-          y: "mean",
-          z: "variant",
-          text: "variant",
-          fill: "variant",
-          dx: 4,
-          textAnchor: "start",
-        }),
-      ),
-    ],
-  });
+  // x = steps done (metrics' step + 1: the seeding eval is at 0), as the run's report shows it.
+  const curves = bandChart(
+    s.curves.map((c) => ({ ...c, step: c.step + 1, series: c.variant, facet: c.task })),
+    {
+      series: order,
+      width: 720,
+      height: 260,
+      xLabel: "steps done",
+      yLabel: "held-out accuracy",
+      yDomain: [0, yTop(s.curves.map((c) => c.hi))],
+    },
+  );
   const barsSvg = barChart(bars, {
     width: 720,
     series: order,
