@@ -253,8 +253,25 @@ export const PRESETS = {
    * (two runs side by side). Same algorithm as `default`, a smaller model and batch.
    */
   small: { dModel: 64, nLayers: 2, nHeads: 2, batchSize: 8, refK: 2, nRollouts: 4 },
-  /** A laptop run on 2 CPU cores with wasm: about 50 s per step. */
-  default: {},
+  /**
+   * `deno task train` with no flags: the `small` model in the small world, starting from the
+   * shipped base (`data/base`, pre-trained at this size with `deno task pretrain --preset small`),
+   * at most 20 minutes on 2 CPU cores, held-out eval every 50 steps.
+   */
+  default: {
+    dModel: 64,
+    nLayers: 2,
+    nHeads: 2,
+    batchSize: 8,
+    refK: 2,
+    nRollouts: 4,
+    init: "data/base",
+    steps: 200,
+    maxMinutes: 20,
+    evalEvery: 50,
+  },
+  /** The schema's own defaults: a 1M-parameter model from random weights, ~50 s per step. */
+  medium: {},
   /** For users with a GPU (tensorflow or webgpu backend). */
   large: { dModel: 384, nLayers: 8, nHeads: 6, batchSize: 64, contextLen: 1024, world: "wide" },
 } satisfies Record<string, ConfigOverrides>;

@@ -28,10 +28,14 @@ Deno.test("--help on every task and benchmark exits 0 with its usage", async () 
   const cases: [string[], RegExp][] = [
     [
       ["task", "train", "--help"],
-      /--preset tiny\|small\|default\|large[\s\S]*--resume[\s\S]*--lr=/,
+      /--preset tiny\|small\|default\|medium\|large[\s\S]*--resume[\s\S]*--lr=/,
     ],
     [["task", "eval", "--help"], /--checkpoint/],
     [["task", "ablate", "--help"], /--grid[\s\S]*--out DIR/],
+    [
+      ["task", "pretrain", "--help"],
+      /Usage: deno task pretrain[\s\S]*--resume[\s\S]*--pretrainSteps=/,
+    ],
     [["task", "bench", "--help"], /--quick[\s\S]*--out DIR/],
     [["run", "-A", "lib/trainer/main.ts", "-h"], /Usage: deno task train/],
     ...["lang", "model", "sandbox", "selfplay"].map((b): [string[], RegExp] => [
@@ -57,12 +61,17 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
     const train = ["run", "-A", "lib/trainer/main.ts"];
     const evalMain = ["run", "-A", "lib/eval/main.ts"];
     const ablate = ["run", "-A", "lib/ablate/main.ts"];
+    const pretrain = ["run", "-A", "lib/trainer/pretrain_main.ts"];
     const cases: [string[], RegExp][] = [
+      [[...pretrain, "--pretrainViews=dedcution"], /pretrainViews/],
+      [[...pretrain, "--resume", "--overwrite"], /--resume and --overwrite exclude each other/],
+      [[...pretrain, `--runsDir=${runs}`, "--name=taken"], /already exists.*--resume.*--overwrite/],
+      [[...pretrain, "base"], /Unexpected argument 'base'/],
       [[...train, "--lr=fast"], /expected number.*at lr/],
       [[...train, "--lrr=3"], /unknown key 'lrr' \(did you mean 'lr'\?\)/],
       [
         [...train, "--preset=huge"],
-        /unknown preset 'huge'; use one of tiny, small, default, large/,
+        /unknown preset 'huge'; use one of tiny, small, default, medium, large/,
       ],
       [[...train, `--config=${typo}`], /typo\.json.*unknown key 'lrr' \(did you mean 'lr'\?\)/],
       [[...train, "tiny"], /Unexpected argument 'tiny'/],

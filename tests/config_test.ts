@@ -48,7 +48,7 @@ Deno.test("config: bad input gives a message naming the key and the fix", async 
     // unknown preset
     {
       argv: ["--preset=huge"],
-      message: /unknown preset 'huge'; use one of tiny, small, default, large/,
+      message: /unknown preset 'huge'; use one of tiny, small, default, medium, large/,
     },
     // missing value
     { argv: ["--lr"], message: /'--lr' needs a value/ },

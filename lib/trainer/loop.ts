@@ -93,6 +93,11 @@ export interface TrainHooks {
    * resumed run's saved one) and the wall-clock seconds it has used before.
    */
   onStart?: (step: number, run: { config: Config; elapsedS: number }) => void;
+  /**
+   * Called after each held-out eval with its metrics (`eval/acc/<task>`, and `chance/<task>` at
+   * the seeding eval, before any update: the starting point and the chance levels).
+   */
+  onEval?: (step: number, metrics: Record<string, number>) => void;
   /** Called when a stage begins: `seeding`, `eval`, or a step's `propose` … `update`. */
   onStage?: (stage: string, step: number) => void;
   /** Called after every step with its metrics. */
@@ -533,7 +538,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       // uninterrupted one would.
       if (cfg.evalEvery > 0 && (step + 1) % cfg.evalEvery === 0) {
         hooks.onStage?.("eval", step);
-        Object.assign(m, await evalMetrics());
+        Object.assign(m, await evalMetrics(step));
       }
 
       await appendMetrics(paths.metrics, m);
@@ -604,27 +609,41 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     lastCheckpoint = { step: atStep, at: performance.now(), path };
   }
   // The search and the chance levels do not change during training: final eval only.
-  async function runEval(final = true): Promise<EvalReport> {
+  async function runEval(final = true, chance = final): Promise<EvalReport> {
     return await evaluateSuites(policy, executor, suites, {
       ...cfg,
       greedy: cfg.evalGreedy,
       limit: cfg.evalLimit,
       seed: cfg.seed,
       searchEvals: final ? cfg.searchMaxEvals : 0,
-      baselines: final,
+      baselines: chance,
     });
   }
-  async function evalMetrics(): Promise<Record<string, number>> {
-    const r = await runEval(false);
+  /**
+   * Held-out accuracy as `eval/acc/<task>`; with `chance`, also each task type's best trivial
+   * baseline on the same tasks as `chance/<task>` (the seeding eval: they never change).
+   */
+  async function evalMetrics(atStep: number, chance = false): Promise<Record<string, number>> {
+    const r = await runEval(false, chance);
     log(
       `eval: ${
         Object.entries(r.accuracy).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join(", ")
       }`,
     );
-    return Object.fromEntries(Object.entries(r.accuracy).map(([k, v]) => [`eval/acc/${k}`, v]));
+    const m: Record<string, number> = Object.fromEntries(
+      Object.entries(r.accuracy).map(([k, v]) => [`eval/acc/${k}`, v]),
+    );
+    if (chance) {
+      for (const [task, scores] of Object.entries(r.baselines)) {
+        const trivial = scores.filter((b) => !b.name.startsWith("search") && b.n > 0);
+        if (trivial.length) m[`chance/${task}`] = Math.max(...trivial.map((b) => b.k / b.n));
+      }
+    }
+    hooks.onEval?.(atStep, m);
+    return m;
   }
   async function logEval(atStep: number): Promise<void> {
-    await appendMetrics(paths.metrics, { step: atStep, ...(await evalMetrics()) });
+    await appendMetrics(paths.metrics, { step: atStep, ...(await evalMetrics(atStep, true)) });
   }
   async function writeReport(): Promise<void> {
     // No metrics file when a stop came before the first step (and no seeding eval ran).

@@ -47,14 +47,35 @@ function usage(): string {
 const fmt = (v: unknown, digits = 2) => typeof v === "number" ? v.toFixed(digits) : "–";
 
 /** The one-line digest of a step shown next to the progress bar. */
-function digest(m: Metrics): string {
+function digest(m: Metrics, held: HeldOut): string {
   const tasks = TASK_TYPES.filter((t) => `acc/solve/${t}` in m);
   const acc = tasks.map((t) => `${t.slice(0, 3)} ${fmt(m[`acc/solve/${t}`])}`).join(" ");
   const learn = tasks.map((t) => fmt(m[`reward/propose/${t}`])).join("/");
   return `${fmt(m["perf/step_s"], 1)}s/step | valid ${
     fmt(m["valid_rate/all"])
   } | solve acc ${acc} | ` +
-    `propose r ${learn} | buffers ${tasks.map((t) => m[`buffer/size/${t}`] ?? "–").join("/")}`;
+    `propose r ${learn} | buffers ${tasks.map((t) => m[`buffer/size/${t}`] ?? "–").join("/")}` +
+    heldOutDigest(held);
+}
+
+/** Held-out evals seen so far: the first (before any update) with the chance levels, the last. */
+interface HeldOut {
+  start?: Record<string, number>;
+  last?: Record<string, number>;
+  lastStep?: number;
+}
+
+const pct = (x: number | undefined) => x === undefined ? "–" : `${(100 * x).toFixed(1)}%`;
+
+/** ` | held-out ded 23.4% (start 20.8%, chance 10.4%) …`: did self-play move it? */
+function heldOutDigest(h: HeldOut): string {
+  if (!h.last) return "";
+  const parts = TASK_TYPES.filter((t) => `eval/acc/${t}` in h.last!).map((t) =>
+    `${t.slice(0, 3)} ${pct(h.last![`eval/acc/${t}`])} (start ${
+      pct(h.start?.[`eval/acc/${t}`])
+    }, chance ${pct(h.start?.[`chance/${t}`])})`
+  );
+  return ` | held-out${h.lastStep === undefined ? "" : ` @${h.lastStep}`} ${parts.join(" ")}`;
 }
 
 /** `--from runs/NAME/checkpoints/step-N` without `--name`: the run that holds the checkpoint. */
@@ -136,6 +157,7 @@ async function main(): Promise<number> {
     return secs === undefined ? "–" : formatDuration(secs);
   };
   const stopper = stopOnSignals();
+  const held: HeldOut = {};
   try {
     const summary = await train(parsed.config, {
       resume: flags.resume === true,
@@ -157,12 +179,18 @@ async function main(): Promise<number> {
         const where = firstStepAt === undefined ? stage : `step ${step + 1}: ${stage}`;
         bar.update({ etaText: eta(value), status: where + last });
       },
+      onEval: (step, m) => {
+        held.start ??= m;
+        held.last = m;
+        held.lastStep = step + 1; // steps done when it ran
+        if (quiet) console.log(`eval after ${step + 1} steps${heldOutDigest(held)}`);
+      },
       onStep: (m) => {
         stepsDone++;
         value = m.step + 1;
-        last = ` | ${digest(m)}`;
-        bar.update(value, { etaText: eta(value), status: digest(m) });
-        if (quiet) console.log(`step ${m.step + 1}/${run?.config.steps} ${digest(m)}`);
+        last = ` | ${digest(m, held)}`;
+        bar.update(value, { etaText: eta(value), status: digest(m, held) });
+        if (quiet) console.log(`step ${m.step + 1}/${run?.config.steps} ${digest(m, held)}`);
       },
     });
     bar.stop();
