@@ -36,6 +36,9 @@ function cfg(runsDir: string, name: string, extra: Record<string, unknown> = {})
       pretrainEvalEvery: 0,
       evalLimit: 1,
       checkpointEvery: 2,
+      // A run of a few steps is all warm-up under the cosine schedule; and a resumed run with a
+      // longer pretrainSteps would stretch the schedule (tested on its own below).
+      pretrainLrSchedule: "constant",
       ...extra,
     },
   });
