@@ -30,32 +30,53 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   core: {
     name: "core",
     description:
-      "Does zero-data self-play learn? Full AZR against its baselines, at the `small` scale (2 CPU cores).",
-    preset: "small",
-    // The search baseline is the same for every run: 20k candidates keep each final eval short.
-    base: { evalEvery: 40, searchMaxEvals: 20_000 },
+      "Does self-play improve the base? The paper's loop from the shipped base against its baselines, in the small world (2 CPU cores). Equal step budget: every variant gets the same number of solver updates.",
+    preset: "default",
+    // A pure step budget (the preset's 20-minute cap off); the search baseline is the same for
+    // every run: 20k candidates keep each final eval short.
+    base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0 },
     variants: [
-      { name: "azr", description: "full Absolute Zero loop (paper defaults)" },
       {
-        name: "azr_nonconstant",
-        description: "full loop + the constant-output gate (not in the paper: rejectConstant)",
-        overrides: { rejectConstant: true },
+        name: "untrained",
+        description: "random weights, no updates",
+        overrides: { init: "scratch", steps: 0 },
       },
       {
+        name: "base",
+        description: "the shipped base (data/base), no updates",
+        overrides: { steps: 0 },
+      },
+      { name: "azr", description: "base + the paper's loop (paper defaults)" },
+      {
         name: "solver_only",
-        description: "frozen proposer: only the solver role is updated",
+        description: "base, frozen proposer: only the solver role is updated",
         overrides: { trainProposer: false },
       },
       {
         name: "random_tasks",
-        description: "tasks from the language's random sampler",
+        description: "base, solver trained on the canonical generator's tasks (no proposer)",
         overrides: { curriculum: "random" },
       },
       {
-        name: "untrained",
-        description: "the randomly initialised model, no updates",
-        overrides: { steps: 0 },
+        name: "azr_scratch",
+        description: "random weights + the paper's loop",
+        overrides: { init: "scratch" },
       },
+    ],
+  },
+  rewards: {
+    name: "rewards",
+    description:
+      "Reward and update variants from the base (issue 12): learnability as in the paper, chance-corrected, R-Zero's min(s, 1-s), s(1-s); the constant-output gate; RL plus cross-entropy on verified answers.",
+    preset: "default",
+    base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0 },
+    variants: [
+      { name: "paper", description: "learnability 1 - s (paper default)" },
+      { name: "chance", overrides: { learnability: "chance" } },
+      { name: "rzero", overrides: { learnability: "rzero" } },
+      { name: "variance", overrides: { learnability: "variance" } },
+      { name: "nonconstant", overrides: { rejectConstant: true } },
+      { name: "solver_ce", overrides: { solverCe: 1 } },
     ],
   },
   tasks: {

@@ -9,12 +9,19 @@ async function gridFile(text: string): Promise<string> {
 }
 
 Deno.test("loadGrid: every built-in grid parses and its variants are valid configs", async () => {
-  for (const name of ["core", "tasks", "estimator", "references", "tiny"]) {
+  for (const name of ["core", "rewards", "tasks", "estimator", "references", "tiny"]) {
     const grid = await loadGrid(name);
     assert.equal(grid.name, name);
     assert.ok(grid.variants.length >= 2, `${name} has ${grid.variants.length} variants`);
   }
-  assert.deepEqual(Object.keys(GRIDS).sort(), ["core", "estimator", "references", "tasks", "tiny"]);
+  assert.deepEqual(Object.keys(GRIDS).sort(), [
+    "core",
+    "estimator",
+    "references",
+    "rewards",
+    "tasks",
+    "tiny",
+  ]);
 });
 
 Deno.test("loadGrid: a valid grid file gets the defaults", async () => {
@@ -108,5 +115,5 @@ Deno.test("loadGrid: bad grids fail with a message that says what to fix", async
     loadGrid("nonexistent-grid.json"),
     /Cannot read grid file 'nonexistent-grid\.json'/,
   );
-  await assert.rejects(loadGrid("cor"), /Unknown grid 'cor': use one of core, tasks/);
+  await assert.rejects(loadGrid("cor"), /Unknown grid 'cor': use one of core, rewards, tasks/);
 });

@@ -41,64 +41,58 @@ Deno.test("planGrid: run names, seeds and args of the tiny grid", async () => {
 Deno.test("planGrid: budgets from the command line; untrained keeps steps = 0", async () => {
   const core = await loadGrid("core");
   // Table: options → expected [steps, maxMinutes] per variant (undefined = not passed, preset default).
+  // The grid's base turns the default preset's 20-minute cap off (maxMinutes 0: a step budget).
   const cases: {
     why: string;
     budget: { steps?: number; minutes?: number };
     expect: Record<string, [string | undefined, string | undefined]>;
   }[] = [
     {
-      why: "no budget: the preset decides, untrained pinned",
+      why: "no budget: the preset decides, untrained and base pinned",
       budget: {},
       expect: {
-        azr: [undefined, undefined],
-        azr_nonconstant: [undefined, undefined],
-        solver_only: [undefined, undefined],
-        random_tasks: [undefined, undefined],
-        untrained: ["0", undefined],
+        untrained: ["0", "0"],
+        base: ["0", "0"],
+        azr: [undefined, "0"],
+        solver_only: [undefined, "0"],
+        random_tasks: [undefined, "0"],
+        azr_scratch: [undefined, "0"],
       },
     },
     {
-      why: "--steps 50 applies to all but untrained",
+      why: "--steps 50 applies to all but the pinned ones",
       budget: { steps: 50 },
       expect: {
-        azr: ["50", undefined],
-        azr_nonconstant: ["50", undefined],
-        solver_only: ["50", undefined],
-        random_tasks: ["50", undefined],
-        untrained: ["0", undefined],
+        untrained: ["0", "0"],
+        base: ["0", "0"],
+        azr: ["50", "0"],
+        solver_only: ["50", "0"],
+        random_tasks: ["50", "0"],
+        azr_scratch: ["50", "0"],
       },
     },
     {
       why: "--minutes 8 applies to every run",
       budget: { minutes: 8 },
       expect: {
+        untrained: ["0", "8"],
+        base: ["0", "8"],
         azr: [undefined, "8"],
-        azr_nonconstant: [undefined, "8"],
         solver_only: [undefined, "8"],
         random_tasks: [undefined, "8"],
-        untrained: ["0", "8"],
-      },
-    },
-    {
-      why: "both",
-      budget: { steps: 1000, minutes: 0.5 },
-      expect: {
-        azr: ["1000", "0.5"],
-        azr_nonconstant: ["1000", "0.5"],
-        solver_only: ["1000", "0.5"],
-        random_tasks: ["1000", "0.5"],
-        untrained: ["0", "0.5"],
+        azr_scratch: [undefined, "8"],
       },
     },
   ];
   for (const c of cases) {
     const runs = planGrid({ grid: core, seeds: 1, runsDir: "runs", ...c.budget });
     assert.deepEqual(runs.map((r) => r.name), [
+      "core-untrained-s0",
+      "core-base-s0",
       "core-azr-s0",
-      "core-azr_nonconstant-s0",
       "core-solver_only-s0",
       "core-random_tasks-s0",
-      "core-untrained-s0",
+      "core-azr_scratch-s0",
     ]);
     for (const r of runs) {
       const a = argMap(r);
@@ -122,15 +116,22 @@ Deno.test("planGrid: every built-in grid's args are accepted by the trainer's pa
     "core-azr-s2": {
       trainProposer: true,
       curriculum: "policy",
-      rejectConstant: false,
+      init: "data/base",
       steps: 10,
       maxMinutes: 3,
       dModel: 64,
     },
-    "core-azr_nonconstant-s1": { rejectConstant: true, curriculum: "policy", dModel: 64 },
+    "core-untrained-s0": { init: "scratch", steps: 0, maxMinutes: 3 },
+    "core-base-s1": { init: "data/base", steps: 0 },
     "core-solver_only-s0": { trainProposer: false, curriculum: "policy", steps: 10 },
     "core-random_tasks-s1": { curriculum: "random", trainProposer: true, steps: 10 },
-    "core-untrained-s0": { steps: 0, maxMinutes: 3 },
+    "core-azr_scratch-s2": { init: "scratch", curriculum: "policy", steps: 10 },
+    "rewards-paper-s0": { learnability: "paper", solverCe: 0, init: "data/base" },
+    "rewards-chance-s0": { learnability: "chance" },
+    "rewards-rzero-s0": { learnability: "rzero" },
+    "rewards-variance-s0": { learnability: "variance" },
+    "rewards-nonconstant-s0": { rejectConstant: true, learnability: "paper" },
+    "rewards-solver_ce-s0": { solverCe: 1, learnability: "paper" },
     "tasks-no_deduction-s0": { taskTypes: ["abduction", "induction"] },
     "tasks-no_abduction-s0": { taskTypes: ["deduction", "induction"] },
     "tasks-no_induction-s0": { taskTypes: ["deduction", "abduction"] },
@@ -142,7 +143,7 @@ Deno.test("planGrid: every built-in grid's args are accepted by the trainer's pa
     "tiny-azr-s1": { seed: 1, steps: 10, evalEvery: 1, evalLimit: 3, dModel: 32 },
   };
   const seen = new Set<string>();
-  for (const name of ["core", "tasks", "estimator", "references", "tiny"]) {
+  for (const name of ["core", "rewards", "tasks", "estimator", "references", "tiny"]) {
     const grid = await loadGrid(name);
     for (const run of planGrid({ grid, seeds: 3, runsDir: "runs", steps: 10, minutes: 3 })) {
       const { config } = parseArgs(run.args);
