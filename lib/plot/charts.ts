@@ -147,7 +147,7 @@ export function lineChart(points: readonly SeriesPoint[], opts: LineChartOptions
       grid: true,
       ...(opts.yDomain ? { domain: opts.yDomain } : {}),
     },
-    color: { ...colorScale(series), legend: (opts.legend ?? true) && series.length > 0 },
+    color: { ...colorScale(series), legend: (opts.legend ?? true) && series.length > 1 },
     marks: [
       Plot.ruleY([0], { strokeOpacity: 0.3 }),
       Plot.ruleY(rules, { y: "value", stroke: "series", strokeDasharray: "4,3", ...fx }),

@@ -41,6 +41,7 @@ import { seedInduction, seedTriplets } from "../tasks/seed.ts";
 import { type Attempt, checkAttempts, solveTasks } from "../tasks/solve.ts";
 import { validateProposals, type Verdict } from "../tasks/validate.ts";
 import type { TaskRecord } from "../tasks/records.ts";
+import { formatKN } from "../eval/baselines.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { loadSuites } from "../eval/suite.ts";
 import { restoreNewest, saveTrainer } from "./checkpoint.ts";
@@ -48,12 +49,11 @@ import { loadBase } from "./init.ts";
 import { cachedBank } from "./bank_cache.ts";
 import { crossEntropyStep, verifiedAnswerExample } from "./cross_entropy.ts";
 import { appendJsonl } from "../jsonl.ts";
-import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
-import { renderReport } from "./report.ts";
-import { type ProposalRow, readProposals, type RunSummary } from "./run_files.ts";
+import { appendMetrics, mean, type Metrics } from "./metrics.ts";
+import { writeRunReport } from "./run_report.ts";
+import type { ProposalRow, RunSummary } from "./run_files.ts";
 import {
   clearRun,
-  exists,
   type OpenMode,
   openRunDir,
   RunError,
@@ -625,9 +625,10 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
    */
   async function evalMetrics(atStep: number, chance = false): Promise<Record<string, number>> {
     const r = await runEval(false, chance);
+    // k/n (p%): how many tasks the accuracy is of (evalLimit per type and suite).
     log(
-      `eval: ${
-        Object.entries(r.accuracy).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join(", ")
+      `eval after ${atStep + 1} steps: ${
+        Object.entries(r.counts).map(([k, c]) => `${k} ${formatKN(c.k, c.n)}`).join(", ")
       }`,
     );
     const m: Record<string, number> = Object.fromEntries(
@@ -646,13 +647,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     await appendMetrics(paths.metrics, { step: atStep, ...(await evalMetrics(atStep, true)) });
   }
   async function writeReport(): Promise<void> {
-    // No metrics file when a stop came before the first step (and no seeding eval ran).
-    const metrics = await exists(paths.metrics) ? await readMetrics(paths.metrics) : [];
-    // No file when the run made no step (steps = 0): nothing was proposed.
-    const proposals = await exists(paths.proposals) ? await readProposals(paths.proposals) : [];
-    await writeAtomic(
-      paths.report,
-      renderReport({ name: cfg.name, config: cfg, metrics, proposals }),
-    );
+    // From the run folder's files: metrics, proposals and (a finished run) eval.json.
+    await writeRunReport(paths.dir);
   }
 }

@@ -5,10 +5,29 @@
 export { RunStopped, train, type TrainHooks } from "./loop.ts";
 export { policyUpdate, type UpdateOptions, type UpdateStats } from "./update.ts";
 export { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
-export { renderReport } from "./report.ts";
+export { chanceLevels, renderReport, type ReportInput, stepsDone } from "./report.ts";
+export {
+  bestChance,
+  PRETRAIN_EVAL_SETS,
+  type PretrainEvalSet,
+  type PretrainReportInput,
+  pretrainSeedsFigure,
+  renderPretrainReport,
+  type SeedRun,
+  type SeedsFigureOptions,
+} from "./pretrain_report.ts";
+export { readRun, type RunData, renderRunReport, writeRunReport } from "./run_report.ts";
+export { evalTableHtml, formatNumber } from "./report_html.ts";
 export {
   type EvalFinal,
   EvalFinalSchema,
+  type EvalTables,
+  EvalTablesSchema,
+  type PretrainEvalFinal,
+  PretrainEvalFinalSchema,
+  type PretrainSummaryFile,
+  PretrainSummarySchema,
+  readRunJson,
   type ProposalRow,
   ProposalRowSchema,
   readEvalFinal,

@@ -30,6 +30,7 @@ import { appendMetrics, type Metrics } from "./metrics.ts";
 import { crossEntropyStep } from "./cross_entropy.ts";
 import { makeBatch } from "./pretrain_data.ts";
 import { type OpenMode, openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
+import { writeRunReport } from "./run_report.ts";
 
 const EVAL_SETS = ["generator", "suite"] as const;
 /** The generator's held-out behaviours, or the world's hand-written suites. */
@@ -256,6 +257,8 @@ export async function pretrain(
     };
     await writeAtomic(paths.evalFinal, JSON.stringify({ step, ...final }, null, 2) + "\n");
     await writeAtomic(paths.summary, JSON.stringify(summary, null, 2) + "\n");
+    // From the files just written (also after a stop: the loop ends, the final eval runs).
+    log(`report: ${await writeRunReport(paths.dir)}`);
     return summary;
   } finally {
     await executor.close();

@@ -1,80 +1,185 @@
 /**
- * `report.html`: a self-contained page of Observable Plot figures for one run
- * (rewards and accuracies per task and role, valid rate, program size and
- * solve-rate distribution over time, buffer growth, held-out accuracy).
+ * `report.html`: a self-contained page of Observable Plot figures for one self-play run. At the
+ * top the held-out accuracy per task type (periodic evals as lines, the final eval as dots,
+ * each type's best chance level dashed in its colour) and the final eval's table of the model
+ * beside its chance levels and the search, as `k/n (p%)`; then rewards, accuracy on the step's
+ * batch, valid rate (noisy per-step series smoothed by an EMA over the faint raw line), program
+ * size and solve-rate distributions, buffer growth, entropy and speed. Steps are counted as
+ * steps done (metrics' `step` + 1, the seeding eval at 0), as `eval.json` and `summary.json`
+ * count them. A task type has the same colour in every figure.
  * @module
  */
-import { lineChart, metricSeries, scatterChart } from "../plot/charts.ts";
+import { lineChart, metricSeries, type ReferenceLevel, scatterChart } from "../plot/charts.ts";
 import { escapeHtml as esc } from "../plot/display.ts";
 import type { Metrics } from "./metrics.ts";
-import type { ProposalRow } from "./run_files.ts";
+import {
+  evalSize,
+  evalTableHtml,
+  recordTableHtml,
+  reportPage,
+  section,
+  taskLabel,
+} from "./report_html.ts";
+import type { EvalFinal, EvalTables, ProposalRow } from "./run_files.ts";
 
-/** Renders the report page. */
-export function renderReport(opts: {
+/** EMA weight of noisy per-step curves (TensorBoard's default smoothing is 0.6; steps are few). */
+export const REPORT_SMOOTHING = 0.8;
+
+/** Inputs of {@linkcode renderReport}. */
+export interface ReportInput {
   name: string;
   config: Record<string, unknown>;
   metrics: readonly Metrics[];
   proposals: readonly ProposalRow[];
-}): string {
-  const { metrics, proposals } = opts;
-  const last = metrics.at(-1);
-  const figures: [string, string][] = [
+  /** The run's `eval.json`, when it finished. */
+  evalFinal?: EvalFinal | undefined;
+}
+
+/** Records with `step` as steps done (the record of step index i is written after i + 1 steps). */
+export function stepsDone<T extends { step: number }>(rows: readonly T[]): T[] {
+  return rows.map((r) => ({ ...r, step: r.step + 1 }));
+}
+
+/**
+ * Each task type's best trivial chance level (search excluded): from the final eval's
+ * baselines, else from the `chance/<task>` metrics the seeding eval logs.
+ */
+export function chanceLevels(
+  metrics: readonly Metrics[],
+  tables?: Pick<EvalTables, "baselines">,
+): ReferenceLevel[] {
+  if (tables) {
+    return Object.entries(tables.baselines).flatMap(([task, scores]) => {
+      const trivial = scores.filter((b) => !b.name.startsWith("search@") && b.n > 0);
+      return trivial.length
+        ? [{ series: task, value: Math.max(...trivial.map((b) => b.k / b.n)) }]
+        : [];
+    });
+  }
+  const last = new Map<string, number>();
+  for (const m of metrics) {
+    for (const [k, v] of Object.entries(m)) {
+      if (k.startsWith("chance/") && typeof v === "number") last.set(k.slice(7), v);
+    }
+  }
+  return [...last].map(([series, value]) => ({ series, value }));
+}
+
+const hasTables = (e: EvalFinal | undefined): e is EvalFinal & EvalTables =>
+  e?.counts !== undefined && e.baselines !== undefined && e.listLength !== undefined &&
+  e.accuracy !== undefined;
+
+/** Renders the report page. */
+export function renderReport(opts: ReportInput): string {
+  const metrics = stepsDone(opts.metrics);
+  const proposals = stepsDone(opts.proposals) as unknown as Record<string, unknown>[];
+  const final = hasTables(opts.evalFinal) ? opts.evalFinal : undefined;
+  const steps = metrics.reduce((s, m) => Math.max(s, m.step), 0);
+  const smooth = { smooth: REPORT_SMOOTHING };
+
+  // ── held-out accuracy: periodic evals, the final one, chance levels ──
+  const periodic = metricSeries(metrics, "eval/acc/");
+  const dots = final
+    ? Object.entries(final.accuracy).map(([series, value]) => ({
+      step: opts.evalFinal!.step,
+      series,
+      value,
+    }))
+    : [];
+  const heldOut = periodic.length + dots.length === 0
+    ? `<p class="note">No held-out eval yet: the config's evalEvery is ${
+      esc(String(opts.config.evalEvery))
+    } and the run has not finished (the final eval runs at its end).</p>`
+    : lineChart(periodic, {
+      yDomain: [0, 1],
+      yLabel: "accuracy",
+      xLabel: "steps done",
+      rules: chanceLevels(opts.metrics, final),
+      dots,
+    });
+  const heldOutNote = `${
+    periodic.length ? "Lines: evals every evalEvery steps" : "No periodic evals (evalEvery = 0)"
+  }${
+    final ? "; dots: the final eval" : ""
+  }; dashed: each task type's best chance level on the same tasks.`;
+  const finalTable = final
+    ? section(
+      `Final held-out eval after ${opts.evalFinal!.step} steps`,
+      evalTableHtml(final),
+      `Greedy answers to ${evalSize(final)} queries (induction: tasks), at most evalLimit = ${
+        esc(String(opts.config.evalLimit))
+      } per task type and suite (0 = all); each chance level is scored on the same tasks.`,
+    )
+    : "";
+
+  const figures: [string, string, string?][] = [
     [
       "Proposer reward (learnability) per task type",
-      lineChart(metricSeries(metrics, "reward/propose/")),
-    ],
-    [
-      "Solver reward per task type",
-      lineChart(metricSeries(metrics, "reward/solve/"), { yDomain: [0, 1] }),
+      lineChart(metricSeries(metrics, "reward/propose/"), { ...smooth, xLabel: "steps done" }),
     ],
     [
       "Solver accuracy on the step's batch",
-      lineChart(metricSeries(metrics, "acc/solve/"), { yDomain: [0, 1] }),
+      lineChart(metricSeries(metrics, "acc/solve/"), {
+        ...smooth,
+        yDomain: [0, 1],
+        xLabel: "steps done",
+      }),
+      "The solver's reward is this accuracy, with −1 for an answer that does not decode.",
     ],
     [
-      "Held-out accuracy (eval suites)",
-      lineChart(metricSeries(metrics, "eval/acc/"), { yDomain: [0, 1] }),
+      "Valid-proposal rate",
+      lineChart(metricSeries(metrics, "valid_rate/"), {
+        ...smooth,
+        yDomain: [0, 1],
+        xLabel: "steps done",
+      }),
     ],
-    ["Valid-proposal rate", lineChart(metricSeries(metrics, "valid_rate/"), { yDomain: [0, 1] })],
     [
       "Program size of proposals (tokens; line = mean)",
-      scatterChart(proposals as unknown as Record<string, unknown>[], {
-        y: "programTokens",
-        color: "task",
-      }),
+      scatterChart(proposals, { y: "programTokens", color: "task", xLabel: "steps done" }),
     ],
     [
       "Solve rate of valid proposals (learnability rollouts; line = mean)",
-      scatterChart(proposals.filter((p) => p.valid) as unknown as Record<string, unknown>[], {
+      scatterChart(proposals.filter((p) => p.valid), {
         y: "solveRate",
         color: "task",
         yDomain: [0, 1],
+        xLabel: "steps done",
       }),
     ],
-    ["Buffer sizes", lineChart(metricSeries(metrics, "buffer/size/"))],
-    ["Entropy of the policy (nats/token)", lineChart(metricSeries(metrics, "policy/entropy"))],
-    ["Seconds per step", lineChart(metricSeries(metrics, "perf/step_s"))],
+    [
+      "Buffer sizes",
+      lineChart(metricSeries(metrics, "buffer/size/"), { xLabel: "steps done", yLabel: "tasks" }),
+    ],
+    [
+      "Entropy of the policy (nats/token)",
+      lineChart(metricSeries(metrics, "policy/entropy"), { ...smooth, xLabel: "steps done" }),
+    ],
+    [
+      "Seconds per step",
+      lineChart(metricSeries(metrics, "perf/step_s"), { ...smooth, xLabel: "steps done" }),
+    ],
   ];
-  const summary = last
-    ? Object.entries(last).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(String(v))}</td></tr>`)
-      .join("")
-    : "<tr><td>no steps yet</td></tr>";
-  const recent = proposals.filter((p) => p.valid).slice(-12).map((p) =>
-    `<tr><td>${p.step}</td><td>${p.task}</td><td>${p.solveRate?.toFixed(2) ?? ""}</td><td><code>${
-      esc(p.program)
-    }</code></td></tr>`
+  // The last full step's record (an eval-only record, e.g. the seeding eval, has few keys).
+  const last = [...opts.metrics].reverse().find((m) => "perf/step_s" in m) ?? opts.metrics.at(-1);
+  const recent = opts.proposals.filter((p) => p.valid).slice(-12).map((p) =>
+    `<tr><td>${p.step + 1}</td><td>${taskLabel(p.task)}</td><td>${
+      p.solveRate?.toFixed(2) ?? ""
+    }</td><td><code>${esc(p.program)}</code></td></tr>`
   ).join("");
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>azr-kit run ${esc(opts.name)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}
-figure{margin:1.5em 0}table{border-collapse:collapse;font-size:12px}td{border-bottom:1px solid #eee;padding:2px 8px}
-code{font-size:12px}</style></head><body>
-<h1>Run <code>${esc(opts.name)}</code></h1>
-<p>${metrics.length} steps logged. Generated by azr-kit from <code>metrics.jsonl</code> and <code>proposals.jsonl</code>.</p>
-${figures.map(([title, svg]) => `<section><h2>${esc(title)}</h2>${svg}</section>`).join("\n")}
-<h2>Recent valid proposals</h2><table><tr><th>step</th><th>task</th><th>solve rate</th><th>program</th></tr>${recent}</table>
-<h2>Last step</h2><table>${summary}</table>
-<h2>Config</h2><pre>${esc(JSON.stringify(opts.config, null, 2))}</pre>
-</body></html>
-`;
+  const body = `<h1>Run <code>${esc(opts.name)}</code></h1>
+<p>${steps} steps done${
+    final ? "" : " (not finished: no final eval yet)"
+  }. Generated by azr-kit from <code>metrics.jsonl</code>, <code>proposals.jsonl</code>${
+    final ? " and <code>eval.json</code>" : ""
+  }. Curves of noisy per-step values show an EMA (weight ${REPORT_SMOOTHING}) over the faint raw line.</p>
+${section("Held-out accuracy per task type", heldOut, heldOutNote)}
+${finalTable}
+${figures.map(([title, svg, note]) => section(title, svg, note ?? "")).join("\n")}
+<h2>Recent valid proposals</h2><table><tr><th>after step</th><th>task</th><th>solve rate</th><th>program</th></tr>${recent}</table>
+<h2>Last step${last ? ` (step ${last.step + 1})` : ""}</h2>${
+    last ? recordTableHtml(last) : "<p>no steps yet</p>"
+  }
+<h2>Config</h2><pre>${esc(JSON.stringify(opts.config, null, 2))}</pre>`;
+  return reportPage(`azr-kit run ${opts.name}`, body);
 }

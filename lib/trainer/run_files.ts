@@ -105,7 +105,27 @@ export async function readRunSummary(
   return parsed.data;
 }
 
-/** A run's `eval.json`: the final held-out eval, task by task (as the trainer writes it). */
+const TallySchema = z.object({ k: z.number().nonnegative(), n: z.number().int().nonnegative() });
+
+/**
+ * What an eval reports per task type beside its outcomes (`EvalReport` in ../eval/evaluate.ts):
+ * accuracy, the model's counts, the chance levels of the same tasks (k/n, `search@N` among
+ * induction's) and the list-length accuracy. Optional: runs from before they were written.
+ */
+export const EvalTablesSchema = z.object({
+  accuracy: z.record(z.string(), z.number()),
+  searchAccuracy: z.record(z.string(), z.number()).optional(),
+  counts: z.record(z.string(), TallySchema),
+  baselines: z.record(z.string(), z.array(TallySchema.extend({ name: z.string() }))),
+  listLength: TallySchema,
+});
+/** An eval's per-task-type tables. */
+export type EvalTables = z.infer<typeof EvalTablesSchema>;
+
+/**
+ * A run's `eval.json`: the final held-out eval after `step` steps (steps done, as
+ * `summary.json`'s), task by task, with its tables (as the trainer writes it).
+ */
 export const EvalFinalSchema = z.object({
   step: z.number().int().nonnegative(),
   outcomes: z.array(z.object({
@@ -115,9 +135,46 @@ export const EvalFinalSchema = z.object({
     score: z.number().min(0).max(1),
     answer: z.string(),
   })),
-});
+}).extend(EvalTablesSchema.partial().shape);
 /** A run's final eval, task by task. */
 export type EvalFinal = z.infer<typeof EvalFinalSchema>;
+
+/**
+ * A pre-training run's `eval.json`: the final eval of both held-out sets (the generator's
+ * held-out behaviours and the world's suites) after `step` steps.
+ */
+export const PretrainEvalFinalSchema = z.object({
+  step: z.number().int().nonnegative(),
+  generator: EvalTablesSchema,
+  suite: EvalTablesSchema,
+});
+/** A pre-training run's final eval. */
+export type PretrainEvalFinal = z.infer<typeof PretrainEvalFinalSchema>;
+
+/** A pre-training run's `summary.json` (`PretrainSummary` in ./pretrain.ts), as reports read it. */
+export const PretrainSummarySchema = z.object({
+  name: z.string(),
+  steps: z.number().int().nonnegative(),
+  tokens: z.number().nonnegative(),
+  minutes: z.number(),
+  accuracy: z.record(z.string(), z.record(z.string(), z.number())),
+  counts: z.record(z.string(), z.record(z.string(), TallySchema)),
+  baselines: z.record(z.string(), EvalTablesSchema.shape.baselines),
+  listLength: z.record(z.string(), TallySchema),
+  /** Generator held-out accuracy per task type and program size (tokens). */
+  bySize: z.record(z.string(), z.record(z.string(), z.number())),
+});
+/** A finished pre-training run's summary. */
+export type PretrainSummaryFile = z.infer<typeof PretrainSummarySchema>;
+
+/** Reads a JSON file of a run through `schema`; undefined when the file does not exist. */
+export async function readRunJson<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const data = await readJsonFile(path);
+  if (data === undefined) return undefined;
+  const r = schema.safeParse(data.value);
+  if (!r.success) throw new Error(`Cannot read ${path}: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
 
 /** Reads a run's `eval.json`; undefined when the run has none (older runs). */
 export async function readEvalFinal(path: string): Promise<EvalFinal | undefined> {
