@@ -3,19 +3,21 @@
  *
  * Loads a checkpoint (a run folder's latest, or a checkpoint folder), rebuilds
  * the model from the config stored in it, and prints held-out accuracy per
- * task type and suite (greedy decoding), the enumerative-search baseline's
- * induction score, and the tasks that are not expressible in the language.
+ * task type and suite (greedy decoding) as `k/n (p%)` beside the chance levels of the same
+ * tasks and the enumerative search, and the tasks that are not expressible in the language.
+ * By default it evaluates as the run's final eval did (the run's `evalLimit` tasks per type and
+ * suite, its sandbox limits and decoding), so the two agree; steps are counted as steps done.
  * @module
  */
 import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
-import { ConfigSchema } from "../config.ts";
+import { ConfigSchema, TASK_TYPES } from "../config.ts";
 import { worldVocab } from "../lang/vocab.ts";
 import { initBackend } from "../model/backend.ts";
 import { latestCheckpoint, loadCheckpoint, readCheckpointMeta } from "../model/checkpoint.ts";
 import { TransformerPolicy } from "../model/policy.ts";
 import { createSandbox, sandboxOptionsFromConfig } from "../sandbox/mod.ts";
-import { formatChanceTable } from "./baselines.ts";
-import { evaluateSuites } from "./evaluate.ts";
+import { formatChanceTable, formatKN } from "./baselines.ts";
+import { evaluateSuites, type TaskOutcome } from "./evaluate.ts";
 import { loadSuites } from "./suite.ts";
 
 const USAGE =
@@ -23,7 +25,8 @@ const USAGE =
 
   --checkpoint PATH  a run folder (its latest checkpoint) or one checkpoint folder
   --suites PATH      folder or .jsonl file of eval suites (default: the run's evalSuites)
-  --limit N          only the first N tasks of each type per suite (default 0 = all)
+  --limit N          only the first N tasks of each type per suite (default: the run's evalLimit,
+                     so the numbers match the run's final eval; 0 = all)
   --backend NAME     tfjs backend: ${
     ConfigSchema.shape.backend.unwrap().options.join(", ")
   } (default: the run's)
@@ -34,14 +37,14 @@ async function main(): Promise<void> {
   const { values } = parseFlags(Deno.args, {
     checkpoint: { type: "string" },
     suites: { type: "string" },
-    limit: { type: "string", default: "0" },
+    limit: { type: "string" },
     json: { type: "boolean", default: false },
     backend: { type: "string" },
   }, USAGE);
   if (!values.checkpoint) {
     throw new UsageError("Missing --checkpoint runs/NAME (see --help)");
   }
-  const limit = numberFlag(values.limit, "limit", true)!;
+  const limitFlag = numberFlag(values.limit, "limit", true);
   const backend = values.backend === undefined
     ? undefined
     : ConfigSchema.shape.backend.safeParse(values.backend);
@@ -64,6 +67,10 @@ async function main(): Promise<void> {
     );
   }
   const cfg = saved.data;
+  // The run's own limit by default: the training's final eval used it, so both agree.
+  const limit = limitFlag ?? cfg.evalLimit;
+  // Checkpoints store the index of their last step; reports count steps done.
+  const steps = head.meta.step + 1;
   await initBackend(backend?.data ?? cfg.backend, { log: !values.json });
   const vocab = worldVocab(cfg);
   const policy = TransformerPolicy.fromConfig(cfg, vocab.size);
@@ -84,11 +91,24 @@ async function main(): Promise<void> {
       searchEvals: cfg.searchMaxEvals,
     });
     if (values.json) {
-      console.log(JSON.stringify({ checkpoint: path, step: head.meta.step, ...report }, null, 2));
+      console.log(JSON.stringify({ checkpoint: path, step: steps, limit, ...report }, null, 2));
     } else {
-      console.log(`checkpoint ${path} (step ${head.meta.step})`);
-      console.table(report.perSuite);
-      // Every accuracy as k/n (p%) beside the chance levels of the same tasks.
+      const tasks = TASK_TYPES.filter((t) => report.counts[t])
+        .map((t) => `${report.counts[t]!.n} ${t}`).join(", ");
+      console.log(`checkpoint ${path}: after ${steps} steps`);
+      console.log(
+        `${tasks} queries (induction: tasks); ${
+          limit === 0
+            ? "every task of the suites"
+            : `at most ${limit} per task type and suite (${
+              limitFlag === undefined ? "the run's evalLimit, as its final eval" : "--limit"
+            }; --limit 0 for all)`
+        }`,
+      );
+      // Every accuracy as k/n (p%): per suite, then beside the chance levels of the same tasks.
+      for (const [suite, line] of Object.entries(perSuiteCounts(report.outcomes))) {
+        console.log(`  ${suite.padEnd(16)} ${line}`);
+      }
       const lengths = report.listLength.n > 0 ? { list_length: report.listLength } : undefined;
       console.log(
         formatChanceTable(report.baselines, report.counts, lengths ? { deduction: lengths } : {}),
@@ -102,6 +122,26 @@ async function main(): Promise<void> {
     await executor.close();
     policy.dispose();
   }
+}
+
+/**
+ * Per suite: `deduction k/n (p%) · …`, k the summed task scores (each shipped task is one query;
+ * induction scores whole tasks), n the tasks.
+ */
+function perSuiteCounts(outcomes: readonly TaskOutcome[]): Record<string, string> {
+  const tally: Record<string, Record<string, { k: number; n: number }>> = {};
+  for (const o of outcomes) {
+    const c = ((tally[o.suite] ??= {})[o.task] ??= { k: 0, n: 0 });
+    c.k += o.score;
+    c.n += 1;
+  }
+  return Object.fromEntries(
+    Object.entries(tally).map(([suite, byTask]) => [
+      suite,
+      TASK_TYPES.filter((t) => byTask[t]).map((t) => `${t} ${formatKN(byTask[t]!.k, byTask[t]!.n)}`)
+        .join(" · "),
+    ]),
+  );
 }
 
 if (import.meta.main) await runCli(main);
