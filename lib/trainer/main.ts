@@ -11,7 +11,9 @@ import { basename, dirname } from "node:path";
 import cliProgress from "cli-progress";
 import { runCli, UsageError } from "../cli.ts";
 import { type Config, describeConfig, parseArgs, PRESETS, TASK_TYPES } from "../config.ts";
+import { formatChanceTable } from "../eval/baselines.ts";
 import { RunStopped, train } from "./loop.ts";
+import { EvalFinalSchema, readRunJson, runPaths } from "./run_files.ts";
 import type { Metrics } from "./metrics.ts";
 import { etaSeconds, formatDuration } from "./progress.ts";
 
@@ -194,11 +196,29 @@ async function main(): Promise<number> {
       },
     });
     bar.stop();
+    // The final eval as k/n (p%) beside its chance levels, as `deno task eval` prints it.
+    const paths = runPaths(parsed.config.runsDir, parsed.config.name);
+    const final = await readRunJson(paths.evalFinal, EvalFinalSchema);
     console.log(
-      `done: ${summary.step} steps in ${formatDuration(summary.seconds)}; held-out accuracy ${
-        Object.entries(summary.eval).map(([t, a]) => `${t} ${(100 * a).toFixed(1)}%`).join(", ")
-      }`,
+      `done: ${summary.step} steps in ${
+        formatDuration(summary.seconds)
+      }; final held-out eval (${paths.evalFinal}):`,
     );
+    if (final?.counts && final.baselines && final.listLength) {
+      const b = final.baselines;
+      const lengths = final.listLength.n > 0
+        ? { deduction: { list_length: final.listLength } }
+        : {};
+      console.log(formatChanceTable(
+        {
+          deduction: b.deduction ?? [],
+          abduction: b.abduction ?? [],
+          induction: b.induction ?? [],
+        },
+        final.counts,
+        lengths,
+      ));
+    }
     console.log(`report: ${parsed.config.runsDir}/${parsed.config.name}/report.html`);
     return 0;
   } catch (e) {
