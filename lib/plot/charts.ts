@@ -151,11 +151,26 @@ export function lineChart(points: readonly SeriesPoint[], opts: LineChartOptions
     marks: [
       Plot.ruleY([0], { strokeOpacity: 0.3 }),
       Plot.ruleY(rules, { y: "value", stroke: "series", strokeDasharray: "4,3", ...fx }),
-      Plot.line(rawUnder, { x: "step", y: "value", stroke: "series", strokeOpacity: 0.25, ...fx }),
-      Plot.line(smooth, { x: "step", y: "value", stroke: "series", strokeWidth: 2, ...fx }),
+      Plot.line(rawUnder, {
+        x: "step",
+        y: "value",
+        z: "series",
+        stroke: "series",
+        strokeOpacity: 0.25,
+        ...fx,
+      }),
+      Plot.line(smooth, {
+        x: "step",
+        y: "value",
+        z: "series",
+        stroke: "series",
+        strokeWidth: 2,
+        ...fx,
+      }),
       Plot.line(raw, {
         x: "step",
         y: "value",
+        z: "series",
         stroke: "series",
         marker: nPoints < 60 ? "dot" : null,
         ...fx,
@@ -341,7 +356,7 @@ export function bandChart(points: readonly BandPoint[], opts: LineChartOptions =
         fillOpacity: 0.15,
         ...fx,
       }),
-      Plot.line(points, { x: "step", y: "mean", stroke: "series", ...fx }),
+      Plot.line(points, { x: "step", y: "mean", z: "series", stroke: "series", ...fx }),
       Plot.dot(single, { x: "step", y: "mean", fill: "series", r: 3, ...fx }),
       Plot.text(labels, {
         x: "step",

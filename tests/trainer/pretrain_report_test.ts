@@ -1,0 +1,85 @@
+/**
+ * The pre-training report from real tiny runs: report.html is written at the end and holds the
+ * final table's k/n from eval.json, the chance levels dashed in the task types' colours; the
+ * seeds figure has one mean ± CI band per task type and eval set.
+ */
+import assert from "node:assert/strict";
+import { resolveConfig } from "../../lib/config.ts";
+import { formatKN } from "../../lib/eval/baselines.ts";
+import { initBackend } from "../../lib/model/backend.ts";
+import { TASK_COLORS } from "../../lib/plot/colors.ts";
+import { readMetrics } from "../../lib/trainer/metrics.ts";
+import { pretrain } from "../../lib/trainer/pretrain.ts";
+import { pretrainSeedsFigure, SET_TITLES } from "../../lib/trainer/pretrain_report.ts";
+import { readRun } from "../../lib/trainer/run_report.ts";
+
+await initBackend("wasm", { log: false });
+
+const runsDir = await Deno.makeTempDir();
+const cfg = (seed: number) =>
+  resolveConfig({
+    preset: "tiny",
+    overrides: {
+      runsDir,
+      name: `pt${seed}`,
+      seed,
+      pretrainSteps: 6,
+      pretrainMaxSize: 3,
+      pretrainBatch: 8,
+      pretrainEvalTasks: 3,
+      pretrainEvalEvery: 3,
+      evalLimit: 2,
+      searchMaxEvals: 200,
+      checkpointEvery: 100,
+    },
+  });
+const summaries = [await pretrain(cfg(0)), await pretrain(cfg(1))];
+
+Deno.test({
+  name: "pretrain writes report.html with the final table's k/n and chance levels",
+  sanitizeResources: false,
+  fn: async () => {
+    const html = await Deno.readTextFile(`${runsDir}/pt0/report.html`);
+    const s = summaries[0]!;
+    for (const set of ["generator", "suite"] as const) {
+      assert.match(html, new RegExp(SET_TITLES[set]));
+      for (const [task, c] of Object.entries(s.counts[set])) {
+        assert.ok(html.includes(`model ${formatKN(c.k, c.n)}`), `${set} ${task} model k/n`);
+      }
+      for (const b of s.baselines[set].deduction) {
+        assert.ok(html.includes(`${b.name} ${formatKN(b.k, b.n)}`), `${set} ${b.name}`);
+      }
+    }
+    assert.match(html, /Loss per view/);
+    assert.match(html, /target tokens seen/);
+    assert.match(html, /by program size/);
+    // Chance levels: dashed rules, each in a task type's colour.
+    const dashed = [...html.matchAll(/<g[^>]*stroke-dasharray="4,3"[^>]*>(.*?)<\/g>/g)]
+      .map((m) => m[1]!).join("");
+    assert.ok(Object.values(TASK_COLORS).some((c) => dashed.includes(c)), "a coloured chance rule");
+  },
+});
+
+Deno.test("the seeds figure draws one band per task type and eval set, labelled, standalone", async () => {
+  const runs = [];
+  for (const name of ["pt0", "pt1"]) {
+    const run = await readRun(`${runsDir}/${name}`);
+    assert.equal(run.kind, "pretrain");
+    runs.push({
+      name,
+      metrics: await readMetrics(`${runsDir}/${name}/metrics.jsonl`),
+      ...(run.kind === "pretrain" ? { summary: run.summary } : {}),
+    });
+  }
+  const svg = pretrainSeedsFigure(runs);
+  assert.match(svg, /^<svg/, "standalone: no <figure> wrapper");
+  const areas = svg.match(
+    /<g[^>]*aria-label="area"[^>]*>(.*?)<\/g><\/g>|<g[^>]*aria-label="area"[^>]*>(.*?)<\/g>/s,
+  )?.[0] ?? "";
+  const bands = areas.match(/<path/g)?.length ?? 0;
+  assert.equal(bands, 3 * 2, "3 task types × 2 eval sets");
+  for (const [task, color] of Object.entries(TASK_COLORS)) {
+    assert.ok(areas.includes(`fill="${color}"`), `${task}'s band in its colour`);
+    assert.match(svg, new RegExp(`>${task}</text>`));
+  }
+});
