@@ -16,7 +16,7 @@ export {
   type SeedRun,
   type SeedsFigureOptions,
 } from "./pretrain_report.ts";
-export { readRun, type RunData, renderRunReport, writeRunReport } from "./run_report.ts";
+export { readRun, renderRunReport, type RunData, writeRunReport } from "./run_report.ts";
 export { evalTableHtml, formatNumber } from "./report_html.ts";
 export {
   type EvalFinal,
@@ -27,11 +27,11 @@ export {
   PretrainEvalFinalSchema,
   type PretrainSummaryFile,
   PretrainSummarySchema,
-  readRunJson,
   type ProposalRow,
   ProposalRowSchema,
   readEvalFinal,
   readProposals,
+  readRunJson,
   readRunSummary,
   type RunPaths,
   runPaths,
