@@ -514,3 +514,12 @@ export function describeConfig(): { key: string; default: unknown; description: 
     description: ConfigSchema.shape[key].description ?? "",
   }));
 }
+
+/** `--help`'s settings block: every key with the default preset's value and its description. */
+export function settingsHelp(): string[] {
+  const lines = ["Settings (--key=value; the default preset's values):"];
+  for (const f of describeConfig()) {
+    lines.push(`  --${f.key}=${JSON.stringify(f.default)}`, `      ${f.description}`);
+  }
+  return lines;
+}

@@ -10,7 +10,7 @@
 import { basename, dirname } from "node:path";
 import cliProgress from "cli-progress";
 import { runCli, UsageError } from "../cli.ts";
-import { type Config, describeConfig, parseArgs, PRESETS, TASK_TYPES } from "../config.ts";
+import { type Config, parseArgs, PRESETS, settingsHelp, TASK_TYPES } from "../config.ts";
 import { formatChanceTable } from "../eval/baselines.ts";
 import { RunStopped, train } from "./loop.ts";
 import { EvalFinalSchema, readRunJson, runPaths } from "./run_files.ts";
@@ -38,11 +38,8 @@ function usage(): string {
     "Ctrl-C or SIGTERM stops after the current stage, writes a checkpoint and the report, and",
     "exits (130 / 143); a second Ctrl-C quits at once without saving.",
     "",
-    "Settings (--key=value; the default preset's values):",
+    ...settingsHelp(),
   ];
-  for (const f of describeConfig()) {
-    lines.push(`  --${f.key}=${JSON.stringify(f.default)}`, `      ${f.description}`);
-  }
   return lines.join("\n");
 }
 

@@ -8,7 +8,7 @@
  */
 import { runCli, UsageError } from "../cli.ts";
 import { formatChanceTable } from "../eval/baselines.ts";
-import { describeConfig, parseArgs, PRESETS, TASK_TYPES } from "../config.ts";
+import { parseArgs, PRESETS, settingsHelp, TASK_TYPES } from "../config.ts";
 import type { Metrics } from "./metrics.ts";
 import { pretrain } from "./pretrain.ts";
 import { formatDuration } from "./progress.ts";
@@ -28,11 +28,8 @@ function usage(): string {
     "  --overwrite   replace an existing run of the same name",
     "  --quiet       print only evals and the summary",
     "",
-    "Settings (--key=value; the default preset's values):",
+    ...settingsHelp(),
   ];
-  for (const f of describeConfig()) {
-    lines.push(`  --${f.key}=${JSON.stringify(f.default)}`, `      ${f.description}`);
-  }
   return lines.join("\n");
 }
 
