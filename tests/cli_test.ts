@@ -31,6 +31,7 @@ Deno.test("--help on every task and benchmark exits 0 with its usage", async () 
       /--preset tiny\|small\|default\|medium\|large[\s\S]*--resume[\s\S]*--lr=/,
     ],
     [["task", "eval", "--help"], /--checkpoint/],
+    [["task", "report", "--help"], /Usage: deno task report/],
     [["task", "ablate", "--help"], /--grid[\s\S]*--out DIR/],
     [
       ["task", "pretrain", "--help"],
