@@ -13,13 +13,18 @@
  * @module
  */
 import type { TaskType } from "../config.ts";
-import { decodeValue } from "../lang/values.ts";
 import type { Policy } from "../model/policy.ts";
 import { Rng } from "../rng.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import { type PromptOptions, recordSignature } from "../tasks/prompts.ts";
 import type { TaskRecord } from "../tasks/records.ts";
-import { type Attempt, checkAttempts, renderAnswer, solveTasks } from "../tasks/solve.ts";
+import {
+  type Attempt,
+  checkAttempts,
+  decodeDeduction,
+  renderAnswer,
+  solveTasks,
+} from "../tasks/solve.ts";
 import { type BaselineReport, recordBaselines, type Tally } from "./baselines.ts";
 import type { EvalSuite, EvalTask } from "./suite.ts";
 import { evalTaskRecords, type EvalWorld } from "./task_records.ts";
@@ -169,9 +174,10 @@ export async function evaluateSuites(
 export function listLengthRight(a: Pick<Attempt, "record" | "rollout">): boolean | undefined {
   const r = a.record;
   if (r.task !== "deduction" || recordSignature(r).returns !== "int[]") return undefined;
-  const v = decodeValue("int[]", a.rollout.completion);
-  return v.ok && Array.isArray(v.value) && Array.isArray(r.output) &&
-    v.value.length === r.output.length;
+  // The answer is the last value (after the trace when the solver writes one).
+  const v = decodeDeduction(r, a.rollout.completion);
+  return v.ok && Array.isArray(v.value.answer) && Array.isArray(r.output) &&
+    v.value.answer.length === r.output.length;
 }
 
 function meanBy<T extends { score: number }>(

@@ -12,6 +12,8 @@
  * @module
  */
 import { renderProgram } from "../lang/render.ts";
+import { programTree } from "../lang/tree.ts";
+import type { SolverOutcome } from "../reward/rewards.ts";
 import { tokenName } from "../lang/vocab.ts";
 import { decodeArgs, type DecodeResult, decodeValue, type LangValue } from "../lang/values.ts";
 import { decodeValues, traceTypes } from "../lang/trace.ts";
@@ -95,22 +97,21 @@ export function decodeDeduction(
   const returns = recordSignature(record).returns;
   const alone = decodeValue(returns, completion);
   if (alone.ok) return { ok: true, value: { trace: [], answer: alone.value } };
+  // A record whose tokens are no program has no trace to read (its answer stands alone).
+  if (!programTree(record.tokens).ok) return alone;
   const types = traceTypes(record.tokens);
   const values = types.length > 0 ? decodeValues([...types, returns], completion) : undefined;
   if (values === undefined) return alone;
   return { ok: true, value: { trace: values.slice(0, -1), answer: values.at(-1)! } };
 }
 
-/** Outcome of checking one answer. */
-export type CheckOutcome = "correct" | "incorrect" | "format_error";
-
 /** Checks answers to tasks given as (record, answer tokens) pairs, with one sandbox call. */
 export async function checkAnswers(
   executor: Executor,
   items: readonly { record: TaskRecord; answer: readonly number[]; unfinished?: boolean }[],
-): Promise<CheckOutcome[]> {
+): Promise<SolverOutcome[]> {
   const jobs: SandboxJob[] = [];
-  const plans: ({ kind: "done"; outcome: CheckOutcome } | {
+  const plans: ({ kind: "done"; outcome: SolverOutcome } | {
     kind: "jobs";
     first: number;
     expected: JsonValue[];
@@ -140,13 +141,13 @@ export async function checkAnswers(
       plans.push({ kind: "jobs", first: jobs.length, expected: [record.output as JsonValue] });
       jobs.push({ program: record.program, args: args.value });
     } else {
-      let program: string;
-      try {
-        program = renderProgram(answer);
-      } catch {
+      // An answer that is not a whole, well-typed program is a format error (the constrained
+      // decoder only produces one when it ran out of tokens).
+      if (!programTree(answer).ok) {
         plans.push({ kind: "done", outcome: "format_error" });
         continue;
       }
+      const program = renderProgram(answer);
       const { heldOut } = inductionSplit(record as InductionRecord);
       plans.push({
         kind: "jobs",
@@ -185,17 +186,13 @@ export function renderAnswer(record: TaskRecord, answer: readonly number[]): str
     const args = decodeArgs(sig, answer);
     return args.ok ? args.value.map((a) => JSON.stringify(a)).join(", ") : raw();
   }
-  try {
-    return renderProgram(answer);
-  } catch {
-    return raw();
-  }
+  return programTree(answer).ok ? renderProgram(answer) : raw();
 }
 
 /** Checks the solver's own attempts (their completions are the answers), with one sandbox call. */
 export function checkAttempts(
   executor: Executor,
   attempts: readonly Attempt[],
-): Promise<CheckOutcome[]> {
+): Promise<SolverOutcome[]> {
   return checkAnswers(executor, attempts.map((a) => ({ ...a, answer: a.rollout.completion })));
 }

@@ -55,5 +55,14 @@ export {
   PRETRAIN_VIEWS,
   type PretrainExample,
   type PretrainView,
-  targetMasks,
 } from "./pretrain_data.ts";
+export {
+  ceMicroBatches,
+  type CrossEntropyStats,
+  crossEntropyStep,
+  type SupervisedExample,
+  targetMasks,
+  verifiedAnswerExample,
+} from "./cross_entropy.ts";
+export { cachedBank } from "./bank_cache.ts";
+export { loadBase, resolveCheckpoint, saveBase } from "./init.ts";

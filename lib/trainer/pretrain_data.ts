@@ -34,6 +34,7 @@ import {
   solverPrompt,
 } from "../tasks/prompts.ts";
 import type { TaskRecord, Triplet } from "../tasks/records.ts";
+import { targetMasks } from "./cross_entropy.ts";
 import type { TokenConstraint } from "../lang/constraint.ts";
 
 /** The views of pre-training. */
@@ -63,22 +64,6 @@ export interface PretrainDataOptions
   contextLen: number;
   /** Per-size draw weights (see `DrawOptions.sizeWeights`). */
   sizeWeights?: readonly number[];
-}
-
-/** Masks of a target under a constraint; undefined when the constraint rejects the target. */
-export function targetMasks(
-  c: TokenConstraint,
-  target: readonly number[],
-): Uint8Array[] | undefined {
-  const masks: Uint8Array[] = [];
-  for (const t of target) {
-    if (c.done()) return undefined;
-    const m = c.allowed();
-    if (m[t] !== 1) return undefined;
-    masks.push(m);
-    c.advance(t);
-  }
-  return c.done() ? masks : undefined;
 }
 
 function asRecord(t: GeneratedTask): TaskRecord {

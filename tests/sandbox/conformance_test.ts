@@ -247,11 +247,11 @@ Deno.test("conformance: without the screen, the realm refuses every clock read",
   ];
   const rs = await sb.run(reads.map((program) => ({ program, args: [] })));
   rs.forEach((r, i) => {
-    assert.equal(r.ok ? "ok" : r.kind, "error", reads[i]);
+    assert.equal(r.ok ? "ok" : r.kind, "error", reads[i]!);
     assert.match(
       r.ok ? "" : r.message,
       /^TypeError: secure mode Calling (new )?%SharedDate%/,
-      reads[i],
+      reads[i]!,
     );
   });
 });
