@@ -123,7 +123,9 @@ Deno.test({
       const text = cells.map((c) =>
         (c.outputs ?? []).map((o) => join(o.data?.["text/plain"]) + join(o.text)).join("")
       );
-      assert.match(text[0]!, /dModel: 128/);
+      // the default preset: the small model from the shipped base
+      assert.match(text[0]!, /dModel: 64/);
+      assert.match(text[0]!, /init: "data\/base"/);
       assert.match(text[1]!, /sandboxTimeoutMs/);
       assert.match(text[2]!, /dModel: 32, nLayers: 1, batchSize: 2, lr: 0\.001/);
       assert.match(text[3]!, /unknown key 'lrr' \(did you mean 'lr'\?\)/);
