@@ -312,7 +312,8 @@ export function generateTask(
     const key = JSON.stringify(input);
     if (seen.has(key)) continue;
     seen.add(key);
-    const output = runInWorld(tokens, signature, input, bank.world);
+    // The bank's own array: the compiled program is cached per array.
+    const output = runInWorld(p.tokens, signature, input, bank.world);
     if (output !== undefined) examples.push({ input, output });
   }
   if (examples.length < n) return undefined;
