@@ -16,9 +16,8 @@ import { type Config, TASK_TYPES } from "../config.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, type EvalTask, loadSuites } from "../eval/suite.ts";
 import { bankSizes, generateTask, splitBank } from "../lang/generate.ts";
-import { cachedBank } from "./bank_cache.ts";
+import { configBank } from "./bank_cache.ts";
 import type { Bank } from "../lang/generate.ts";
-import { worldOf } from "../lang/types.ts";
 import { worldVocab } from "../lang/vocab.ts";
 import { initBackend } from "../model/backend.ts";
 import { TransformerPolicy } from "../model/policy.ts";
@@ -26,7 +25,7 @@ import { Rng } from "../rng.ts";
 import { createSandbox, sandboxOptionsFromConfig } from "../sandbox/mod.ts";
 import { restoreNewest, saveTrainer } from "./checkpoint.ts";
 import { saveBase } from "./init.ts";
-import { appendMetrics, type Metrics } from "./metrics.ts";
+import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
 import { crossEntropyStep } from "./cross_entropy.ts";
 import { makeBatch } from "./pretrain_data.ts";
 import { type OpenMode, openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
@@ -92,7 +91,7 @@ export function heldOutSuite(bank: Bank, perType: number, seed: number): EvalSui
       k++;
     }
   }
-  return { name: "generator", path: "(generated)", tasks } as EvalSuite;
+  return { name: "generator", path: "(generated)", tasks };
 }
 
 /** Pre-training learning rate at `step` (a pure function of the step, so resume is exact). */
@@ -125,17 +124,13 @@ export async function pretrain(
     mode: hooks.mode ?? "new",
     ...(hooks.explicitKeys ? { explicitKeys: hooks.explicitKeys } : {}),
   });
-  const world = worldOf(cfg);
   const backend = await initBackend(cfg.backend, { log: false });
   log(`backend: ${backend.name} (${backend.reason})`);
   const vocab = worldVocab(cfg);
   const policy = TransformerPolicy.fromConfig({ ...cfg, lr: cfg.pretrainLr }, vocab.size);
   const { model, optimizer } = policy;
   const t0 = performance.now();
-  const { bank, cached } = await cachedBank(
-    { world, maxSize: cfg.pretrainMaxSize },
-    `${cfg.runsDir}/cache`,
-  );
+  const { bank, cached } = await configBank(cfg);
   // The time it took to enumerate (also when read back from the cache).
   const buildS = bank.signatures.reduce((s, x) => s + x.ms, 0) / 1000;
   const loadS = (performance.now() - t0) / 1000;
@@ -174,6 +169,11 @@ export async function pretrain(
         step = r.step + 1;
         started -= r.elapsedS * 1000;
         await truncateJsonl(paths.metrics, r.step);
+        // The token count carries on from the restored step (curves are drawn against it).
+        const before = (await readMetrics(paths.metrics)).findLast((m) =>
+          typeof m["pretrain/tokens"] === "number"
+        );
+        tokens = Number(before?.["pretrain/tokens"] ?? 0);
         log(`resumed '${cfg.name}' after step ${r.step} from ${r.path}`);
       }
     }
@@ -191,10 +191,14 @@ export async function pretrain(
         ...cfg,
         ...(sizeWeights ? { sizeWeights } : {}),
       });
-      const nTok = batch.reduce((s, e) => s + e.target.length, 0);
       // ── update: cross-entropy of the target tokens under the decoder's masks ──
       optimizer.options.lr = pretrainLr(cfg, step);
-      const { loss, gradNorm, perView } = await crossEntropyStep(policy, optimizer, batch, cfg);
+      const { loss, gradNorm, perView, tokens: nTok } = await crossEntropyStep(
+        policy,
+        optimizer,
+        batch,
+        cfg,
+      );
       tokens += nTok;
 
       // ── log ──
@@ -239,8 +243,9 @@ export async function pretrain(
       });
     }
     // ── final eval (unless the last step just ran it) and summary ──
-    const final = last && done === cfg.pretrainSteps - 1 ? last : await runEval(true);
-    if (!(last && done === cfg.pretrainSteps - 1) && done >= 0) {
+    const lastStepEvaluated = last !== undefined && done === cfg.pretrainSteps - 1;
+    const final = lastStepEvaluated ? last! : await runEval(true);
+    if (!lastStepEvaluated && done >= 0) {
       await appendMetrics(paths.metrics, { step: done, ...evalMetrics(final) });
     }
     const summary: PretrainSummary = {
@@ -317,7 +322,7 @@ export function accuracyBySize(r: EvalReport): Record<string, Record<string, num
     Object.entries(acc).map(([t, bySize]) => [
       t,
       Object.fromEntries(
-        Object.entries(bySize).map(([s, xs]) => [s, xs.reduce((a, b) => a + b, 0) / xs.length]),
+        Object.entries(bySize).map(([s, xs]) => [s, mean(xs)]),
       ),
     ]),
   );

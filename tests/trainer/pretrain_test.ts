@@ -178,7 +178,10 @@ Deno.test("pre-training cut after 4 steps and resumed matches an uninterrupted r
   const runs = await Deno.makeTempDir();
   const losses = async (name: string) =>
     (await readMetrics(`${runs}/${name}/metrics.jsonl`)).flatMap((m) =>
-      typeof m["pretrain/loss"] === "number" ? [[m.step, m["pretrain/loss"]]] : []
+      // the token count too: the resumed run carries it on, curves are drawn against it
+      typeof m["pretrain/loss"] === "number"
+        ? [[m.step, m["pretrain/loss"], m["pretrain/tokens"]]]
+        : []
     );
   try {
     await pretrain(cfg(runs, "whole", { pretrainSteps: 8 }));
