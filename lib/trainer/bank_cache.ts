@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { type Bank, type BankOptions, buildBank } from "../lang/generate.ts";
-import { SIGNATURES } from "../lang/types.ts";
+import { SIGNATURES, type World, worldOf } from "../lang/types.ts";
 import { writeAtomic } from "./run_dir.ts";
 
 /** Bumped whenever the generator's output for the same options changes. */
@@ -27,6 +27,16 @@ async function digest(text: string): Promise<string> {
   const bytes = new TextEncoder().encode(text);
   const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return [...d.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The generator's bank a run uses: its world, programs of up to `pretrainMaxSize` tokens, cached
+ * in `<runsDir>/cache` (pre-training and the random curriculum share it).
+ */
+export function configBank(
+  cfg: World & { pretrainMaxSize: number; runsDir: string },
+): Promise<{ bank: Bank; cached: boolean }> {
+  return cachedBank({ world: worldOf(cfg), maxSize: cfg.pretrainMaxSize }, `${cfg.runsDir}/cache`);
 }
 
 /** The bank of `opts`, from `dir` when it was built before, else built and saved there. */

@@ -12,7 +12,7 @@
 import { type Config, TASK_TYPES, type TaskType } from "../config.ts";
 import { worldVocab } from "../lang/vocab.ts";
 import { splitBank } from "../lang/generate.ts";
-import { signatureByName, worldOf } from "../lang/types.ts";
+import { signatureByName } from "../lang/types.ts";
 import { initBackend } from "../model/backend.ts";
 import type { AdamW } from "../model/optimizer.ts";
 import type { Policy } from "../model/policy.ts";
@@ -46,7 +46,7 @@ import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { loadSuites } from "../eval/suite.ts";
 import { restoreNewest, saveTrainer } from "./checkpoint.ts";
 import { loadBase } from "./init.ts";
-import { cachedBank } from "./bank_cache.ts";
+import { configBank } from "./bank_cache.ts";
 import { crossEntropyStep, verifiedAnswerExample } from "./cross_entropy.ts";
 import { appendJsonl } from "../jsonl.ts";
 import { appendMetrics, mean, type Metrics } from "./metrics.ts";
@@ -335,18 +335,10 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   let step = 0;
   // GRPO's baseline is per prompt: each prompt is sampled G = nRollouts times (batch size kept).
   const G = cfg.estimator === "grpo" ? Math.min(cfg.nRollouts, cfg.batchSize) : 1;
-  // Where tasks come from: the policy, or the language's random sampler (an ablation).
-  // The random curriculum draws from the canonical generator's train split (held-out kept out).
+  // Where tasks come from: the policy, or the canonical generator (an ablation): its train
+  // split, so the held-out behaviours stay out.
   const bank = cfg.curriculum === "random"
-    ? splitBank(
-      (await cachedBank(
-        { world: worldOf(cfg), maxSize: cfg.pretrainMaxSize },
-        `${cfg.runsDir}/cache`,
-      ))
-        .bank,
-      "train",
-      cfg.pretrainHeldOut,
-    )
+    ? splitBank((await configBank(cfg)).bank, "train", cfg.pretrainHeldOut)
     : undefined;
   const propose = async (task: TaskType, atStep: number): Promise<Proposal[]> =>
     bank
