@@ -102,3 +102,24 @@ export function numberFlag(
   }
   return n;
 }
+
+/**
+ * Ctrl-C / SIGTERM for a long run: the first aborts the returned controller (its reason is the
+ * signal's name), so the run can stop after `what` (e.g. "the current stage, then a checkpoint
+ * and the report"); the second quits at once with 130 / 143.
+ */
+export function stopOnSignals(what: string): AbortController {
+  const stop = new AbortController();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const sig of signals) {
+    Deno.addSignalListener(sig, () => {
+      if (stop.signal.aborted) {
+        console.error(`\n${sig} again: quitting without a checkpoint`);
+        Deno.exit(sig === "SIGTERM" ? 143 : 130);
+      }
+      console.error(`\n${sig}: stopping after ${what} (Ctrl-C again quits at once)`);
+      stop.abort(sig);
+    });
+  }
+  return stop;
+}

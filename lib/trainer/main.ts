@@ -9,7 +9,7 @@
  */
 import { basename, dirname } from "node:path";
 import cliProgress from "cli-progress";
-import { runCli, UsageError } from "../cli.ts";
+import { runCli, stopOnSignals, UsageError } from "../cli.ts";
 import { type Config, parseArgs, PRESETS, settingsHelp, TASK_TYPES } from "../config.ts";
 import { formatChanceTable } from "../eval/baselines.ts";
 import { RunStopped, train } from "./loop.ts";
@@ -89,26 +89,6 @@ function runOfCheckpoint(from: string): string[] {
   return [`--name=${basename(runDir)}`, `--runsDir=${dirname(runDir)}`];
 }
 
-/** Ctrl-C / SIGTERM: the first asks the run to stop after its stage; the second quits. */
-function stopOnSignals(): AbortController {
-  const stop = new AbortController();
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const sig of signals) {
-    Deno.addSignalListener(sig, () => {
-      if (stop.signal.aborted) {
-        console.error(`\n${sig} again: quitting without a checkpoint`);
-        Deno.exit(sig === "SIGTERM" ? 143 : 130);
-      }
-      console.error(
-        `\n${sig}: stopping after the current stage, then a checkpoint and the report ` +
-          `(Ctrl-C again quits at once)`,
-      );
-      stop.abort(sig);
-    });
-  }
-  return stop;
-}
-
 async function main(): Promise<number> {
   if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
     console.log(usage());
@@ -155,7 +135,7 @@ async function main(): Promise<number> {
     });
     return secs === undefined ? "–" : formatDuration(secs);
   };
-  const stopper = stopOnSignals();
+  const stopper = stopOnSignals("the current stage, then a checkpoint and the report");
   const held: HeldOut = {};
   try {
     const summary = await train(parsed.config, {

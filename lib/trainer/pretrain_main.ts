@@ -2,11 +2,12 @@
  * `deno task pretrain [--preset small] [--key=value …] [--name base] [--resume | --overwrite] [--quiet]`
  *
  * Pre-trains the base model on tasks the canonical generator makes and the interpreter labels
- * (no human data), writing `runs/<name>/`. Ctrl-C stops after the current step with a checkpoint.
+ * (no human data), writing `runs/<name>/`. Ctrl-C or SIGTERM stops after the current step with a
+ * checkpoint and the report.
  * `--help` lists every setting (the `pretrain*` keys are this command's own).
  * @module
  */
-import { runCli, UsageError } from "../cli.ts";
+import { runCli, stopOnSignals, UsageError } from "../cli.ts";
 import { formatChanceTable } from "../eval/baselines.ts";
 import { parseArgs, PRESETS, settingsHelp, TASK_TYPES } from "../config.ts";
 import type { Metrics } from "./metrics.ts";
@@ -70,18 +71,13 @@ async function main(): Promise<number> {
     throw new UsageError("--resume and --overwrite exclude each other");
   }
   const quiet = parsed.flags.quiet === true;
-  let stop = false;
-  Deno.addSignalListener("SIGINT", () => {
-    if (stop) Deno.exit(130);
-    console.error("\nSIGINT: stopping after this step with a checkpoint (again: quit at once)");
-    stop = true;
-  });
+  const stopper = stopOnSignals("this step, then a checkpoint and the report");
   const cfg = parsed.config;
   const t0 = performance.now();
   const summary = await pretrain(cfg, {
     mode: parsed.flags.resume ? "resume" : parsed.flags.overwrite ? "overwrite" : "new",
     explicitKeys: parsed.explicitKeys,
-    shouldStop: () => stop,
+    shouldStop: () => stopper.signal.aborted,
     log: (line) => console.log(line),
     onStep: (m) => {
       const ev = evalLine(m);
@@ -111,7 +107,8 @@ async function main(): Promise<number> {
     );
   }
   console.log(`checkpoints: ${cfg.runsDir}/${cfg.name}/checkpoints`);
-  return stop ? 130 : 0;
+  if (!stopper.signal.aborted) return 0;
+  return stopper.signal.reason === "SIGTERM" ? 143 : 130;
 }
 
 if (import.meta.main) await runCli(main);
