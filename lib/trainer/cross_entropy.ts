@@ -9,6 +9,7 @@ import type { AdamW } from "../model/optimizer.ts";
 import type { Policy } from "../model/policy.ts";
 import { signatureByName } from "../lang/types.ts";
 import { encodeArgs, encodeValue } from "../lang/values.ts";
+import { traceTokens } from "../lang/trace.ts";
 import { type PromptOptions, solverConstraint, solverPrompt } from "../tasks/prompts.ts";
 import type { TaskRecord } from "../tasks/records.ts";
 import type { TokenConstraint } from "../lang/constraint.ts";
@@ -39,30 +40,36 @@ export function targetMasks(
 }
 
 /**
- * The solver example of a task record with its verified answer: the output (deduction), the
- * input that produced the output (abduction), the program (induction). Undefined when the answer
- * cannot be written under the solver's constraint.
+ * The tokens a solver writes for a task record's verified answer: the output (deduction; after
+ * the program's trace when `solverTrace` is on), the input that produced the output (abduction),
+ * the program (induction). Undefined when it cannot be written in the world (a value out of
+ * bounds, a trace that leaves the world).
+ */
+export function verifiedAnswer(record: TaskRecord, opts: PromptOptions): number[] | undefined {
+  const sig = signatureByName(record.signature);
+  if (!sig) return undefined;
+  if (record.task === "induction") return [...record.tokens];
+  if (record.task === "abduction") {
+    const args = encodeArgs(sig, record.input, opts);
+    return args.ok ? args.tokens : undefined;
+  }
+  const trace = opts.solverTrace ? traceTokens(record.tokens, record.input, opts) : [];
+  const answer = encodeValue(sig.returns, record.output, opts);
+  return trace === undefined || !answer.ok ? undefined : [...trace, ...answer.tokens];
+}
+
+/**
+ * The solver example of a task record with its verified answer ({@linkcode verifiedAnswer}),
+ * under the solver's constraint. Undefined when the answer cannot be written.
  */
 export function verifiedAnswerExample(
   record: TaskRecord,
   opts: PromptOptions,
 ): SupervisedExample | undefined {
-  const sig = signatureByName(record.signature);
-  if (!sig) return undefined;
-  const enc = record.task === "induction"
-    ? { ok: true as const, tokens: record.tokens }
-    : record.task === "deduction"
-    ? encodeValue(sig.returns, record.output, opts)
-    : encodeArgs(sig, record.input, opts);
-  if (!enc.ok) return undefined;
-  const masks = targetMasks(solverConstraint(record, opts), enc.tokens);
-  if (!masks) return undefined;
-  return {
-    view: `solve/${record.task}`,
-    prompt: solverPrompt(record, opts),
-    target: enc.tokens,
-    masks,
-  };
+  const target = verifiedAnswer(record, opts);
+  const masks = target && targetMasks(solverConstraint(record, opts), target);
+  if (!target || !masks) return undefined;
+  return { view: `solve/${record.task}`, prompt: solverPrompt(record, opts), target, masks };
 }
 
 /** Micro-batches of one view each, sorted by length, within a padded-token budget. */

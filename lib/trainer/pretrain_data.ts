@@ -19,9 +19,8 @@
  */
 import { PRETRAIN_VIEW_NAMES, type TaskType } from "../config.ts";
 import { type Bank, type GeneratedTask, generateTask } from "../lang/generate.ts";
-import { traceTokens } from "../lang/trace.ts";
 import { signatureByName, type World } from "../lang/types.ts";
-import { encodeArgs, encodeValue } from "../lang/values.ts";
+import { encodeArgs } from "../lang/values.ts";
 import { SEP } from "../lang/vocab.ts";
 import type { Rng } from "../rng.ts";
 import {
@@ -34,7 +33,7 @@ import {
   solverPrompt,
 } from "../tasks/prompts.ts";
 import type { TaskRecord, Triplet } from "../tasks/records.ts";
-import { targetMasks } from "./cross_entropy.ts";
+import { targetMasks, verifiedAnswer } from "./cross_entropy.ts";
 import type { TokenConstraint } from "../lang/constraint.ts";
 
 /** The views of pre-training. */
@@ -95,15 +94,11 @@ export function makeExample(
     const t = generateTask(rng, bank, solverType, { ...draw, inductionN: opts.inductionN });
     if (!t) return undefined;
     const record = asRecord(t);
-    const sig = signatureByName(t.signature)!;
     prompt = solverPrompt(record, opts);
-    if (t.task === "induction") target = t.tokens;
-    else if (t.task === "abduction") target = mustTokens(encodeArgs(sig, t.input, opts));
-    else {
-      const trace = opts.solverTrace ? traceTokens(t.tokens, t.input, opts) : [];
-      if (trace === undefined) return undefined;
-      target = [...trace, ...mustTokens(encodeValue(sig.returns, t.output, opts))];
-    }
+    // What self-play's solverCe teaches too: one definition of the verified answer.
+    const answer = verifiedAnswer(record, opts);
+    if (answer === undefined) return undefined;
+    target = answer;
     constraint = solverConstraint(record, opts);
     size = t.tokens.length - 1;
   } else if (view === "propose_induction") {

@@ -12,6 +12,8 @@ import { Rng } from "../../lib/rng.ts";
 import { decodeDeduction } from "../../lib/tasks/solve.ts";
 import type { Triplet } from "../../lib/tasks/records.ts";
 import { makeExample } from "../../lib/trainer/pretrain_data.ts";
+import { verifiedAnswerExample } from "../../lib/trainer/cross_entropy.ts";
+import { encodeValue } from "../../lib/lang/values.ts";
 
 const WORLD = WORLDS.small;
 const OPTS = {
@@ -99,3 +101,31 @@ Deno.test("other views ignore solverTrace", () => {
     assert.deepEqual(on, off, view);
   }
 });
+
+Deno.test("solverCe's verified answer carries the trace under solverTrace (the constraint wants it)", () => {
+  const js = "function f(xs) { return xs.map((v) => v + 1).filter((v) => v > 0); }";
+  const p = parseProgram(js);
+  if (!p.ok) throw new Error(p.message);
+  const record: Triplet = {
+    task: "deduction",
+    program: js,
+    tokens: p.tokens,
+    signature: "(int[]) -> int[]",
+    step: 0,
+    input: [[1, -3, 2]],
+    output: [2, 3],
+  };
+  // By hand: the map gives [2, -2, 3] (the trace), the filter [2, 3] (the answer).
+  const plain = verifiedAnswerExample(record, OPTS)!;
+  assert.deepEqual(plain.target, encode([2, 3]));
+  const traced = verifiedAnswerExample(record, { ...OPTS, solverTrace: true });
+  assert.ok(traced, "an example under solverTrace");
+  assert.deepEqual(traced.target, [...encode([2, -2, 3]), ...encode([2, 3])]);
+  assert.equal(traced.masks.length, traced.target.length);
+});
+
+function encode(xs: number[]): number[] {
+  const r = encodeValue("int[]", xs, WORLD);
+  if (!r.ok) throw new Error(r.message);
+  return r.tokens;
+}
