@@ -194,6 +194,29 @@ export const ConfigSchema = z.strictObject({
   ).default([...PRETRAIN_VIEW_NAMES]).describe(
     "Views pre-training teaches (solver: deduction, abduction, induction; proposer: propose_*), comma-separated",
   ),
+  pretrainViewWeights: z.preprocess(
+    (v) =>
+      typeof v === "string"
+        ? Object.fromEntries(
+          v.split(",").map((s) => s.trim()).filter(Boolean).map((s) => {
+            const [k, w] = s.split("=");
+            return [k?.trim(), Number(w)];
+          }),
+        )
+        : v,
+    z.partialRecord(z.enum(PRETRAIN_VIEW_NAMES), z.number().nonnegative()),
+  ).default({}).describe(
+    "Share of each pre-training batch per view, e.g. deduction=4,abduction=3,induction=3,propose_deduction=0.3 (views of pretrainViews not named weigh 1; none named: an even split)",
+  ),
+  pretrainAbductionTarget: z.enum(["smallest", "drawn"]).default("smallest").describe(
+    "Abduction's pre-training target: the smallest input that gives the output (a function of the prompt; exact within abductionSearchBudget inputs, else the drawn input shrunk), or the drawn input (the old behaviour)",
+  ),
+  pretrainInductionTarget: z.enum(["smallest", "drawn"]).default("smallest").describe(
+    "Induction's pre-training target: the first bank program (smallest first) that fits every shown pair, or the drawn program (the old behaviour)",
+  ),
+  abductionSearchBudget: nonNegInt().default(2000).describe(
+    "Inputs searched in canonical order for abduction's smallest input before shrinking the drawn one",
+  ),
   pretrainMaxSize: posInt().max(8).default(4).describe(
     "Largest program body (tokens) in the canonical generator's bank",
   ),
@@ -269,6 +292,58 @@ export const PRESETS = {
     steps: 500,
     maxMinutes: 20,
     evalEvery: 50,
+  },
+  /**
+   * The shipped base's recipe (`deno task pretrain --preset base`): the `small` model, programs of
+   * up to 5 tokens, 256 examples per step weighted to the solver views (the proposer views get
+   * what self-play's first proposals need), canonical targets, 300 eval tasks per type and set.
+   */
+  base: {
+    dModel: 64,
+    nLayers: 2,
+    nHeads: 2,
+    batchSize: 8,
+    refK: 2,
+    nRollouts: 4,
+    name: "base",
+    pretrainMaxSize: 5,
+    pretrainBatch: 256,
+    pretrainSteps: 2400,
+    checkpointEvery: 200,
+    pretrainViewWeights: {
+      deduction: 4,
+      abduction: 3,
+      induction: 3,
+      propose_deduction: 0.3,
+      propose_abduction: 0.3,
+      propose_induction: 0.3,
+    },
+    pretrainEvalTasks: 300,
+    pretrainEvalEvery: 400,
+  },
+  /** The base's recipe cut to about 15 minutes on 2 CPU cores (notebook 08, a first look). */
+  base_quick: {
+    dModel: 64,
+    nLayers: 2,
+    nHeads: 2,
+    batchSize: 8,
+    refK: 2,
+    nRollouts: 4,
+    name: "base-quick",
+    pretrainMaxSize: 4,
+    pretrainBatch: 256,
+    pretrainSteps: 600,
+    maxMinutes: 15,
+    pretrainViewWeights: {
+      deduction: 4,
+      abduction: 3,
+      induction: 3,
+      propose_deduction: 0.3,
+      propose_abduction: 0.3,
+      propose_induction: 0.3,
+    },
+    pretrainEvalTasks: 100,
+    pretrainEvalEvery: 150,
   },
   /** The schema's own defaults: a 1M-parameter model from random weights, ~50 s per step. */
   medium: {},

@@ -48,7 +48,8 @@ Deno.test("config: bad input gives a message naming the key and the fix", async 
     // unknown preset
     {
       argv: ["--preset=huge"],
-      message: /unknown preset 'huge'; use one of tiny, small, default, medium, large/,
+      message:
+        /unknown preset 'huge'; use one of tiny, small, default, base, base_quick, medium, large/,
     },
     // missing value
     { argv: ["--lr"], message: /'--lr' needs a value/ },

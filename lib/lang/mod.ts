@@ -45,5 +45,6 @@ export {
 export * from "./sample.ts";
 export * from "./search.ts";
 export * from "./generate.ts";
+export * from "./canonical.ts";
 export * from "./seed.ts";
 export * from "./trace.ts";

@@ -93,11 +93,10 @@ function finalTables(run: RunData): { label: string; tables: EvalTables; step: n
   const e = run.evalFinal;
   if (!e) return [];
   if (run.kind === "pretrain" && "generator" in e) {
-    return PRETRAIN_EVAL_SETS.map((set) => ({
-      label: SET_TITLES[set],
-      tables: e[set],
-      step: e.step,
-    }));
+    return PRETRAIN_EVAL_SETS.flatMap((set) => {
+      const tables = e[set];
+      return tables ? [{ label: SET_TITLES[set], tables, step: e.step }] : [];
+    });
   }
   if ("counts" in e && e.counts && e.baselines && e.listLength && e.accuracy) {
     const { accuracy, counts, baselines, listLength } = e;

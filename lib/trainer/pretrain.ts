@@ -30,9 +30,10 @@ import { crossEntropyStep } from "./cross_entropy.ts";
 import { makeBatch } from "./pretrain_data.ts";
 import { type OpenMode, openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
 import { writeRunReport } from "./run_report.ts";
+import { PRETRAIN_EVAL_SETS } from "./pretrain_report.ts";
 
-const EVAL_SETS = ["generator", "suite"] as const;
-/** The generator's held-out behaviours, or the world's hand-written suites. */
+const EVAL_SETS = PRETRAIN_EVAL_SETS;
+/** The generator's held-out behaviours or train split, or the world's hand-written suites. */
 export type EvalSet = (typeof EVAL_SETS)[number];
 /** One eval of both sets. */
 export type EvalReports = Record<EvalSet, EvalReport>;
@@ -66,10 +67,17 @@ export interface PretrainSummary {
   listLength: Record<EvalSet, EvalReport["listLength"]>;
   /** Generator held-out accuracy per task type and program size. */
   bySize: Record<string, Record<string, number>>;
+  /** Generator train-split accuracy per task type and program size. */
+  bySizeTrain: Record<string, Record<string, number>>;
 }
 
 /** A fixed held-out eval set from the bank's held-out behaviours (`id` carries the size). */
-export function heldOutSuite(bank: Bank, perType: number, seed: number): EvalSuite {
+export function heldOutSuite(
+  bank: Bank,
+  perType: number,
+  seed: number,
+  name = "generator",
+): EvalSuite {
   const rng = new Rng(seed);
   const tasks: EvalTask[] = [];
   for (const type of TASK_TYPES) {
@@ -91,7 +99,7 @@ export function heldOutSuite(bank: Bank, perType: number, seed: number): EvalSui
       k++;
     }
   }
-  return { name: "generator", path: "(generated)", tasks };
+  return { name, path: "(generated)", tasks };
 }
 
 /** Pre-training learning rate at `step` (a pure function of the step, so resume is exact). */
@@ -144,9 +152,11 @@ export async function pretrain(
       `${count(held)} behaviours held out`,
   );
   await writeAtomic(`${paths.dir}/bank.json`, JSON.stringify(bankSizes(bank), null, 2) + "\n");
-  // Two eval sets: the generator's held-out behaviours, and the world's hand-written suites.
+  // Three eval sets: the generator's held-out behaviours and train split, the world's suites.
   const evalSets: Record<EvalSet, EvalSuite[]> = {
     generator: [heldOutSuite(held, cfg.pretrainEvalTasks, 1_000_003)],
+    // Trained-on behaviours on fresh inputs (another seed): under- vs over-fitting.
+    train: [heldOutSuite(train, cfg.pretrainEvalTasks, 2_000_003, "train")],
     suite: Object.values(loadSuites(cfg.evalSuites, cfg)),
   };
   const executor = await createSandbox(sandboxOptionsFromConfig(cfg));
@@ -210,6 +220,7 @@ export async function pretrain(
         "pretrain/tokens": tokens,
         "perf/step_s": (performance.now() - tStep) / 1000,
         "perf/tokens_per_s": nTok / ((performance.now() - tStep) / 1000),
+        "perf/examples_per_s": batch.length / ((performance.now() - tStep) / 1000),
         "time/minutes": (performance.now() - started) / 60_000,
       };
       for (const v of cfg.pretrainViews) {
@@ -254,12 +265,16 @@ export async function pretrain(
       tokens,
       minutes: (performance.now() - started) / 60_000,
       bank: { programs: count(bank), heldOut: count(held), buildS },
-      accuracy: { generator: final.generator.accuracy, suite: final.suite.accuracy },
-      counts: { generator: final.generator.counts, suite: final.suite.counts },
-      baselines: { generator: final.generator.baselines, suite: final.suite.baselines },
-      listLength: { generator: final.generator.listLength, suite: final.suite.listLength },
+      accuracy: perSet((r) => r.accuracy),
+      counts: perSet((r) => r.counts),
+      baselines: perSet((r) => r.baselines),
+      listLength: perSet((r) => r.listLength),
       bySize: accuracyBySize(final.generator),
+      bySizeTrain: accuracyBySize(final.train),
     };
+    function perSet<T>(f: (r: EvalReport) => T): Record<EvalSet, T> {
+      return { generator: f(final.generator), train: f(final.train), suite: f(final.suite) };
+    }
     await writeAtomic(paths.evalFinal, JSON.stringify({ step, ...final }, null, 2) + "\n");
     await writeAtomic(paths.summary, JSON.stringify(summary, null, 2) + "\n");
     // From the files just written (also after a stop: the loop ends, the final eval runs).
@@ -292,7 +307,11 @@ export async function pretrain(
         searchEvals: final ? cfg.searchMaxEvals : 0,
         baselines: final,
       });
-    return { generator: await one("generator"), suite: await one("suite") };
+    return {
+      generator: await one("generator"),
+      train: await one("train"),
+      suite: await one("suite"),
+    };
   }
 }
 
@@ -304,18 +323,20 @@ function evalMetrics(r: EvalReports): Record<string, number> {
     const ll = r[set].listLength;
     if (ll.n > 0) m[`acc/${set}/list_length`] = ll.k / ll.n;
   }
-  for (const [type, bySize] of Object.entries(accuracyBySize(r.generator))) {
-    for (const [size, a] of Object.entries(bySize)) m[`acc/generator/${type}/size${size}`] = a;
+  for (const set of ["generator", "train"] as const) {
+    for (const [type, bySize] of Object.entries(accuracyBySize(r[set]))) {
+      for (const [size, a] of Object.entries(bySize)) m[`acc/${set}/${type}/size${size}`] = a;
+    }
   }
   return m;
 }
 
-/** Generator held-out accuracy per task type and program size (from the task ids). */
+/** A generated set's accuracy per task type and program size (from the task ids). */
 export function accuracyBySize(r: EvalReport): Record<string, Record<string, number>> {
   const acc: Record<string, Record<string, number[]>> = {};
   for (const o of r.outcomes) {
     const size = /-s(\d+)$/.exec(o.id)?.[1];
-    if (o.suite !== "generator" || size === undefined) continue;
+    if (size === undefined) continue;
     ((acc[o.task] ??= {})[size] ??= []).push(o.score);
   }
   return Object.fromEntries(

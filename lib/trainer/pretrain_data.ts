@@ -8,8 +8,8 @@
  * | view | prompt | target |
  * |---|---|---|
  * | `deduction` | solver: program, input | the output (with `solverTrace`: the program's trace on the input, then the output) |
- * | `abduction` | solver: program, output | the input that produced it |
- * | `induction` | solver: shown pairs | the canonical program |
+ * | `abduction` | solver: program, output | the smallest input that gives the output (`pretrainAbductionTarget`; or the drawn input) |
+ * | `induction` | solver: shown pairs | the smallest bank program that fits them (`pretrainInductionTarget`; or the drawn program) |
  * | `propose_deduction`, `propose_abduction` | K generated reference triplets | a new program SEP its input |
  * | `propose_induction` | a program | N natural inputs it runs on, separated by SEP |
  *
@@ -19,8 +19,10 @@
  */
 import { PRETRAIN_VIEW_NAMES, type TaskType } from "../config.ts";
 import { type Bank, type GeneratedTask, generateTask } from "../lang/generate.ts";
+import { smallestFittingProgram, smallestInput } from "../lang/canonical.ts";
 import { signatureByName, type World } from "../lang/types.ts";
 import { encodeArgs } from "../lang/values.ts";
+import { renderProgram } from "../lang/render.ts";
 import { SEP } from "../lang/vocab.ts";
 import type { Rng } from "../rng.ts";
 import {
@@ -63,6 +65,42 @@ export interface PretrainDataOptions
   contextLen: number;
   /** Per-size draw weights (see `DrawOptions.sizeWeights`). */
   sizeWeights?: readonly number[];
+  /** Abduction's target: the smallest input giving the output, or the drawn one (default drawn). */
+  pretrainAbductionTarget?: "smallest" | "drawn";
+  /** Induction's target: the smallest bank program fitting the shown pairs, or the drawn one. */
+  pretrainInductionTarget?: "smallest" | "drawn";
+  /** Inputs searched exactly for the smallest abduction input (default 2000). */
+  abductionSearchBudget?: number;
+}
+
+/**
+ * The task with its canonical answer in place of the drawn one (see `lang/canonical.ts`): the
+ * smallest input for abduction, the smallest fitting program of the bank for induction.
+ */
+export function canonicalTask(
+  t: GeneratedTask,
+  bank: Bank,
+  opts: PretrainDataOptions,
+): GeneratedTask {
+  const sig = signatureByName(t.signature)!;
+  if (t.task === "abduction" && opts.pretrainAbductionTarget === "smallest") {
+    const { input } = smallestInput(
+      t.tokens,
+      sig,
+      t.output,
+      t.input,
+      bank.world,
+      opts.abductionSearchBudget,
+    );
+    return { ...t, input };
+  }
+  if (t.task === "induction" && opts.pretrainInductionTarget === "smallest") {
+    const sb = bank.signatures.find((s) => s.signature === sig)!;
+    const p = smallestFittingProgram(sb, t.examples.slice(0, t.shown), bank.world);
+    // The drawn program is in the bank and fits, so there is always one; keep the drawn one if not.
+    return p ? { ...t, tokens: [...p.tokens], program: renderProgram([...p.tokens]) } : t;
+  }
+  return t;
 }
 
 function asRecord(t: GeneratedTask): TaskRecord {
@@ -91,8 +129,9 @@ export function makeExample(
   let constraint: TokenConstraint;
   let size: number;
   if (solverType) {
-    const t = generateTask(rng, bank, solverType, { ...draw, inductionN: opts.inductionN });
-    if (!t) return undefined;
+    const drawn = generateTask(rng, bank, solverType, { ...draw, inductionN: opts.inductionN });
+    if (!drawn) return undefined;
+    const t = canonicalTask(drawn, bank, opts);
     const record = asRecord(t);
     prompt = solverPrompt(record, opts);
     // What self-play's solverCe teaches too: one definition of the verified answer.
@@ -133,19 +172,46 @@ export function makeExample(
   return { view, prompt, target, masks, size };
 }
 
-/** `n` examples cycling through `views` (each view gets n / views.length, in order). */
+/**
+ * Examples per view in a batch of `n`: `n` split by `weights` (views not named weigh 1; an empty
+ * record is an even split), largest remainders first, so every batch has the same mix.
+ */
+export function viewCounts(
+  views: readonly PretrainView[],
+  n: number,
+  weights: Partial<Record<PretrainView, number>> = {},
+): Map<PretrainView, number> {
+  const w = views.map((v) => weights[v] ?? 1);
+  const total = w.reduce((a, b) => a + b, 0);
+  if (total <= 0) throw new Error("Pre-training: every view in pretrainViews has weight 0");
+  const exact = w.map((x) => (n * x) / total);
+  const counts = exact.map(Math.floor);
+  const order = exact.map((x, k) => [x - Math.floor(x), k] as const).sort((a, b) => b[0] - a[0]);
+  for (let r = n - counts.reduce((a, b) => a + b, 0), j = 0; r > 0; r--, j++) {
+    counts[order[j]![1]]!++;
+  }
+  return new Map(views.map((v, k) => [v, counts[k]!]));
+}
+
+/** `n` examples of `views`, split by `weights` ({@linkcode viewCounts}), grouped by view. */
 export function makeBatch(
   rng: Rng,
   bank: Bank,
   views: readonly PretrainView[],
   n: number,
-  opts: PretrainDataOptions,
+  opts: PretrainDataOptions & { pretrainViewWeights?: Partial<Record<PretrainView, number>> },
 ): PretrainExample[] {
   const out: PretrainExample[] = [];
-  for (let k = 0, misses = 0; out.length < n; k++) {
-    const e = makeExample(rng, bank, views[out.length % views.length]!, opts);
-    if (e) out.push(e);
-    else if (++misses > 50 * n) throw new Error("Pre-training data: the generator keeps failing");
+  for (const [view, count] of viewCounts(views, n, opts.pretrainViewWeights)) {
+    for (let k = 0, misses = 0; k < count;) {
+      const e = makeExample(rng, bank, view, opts);
+      if (e) {
+        out.push(e);
+        k++;
+      } else if (++misses > 50 * Math.max(1, count)) {
+        throw new Error(`Pre-training data: the generator keeps failing for view '${view}'`);
+      }
+    }
   }
   return out;
 }

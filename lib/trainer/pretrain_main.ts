@@ -97,8 +97,13 @@ async function main(): Promise<number> {
       summary.minutes.toFixed(1)
     } min; greedy held-out accuracy beside its chance levels:`,
   );
-  for (const set of ["generator", "suite"] as const) {
-    console.log(`${set === "generator" ? "generator (held-out behaviours)" : cfg.evalSuites}:`);
+  const titles = {
+    generator: "generator (held-out behaviours)",
+    train: "generator (train split: trained-on behaviours, fresh inputs)",
+    suite: cfg.evalSuites,
+  };
+  for (const set of ["generator", "train", "suite"] as const) {
+    console.log(`${titles[set]}:`);
     const ll = summary.listLength[set];
     console.log(
       formatChanceTable(summary.baselines[set], summary.counts[set], {

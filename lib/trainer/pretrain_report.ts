@@ -36,14 +36,19 @@ import { REPORT_SMOOTHING, stepsDone } from "./report.ts";
 import { evalSize, evalTableHtml, reportPage, section } from "./report_html.ts";
 import type { EvalTables, PretrainEvalFinal, PretrainSummaryFile } from "./run_files.ts";
 
-/** The two held-out sets of pre-training, as its metrics name them (`acc/<set>/<type>`). */
-export const PRETRAIN_EVAL_SETS = ["generator", "suite"] as const;
+/**
+ * The eval sets of pre-training, as its metrics name them (`acc/<set>/<type>`): the generator's
+ * held-out behaviours, the generator's train split (trained-on behaviours, fresh inputs: beside
+ * the held-out set it tells under- from over-fitting), and the world's hand-written suites.
+ */
+export const PRETRAIN_EVAL_SETS = ["generator", "train", "suite"] as const;
 /** A held-out set of pre-training. */
 export type PretrainEvalSet = (typeof PRETRAIN_EVAL_SETS)[number];
 
 /** How the figures title each set. */
 export const SET_TITLES: Record<PretrainEvalSet, string> = {
   generator: "generator held-out",
+  train: "generator train split",
   suite: "hand-written suites",
 };
 
@@ -105,13 +110,14 @@ export function accuracyPoints(metrics: readonly Metrics[], set: PretrainEvalSet
 
 /** Accuracy by program size from the last record that has it (`acc/generator/<type>/size<k>`). */
 export function accuracyBySizePoints(metrics: readonly Metrics[]): SeriesPoint[] {
-  const last = [...metrics].reverse().find((m) =>
-    Object.keys(m).some((k) => /^acc\/generator\/\w+\/size\d+$/.test(k))
-  );
+  const pattern = /^acc\/(generator|train)\/(\w+)\/size(\d+)$/;
+  const last = [...metrics].reverse().find((m) => Object.keys(m).some((k) => pattern.test(k)));
   if (!last) return [];
   return Object.entries(last).flatMap(([k, v]) => {
-    const m = /^acc\/generator\/(\w+)\/size(\d+)$/.exec(k);
-    return m && typeof v === "number" ? [{ step: Number(m[2]), series: m[1]!, value: v }] : [];
+    const m = pattern.exec(k);
+    if (!m || typeof v !== "number") return [];
+    const series = m[1] === "train" ? `${m[2]!} (train split)` : m[2]!;
+    return [{ step: Number(m[3]), series, value: v }];
   });
 }
 
@@ -157,7 +163,7 @@ export function renderPretrainReport(opts: PretrainReportInput): string {
   const bySize = accuracyBySizePoints(metrics);
   if (bySize.length) {
     sections.push(section(
-      "Generator held-out accuracy by program size",
+      "Generator accuracy by program size: held-out behaviours, and the train split",
       lineChart(bySize, { yDomain: [0, 1], xLabel: "program size (tokens)", yLabel: "accuracy" }),
       "At the last eval.",
     ));

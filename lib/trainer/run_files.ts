@@ -146,6 +146,8 @@ export type EvalFinal = z.infer<typeof EvalFinalSchema>;
 export const PretrainEvalFinalSchema = z.object({
   step: z.number().int().nonnegative(),
   generator: EvalTablesSchema,
+  /** The generator's train split (runs before it was evaluated lack it). */
+  train: EvalTablesSchema.optional(),
   suite: EvalTablesSchema,
 });
 /** A pre-training run's final eval. */

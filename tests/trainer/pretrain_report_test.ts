@@ -77,7 +77,7 @@ Deno.test("the seeds figure draws one band per task type and eval set, labelled,
     /<g[^>]*aria-label="area"[^>]*>(.*?)<\/g><\/g>|<g[^>]*aria-label="area"[^>]*>(.*?)<\/g>/s,
   )?.[0] ?? "";
   const bands = areas.match(/<path/g)?.length ?? 0;
-  assert.equal(bands, 3 * 2, "3 task types × 2 eval sets");
+  assert.equal(bands, 3 * 3, "3 task types × 3 eval sets (held-out, train split, suites)");
   for (const [task, color] of Object.entries(TASK_COLORS)) {
     assert.ok(areas.includes(`fill="${color}"`), `${task}'s band in its colour`);
     assert.match(svg, new RegExp(`>${task}</text>`));
