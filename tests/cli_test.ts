@@ -28,9 +28,9 @@ Deno.test("--help on every task and benchmark exits 0 with its usage", async () 
   const cases: [string[], RegExp][] = [
     [
       ["task", "train", "--help"],
-      /--preset tiny\|small\|default\|medium\|large[\s\S]*--resume[\s\S]*--lr=/,
+      /--preset tiny\|small\|default\|base\|base_quick\|medium\|large[\s\S]*--resume[\s\S]*--lr=/,
     ],
-    [["task", "eval", "--help"], /--checkpoint/],
+    [["task", "eval", "--help"], /--checkpoint[\s\S]*--set S[\s\S]*--bestOf K/],
     [["task", "report", "--help"], /Usage: deno task report/],
     [["task", "ablate", "--help"], /--grid[\s\S]*--out DIR/],
     [
@@ -72,7 +72,7 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
       [[...train, "--lrr=3"], /unknown key 'lrr' \(did you mean 'lr'\?\)/],
       [
         [...train, "--preset=huge"],
-        /unknown preset 'huge'; use one of tiny, small, default, medium, large/,
+        /unknown preset 'huge'; use one of tiny, small, default, base, base_quick, medium, large/,
       ],
       [[...train, `--config=${typo}`], /typo\.json.*unknown key 'lrr' \(did you mean 'lr'\?\)/],
       [[...train, "tiny"], /Unexpected argument 'tiny'/],
@@ -87,6 +87,8 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
       [[...evalMain, "--checkpoint=/nowhere"], /Cannot load checkpoint '\/nowhere'/],
       [[...evalMain, "--checkpoint=x", "--limit=many"], /--limit must be a non-negative integer/],
       [[...evalMain, "--checkpoint=x", "--backend=gpu"], /--backend must be one of/],
+      [[...evalMain, "--checkpoint=x", "--set=all"], /--set must be suites, heldout or train/],
+      [[...evalMain, "--checkpoint=x", "--bestOf=-1"], /--bestOf must be a non-negative integer/],
       [ablate, /Missing --grid/],
       [[...ablate, "--grid=nope"], /Unknown grid 'nope'/],
       [[...ablate, "--grid=tiny", "--seeds=-1"], /--seeds must be a non-negative integer/],

@@ -1,5 +1,6 @@
 /**
- * `deno task eval --checkpoint runs/NAME [--suites data/eval] [--limit N] [--json]`
+ * `deno task eval --checkpoint runs/NAME [--set suites|heldout|train] [--suites data/eval]
+ * [--tasks N] [--limit N] [--bestOf K] [--json]`
  *
  * Loads a checkpoint (a run folder's latest, or a checkpoint folder), rebuilds
  * the model from the config stored in it, and prints held-out accuracy per
@@ -7,24 +8,42 @@
  * tasks and the enumerative search, and the tasks that are not expressible in the language.
  * By default it evaluates as the run's final eval did (the run's `evalLimit` tasks per type and
  * suite, its sandbox limits and decoding), so the two agree; steps are counted as steps done.
+ * `--set heldout|train` scores the generator's held-out behaviours or its train split instead
+ * (the tasks pre-training evaluates, same seeds), and `--bestOf K` adds induction as a
+ * synthesizer: best-of-K samples beside the enumerative search at K program checks.
  * @module
  */
 import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
-import { ConfigSchema, TASK_TYPES } from "../config.ts";
+import { type Config, ConfigSchema, TASK_TYPES } from "../config.ts";
+import { type Bank, splitBank } from "../lang/generate.ts";
+import { configBank } from "../trainer/bank_cache.ts";
+import type { Executor } from "../sandbox/mod.ts";
+import type { InductionRecord } from "../tasks/records.ts";
+import { bankSearchAt, inductionBestOf } from "./best_of.ts";
+import { GENERATOR_EVAL_SEEDS, generatorSuite } from "./generator_suite.ts";
+import { type EvalSuite } from "./suite.ts";
+import { evalTaskRecords } from "./task_records.ts";
 import { worldVocab } from "../lang/vocab.ts";
 import { initBackend } from "../model/backend.ts";
 import { latestCheckpoint, loadCheckpoint, readCheckpointMeta } from "../model/checkpoint.ts";
 import { TransformerPolicy } from "../model/policy.ts";
 import { createSandbox, sandboxOptionsFromConfig } from "../sandbox/mod.ts";
-import { formatChanceTable, formatKN } from "./baselines.ts";
+import { formatChanceTable, formatKN, type Tally } from "./baselines.ts";
 import { evaluateSuites, type TaskOutcome } from "./evaluate.ts";
 import { loadSuites } from "./suite.ts";
 
 const USAGE =
-  `Usage: deno task eval --checkpoint runs/NAME [--suites PATH] [--limit N] [--backend B] [--json]
+  `Usage: deno task eval --checkpoint runs/NAME [--set S] [--suites PATH] [--tasks N] [--limit N]
+                      [--bestOf K] [--backend B] [--json]
 
   --checkpoint PATH  a run folder (its latest checkpoint) or one checkpoint folder
+  --set S            suites (default): the hand-written suites; heldout: the generator's held-out
+                     behaviours; train: the generator's train split (trained-on behaviours, fresh
+                     inputs) — the sets pre-training evaluates, drawn with the same seeds
   --suites PATH      folder or .jsonl file of eval suites (default: the run's evalSuites)
+  --tasks N          generator sets: tasks per type (default: the run's pretrainEvalTasks)
+  --bestOf K         also induction best-of-K (K samples, the first fitting the shown pairs is
+                     scored) beside the enumerative search at K program checks
   --limit N          only the first N tasks of each type per suite (default: the run's evalLimit,
                      so the numbers match the run's final eval; 0 = all)
   --backend NAME     tfjs backend: ${
@@ -40,7 +59,16 @@ async function main(): Promise<void> {
     limit: { type: "string" },
     json: { type: "boolean", default: false },
     backend: { type: "string" },
+    set: { type: "string", default: "suites" },
+    tasks: { type: "string" },
+    bestOf: { type: "string" },
   }, USAGE);
+  const set = values.set;
+  if (set !== "suites" && set !== "heldout" && set !== "train") {
+    throw new UsageError(`--set must be suites, heldout or train, got '${set}'`);
+  }
+  const tasksFlag = numberFlag(values.tasks, "tasks", true);
+  const bestOf = numberFlag(values.bestOf, "bestOf", true);
   if (!values.checkpoint) {
     throw new UsageError("Missing --checkpoint runs/NAME (see --help)");
   }
@@ -80,7 +108,15 @@ async function main(): Promise<void> {
     policy.dispose();
     throw new UsageError(loaded.message);
   }
-  const suites = Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg));
+  const bank = set !== "suites" || bestOf ? (await configBank(cfg)).bank : undefined;
+  const suites = set === "suites" || !bank
+    ? Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg))
+    : [generatorSuite(
+      splitBank(bank, set === "heldout" ? "heldout" : "train", cfg.pretrainHeldOut),
+      tasksFlag ?? cfg.pretrainEvalTasks,
+      GENERATOR_EVAL_SEEDS[set === "heldout" ? "generator" : "train"],
+      set === "heldout" ? "generator" : "train",
+    )];
   const executor = await createSandbox(sandboxOptionsFromConfig(cfg));
   try {
     const report = await evaluateSuites(policy, executor, suites, {
@@ -90,8 +126,13 @@ async function main(): Promise<void> {
       seed: cfg.seed,
       searchEvals: cfg.searchMaxEvals,
     });
+    const synth = bestOf && bank
+      ? await synthesizerRows(policy, executor, bank, suites, { ...cfg, limit, k: bestOf })
+      : undefined;
     if (values.json) {
-      console.log(JSON.stringify({ checkpoint: path, step: steps, limit, ...report }, null, 2));
+      console.log(
+        JSON.stringify({ checkpoint: path, step: steps, limit, ...report, bestOf: synth }, null, 2),
+      );
     } else {
       const tasks = TASK_TYPES.filter((t) => report.counts[t])
         .map((t) => `${report.counts[t]!.n} ${t}`).join(", ");
@@ -113,6 +154,13 @@ async function main(): Promise<void> {
       console.log(
         formatChanceTable(report.baselines, report.counts, lengths ? { deduction: lengths } : {}),
       );
+      if (synth) {
+        console.log(
+          `induction as a synthesizer (${synth.bestOf.n} tasks): best-of-${bestOf} ${
+            formatKN(synth.bestOf.k, synth.bestOf.n)
+          } · search@${bestOf} programs ${formatKN(synth.search.k, synth.search.n)}`,
+        );
+      }
       console.log(`${report.notExpressible.length} tasks not expressible in the language:`);
       for (const n of report.notExpressible) {
         console.log(`  ${n.suite}/${n.id} (${n.task}): ${n.reason}`);
@@ -122,6 +170,29 @@ async function main(): Promise<void> {
     await executor.close();
     policy.dispose();
   }
+}
+
+/** Induction best-of-k and the search at k program checks, on the suites' induction tasks. */
+async function synthesizerRows(
+  policy: TransformerPolicy,
+  executor: Executor,
+  bank: Bank,
+  suites: readonly EvalSuite[],
+  opts: Config & { limit: number; k: number },
+): Promise<{ bestOf: Tally; search: Tally }> {
+  const records: InductionRecord[] = [];
+  for (const suite of suites) {
+    let taken = 0;
+    for (const t of suite.tasks) {
+      if (t.task !== "induction" || (opts.limit && ++taken > opts.limit)) continue;
+      const r = evalTaskRecords(t, opts);
+      if (typeof r !== "string") records.push(...(r as InductionRecord[]));
+    }
+  }
+  return {
+    bestOf: await inductionBestOf(policy, executor, records, { ...opts, seed: opts.seed }),
+    search: await bankSearchAt(executor, bank, records, opts.k),
+  };
 }
 
 /**

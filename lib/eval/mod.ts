@@ -7,3 +7,5 @@ export * from "./suite.ts";
 export * from "./task_records.ts";
 export * from "./evaluate.ts";
 export * from "./baselines.ts";
+export * from "./generator_suite.ts";
+export * from "./best_of.ts";

@@ -44,7 +44,6 @@ export { clearRun, type OpenMode, openRunDir, type OpenRunOptions, RunError } fr
 export {
   accuracyBySize,
   curriculumWeights,
-  heldOutSuite,
   pretrain,
   type PretrainHooks,
   type PretrainSummary,

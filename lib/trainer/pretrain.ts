@@ -12,10 +12,11 @@
  * resumable), `eval.json`, `summary.json`, `report.html`.
  * @module
  */
-import { type Config, TASK_TYPES } from "../config.ts";
+import type { Config } from "../config.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
-import { type EvalSuite, type EvalTask, loadSuites } from "../eval/suite.ts";
-import { bankSizes, generateTask, splitBank } from "../lang/generate.ts";
+import { type EvalSuite, loadSuites } from "../eval/suite.ts";
+import { GENERATOR_EVAL_SEEDS, generatorSuite, taskSize } from "../eval/generator_suite.ts";
+import { bankSizes, splitBank } from "../lang/generate.ts";
 import { configBank } from "./bank_cache.ts";
 import type { Bank } from "../lang/generate.ts";
 import { worldVocab } from "../lang/vocab.ts";
@@ -71,37 +72,6 @@ export interface PretrainSummary {
   bySizeTrain: Record<string, Record<string, number>>;
 }
 
-/** A fixed held-out eval set from the bank's held-out behaviours (`id` carries the size). */
-export function heldOutSuite(
-  bank: Bank,
-  perType: number,
-  seed: number,
-  name = "generator",
-): EvalSuite {
-  const rng = new Rng(seed);
-  const tasks: EvalTask[] = [];
-  for (const type of TASK_TYPES) {
-    for (let k = 0, misses = 0; k < perType && misses < 50 * perType;) {
-      const t = generateTask(rng, bank, type);
-      if (!t) {
-        misses++;
-        continue;
-      }
-      const size = t.tokens.length - 1;
-      tasks.push({
-        id: `gen-${type.slice(0, 3)}-${k}-s${size}`,
-        task: type,
-        program: t.program,
-        signature: t.signature,
-        examples: t.task === "induction" ? t.examples : [{ input: t.input, output: t.output }],
-        shown: t.task === "induction" ? t.shown : 1,
-      });
-      k++;
-    }
-  }
-  return { name, path: "(generated)", tasks };
-}
-
 /** Pre-training learning rate at `step` (a pure function of the step, so resume is exact). */
 export function pretrainLr(
   cfg: Pick<Config, "pretrainLr" | "pretrainLrSchedule" | "pretrainSteps">,
@@ -154,9 +124,9 @@ export async function pretrain(
   await writeAtomic(`${paths.dir}/bank.json`, JSON.stringify(bankSizes(bank), null, 2) + "\n");
   // Three eval sets: the generator's held-out behaviours and train split, the world's suites.
   const evalSets: Record<EvalSet, EvalSuite[]> = {
-    generator: [heldOutSuite(held, cfg.pretrainEvalTasks, 1_000_003)],
+    generator: [generatorSuite(held, cfg.pretrainEvalTasks, GENERATOR_EVAL_SEEDS.generator)],
     // Trained-on behaviours on fresh inputs (another seed): under- vs over-fitting.
-    train: [heldOutSuite(train, cfg.pretrainEvalTasks, 2_000_003, "train")],
+    train: [generatorSuite(train, cfg.pretrainEvalTasks, GENERATOR_EVAL_SEEDS.train, "train")],
     suite: Object.values(loadSuites(cfg.evalSuites, cfg)),
   };
   const executor = await createSandbox(sandboxOptionsFromConfig(cfg));
@@ -335,7 +305,7 @@ function evalMetrics(r: EvalReports): Record<string, number> {
 export function accuracyBySize(r: EvalReport): Record<string, Record<string, number>> {
   const acc: Record<string, Record<string, number[]>> = {};
   for (const o of r.outcomes) {
-    const size = /-s(\d+)$/.exec(o.id)?.[1];
+    const size = taskSize(o.id);
     if (size === undefined) continue;
     ((acc[o.task] ??= {})[size] ??= []).push(o.score);
   }

@@ -1,0 +1,98 @@
+/**
+ * Induction as a synthesizer: the model used the way a program synthesizer is, beside the
+ * enumerative search at the same number of executor calls.
+ *
+ * - **best-of-k**: sample k programs (temperature 1) for the shown pairs, keep the first that
+ *   reproduces every shown pair, and score it on the hidden pairs (none fits: the first sample
+ *   is the answer). It checks at most k programs against the shown pairs.
+ * - **search@k programs**: the first k programs of the generator's bank for the signature,
+ *   smallest first (the bottom-up enumeration with observational equivalence, done once per
+ *   world), the first that fits every shown pair scored on the hidden pairs. The same k checks.
+ *
+ * Shown pairs are checked with the reference interpreter (it agrees with the sandbox, see
+ * `tests/lang/generate_test.ts`); the chosen program is scored by the sandbox, as every eval is.
+ * @module
+ */
+import type { Bank } from "../lang/generate.ts";
+import { runInWorld } from "../lang/generate.ts";
+import { programTree } from "../lang/tree.ts";
+import type { LangValue } from "../lang/values.ts";
+import { signatureByName, type World } from "../lang/types.ts";
+import type { Policy } from "../model/policy.ts";
+import { Rng } from "../rng.ts";
+import type { Executor } from "../sandbox/mod.ts";
+import type { PromptOptions } from "../tasks/prompts.ts";
+import type { InductionRecord } from "../tasks/records.ts";
+import { checkAnswers, solveTasks } from "../tasks/solve.ts";
+import type { Tally } from "./baselines.ts";
+
+/** Does `tokens` (a program) give every shown pair's output in `world`? */
+function fitsShown(tokens: readonly number[], record: InductionRecord, world: World): boolean {
+  const sig = signatureByName(record.signature);
+  if (!sig || !programTree(tokens).ok) return false;
+  return record.examples.slice(0, record.shown).every((e) =>
+    JSON.stringify(runInWorld(tokens, sig, e.input as LangValue[], world) ?? null) ===
+      JSON.stringify(e.output)
+  );
+}
+
+/** Options of {@linkcode inductionBestOf}. */
+export interface BestOfOptions extends PromptOptions {
+  /** Programs sampled per task. */
+  k: number;
+  seed: number;
+  /** Sampling temperature (default 1). */
+  temperature?: number;
+  /** Prompts per sampling call (default 512): bounds memory. */
+  chunk?: number;
+}
+
+/** Best-of-k accuracy of the policy on induction records (see the module doc). */
+export async function inductionBestOf(
+  policy: Policy,
+  executor: Executor,
+  records: readonly InductionRecord[],
+  opts: BestOfOptions,
+): Promise<Tally> {
+  const rng = new Rng(opts.seed);
+  const world: World = opts as World;
+  const chosen: { record: InductionRecord; answer: number[]; unfinished: boolean }[] = [];
+  const per = Math.max(1, Math.floor((opts.chunk ?? 512) / opts.k));
+  for (let i = 0; i < records.length; i += per) {
+    const group = records.slice(i, i + per);
+    const attempts = await solveTasks(
+      policy,
+      group.flatMap((r) => Array.from({ length: opts.k }, () => r)),
+      rng,
+      { ...opts, temperature: opts.temperature ?? 1, greedy: false },
+    );
+    group.forEach((record, j) => {
+      const own = attempts.slice(j * opts.k, (j + 1) * opts.k);
+      const fit = own.find((a) => !a.unfinished && fitsShown(a.rollout.completion, record, world));
+      const pick = fit ?? own[0]!;
+      chosen.push({ record, answer: pick.rollout.completion, unfinished: pick.unfinished });
+    });
+  }
+  const outcomes = await checkAnswers(executor, chosen);
+  return { k: outcomes.filter((o) => o === "correct").length, n: outcomes.length };
+}
+
+/** The enumerative search at k program checks per task, over `bank` (see the module doc). */
+export async function bankSearchAt(
+  executor: Executor,
+  bank: Bank,
+  records: readonly InductionRecord[],
+  k: number,
+): Promise<Tally> {
+  const items: { record: InductionRecord; answer: number[] }[] = [];
+  let none = 0;
+  for (const record of records) {
+    const sig = signatureByName(record.signature);
+    const programs = bank.signatures.find((s) => s.signature === sig)?.programs ?? [];
+    const hit = programs.slice(0, k).find((p) => fitsShown(p.tokens, record, bank.world));
+    if (hit) items.push({ record, answer: [...hit.tokens] });
+    else none++;
+  }
+  const outcomes = await checkAnswers(executor, items);
+  return { k: outcomes.filter((o) => o === "correct").length, n: outcomes.length + none };
+}

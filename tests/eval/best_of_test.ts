@@ -1,0 +1,105 @@
+/**
+ * Induction as a synthesizer: best-of-k keeps the first sampled program that fits the shown
+ * pairs and scores it on the hidden pairs in the sandbox; the search at k program checks takes
+ * the first of the bank's first k programs that fits. The sampler here is a scripted policy
+ * (it returns programs written in the test), so the selection rule is what is tested; the
+ * programs and their scores are checked by the real sandbox.
+ */
+import assert from "node:assert/strict";
+import { bankSearchAt, inductionBestOf } from "../../lib/eval/best_of.ts";
+import type { Bank } from "../../lib/lang/generate.ts";
+import { parseProgram } from "../../lib/lang/parse.ts";
+import { signatureByName, WORLDS } from "../../lib/lang/types.ts";
+import type { Policy } from "../../lib/model/policy.ts";
+import type { PolicySampleOptions, PolicySampleResult } from "../../lib/model/sample.ts";
+import { createSandbox } from "../../lib/sandbox/mod.ts";
+import type { InductionRecord } from "../../lib/tasks/records.ts";
+
+const SIG = signatureByName("(int[]) -> int[]")!;
+const OPTS = { ...WORLDS.small, programMaxTokens: 16, inputMaxTokens: 16 };
+
+function tokens(js: string): number[] {
+  const r = parseProgram(js);
+  if (!r.ok) throw new Error(r.message);
+  return r.tokens;
+}
+
+const IDENTITY = tokens("function f(xs) { return xs; }");
+const REVERSE = tokens("function f(xs) { return [...xs].reverse(); }");
+const SORT = tokens("function f(xs) { return [...xs].sort((a, b) => a - b); }");
+
+/** Shown pairs fitted by identity and sort alike (already sorted); hidden pairs only by sort. */
+const RECORD: InductionRecord = {
+  task: "induction",
+  program: "function f(xs) { return [...xs].sort((a, b) => a - b); }",
+  tokens: SORT,
+  signature: SIG.name,
+  step: -1,
+  examples: [
+    { input: [[1, 2]], output: [1, 2] },
+    { input: [[0, 3, 4]], output: [0, 3, 4] },
+    { input: [[2, 1]], output: [1, 2] },
+    { input: [[3, -1, 0]], output: [-1, 0, 3] },
+  ],
+  shown: 2,
+};
+
+/** A policy that answers every prompt with the next program of a script, in order. */
+function scripted(script: number[][]): Policy {
+  let next = 0;
+  return {
+    sample(prompts: readonly (readonly number[])[], _opts: PolicySampleOptions) {
+      const tokens = prompts.map(() => script[next++ % script.length]!);
+      const result: PolicySampleResult = {
+        tokens,
+        logprobs: tokens.map((t) => t.map(() => 0)),
+        masks: tokens.map(() => []),
+        finished: tokens.map(() => true),
+      };
+      return Promise.resolve(result);
+    },
+    logprobs() {
+      throw new Error("not used");
+    },
+  };
+}
+
+Deno.test("best-of-k: the first sample that fits the shown pairs is the one scored", async () => {
+  await using executor = await createSandbox({ poolSize: 1 });
+  const run = (script: number[][], k: number) =>
+    inductionBestOf(scripted(script), executor, [RECORD], { ...OPTS, k, seed: 0 });
+  // reverse does not fit the shown pairs; sort does, and passes the hidden ones.
+  assert.deepEqual(await run([REVERSE, SORT], 2), { k: 1, n: 1 });
+  // identity fits the shown pairs first, and fails the hidden ones.
+  assert.deepEqual(await run([IDENTITY, SORT], 2), { k: 0, n: 1 });
+  // k = 1: only reverse is sampled, it does not fit, and is the (wrong) answer.
+  assert.deepEqual(await run([REVERSE, SORT], 1), { k: 0, n: 1 });
+});
+
+Deno.test("search at k program checks: the first fitting program among the bank's first k", async () => {
+  await using executor = await createSandbox({ poolSize: 1 });
+  const bank = (programs: number[][]): Bank => ({
+    world: WORLDS.small,
+    maxSize: 8,
+    signatures: [{
+      signature: SIG,
+      programs: programs.map((t) => ({ tokens: t, size: t.length - 1, valid: 1 })),
+      evals: 0,
+      ms: 0,
+    }],
+  });
+  const record = { ...RECORD, examples: [RECORD.examples[2]!, ...RECORD.examples], shown: 1 };
+  // The shown pair [2,1] → [1,2] rules out identity; reverse fits it, and fails the rest.
+  assert.deepEqual(await bankSearchAt(executor, bank([IDENTITY, REVERSE, SORT]), [record], 1), {
+    k: 0,
+    n: 1,
+  });
+  assert.deepEqual(await bankSearchAt(executor, bank([IDENTITY, REVERSE, SORT]), [record], 3), {
+    k: 0,
+    n: 1,
+  });
+  assert.deepEqual(await bankSearchAt(executor, bank([IDENTITY, SORT, REVERSE]), [record], 2), {
+    k: 1,
+    n: 1,
+  });
+});
