@@ -235,16 +235,13 @@ export async function pretrain(
       tokens,
       minutes: (performance.now() - started) / 60_000,
       bank: { programs: count(bank), heldOut: count(held), buildS },
-      accuracy: perSet((r) => r.accuracy),
-      counts: perSet((r) => r.counts),
-      baselines: perSet((r) => r.baselines),
-      listLength: perSet((r) => r.listLength),
+      accuracy: perSet(final, (r) => r.accuracy),
+      counts: perSet(final, (r) => r.counts),
+      baselines: perSet(final, (r) => r.baselines),
+      listLength: perSet(final, (r) => r.listLength),
       bySize: accuracyBySize(final.generator),
       bySizeTrain: accuracyBySize(final.train),
     };
-    function perSet<T>(f: (r: EvalReport) => T): Record<EvalSet, T> {
-      return { generator: f(final.generator), train: f(final.train), suite: f(final.suite) };
-    }
     await writeAtomic(paths.evalFinal, JSON.stringify({ step, ...final }, null, 2) + "\n");
     await writeAtomic(paths.summary, JSON.stringify(summary, null, 2) + "\n");
     // From the files just written (also after a stop: the loop ends, the final eval runs).
@@ -283,6 +280,11 @@ export async function pretrain(
       suite: await one("suite"),
     };
   }
+}
+
+/** One field of each set's report. */
+function perSet<T>(r: EvalReports, f: (r: EvalReport) => T): Record<EvalSet, T> {
+  return { generator: f(r.generator), train: f(r.train), suite: f(r.suite) };
 }
 
 /** `acc/<set>/<type>`, `acc/<set>/list_length` and generator accuracy by size. */
