@@ -12,11 +12,9 @@
  * @module
  */
 import { resolveConfig } from "../config.ts";
-import { compileProgram } from "../lang/interpret.ts";
 import { parseProgram } from "../lang/parse.ts";
-import type { Signature, ValueBounds } from "../lang/types.ts";
-import { canonicalValue, type JsonValue } from "../sandbox/mod.ts";
-import { probeInputs } from "../tasks/validate.ts";
+import type { ValueBounds } from "../lang/types.ts";
+import { constantOnProbes } from "../tasks/constant.ts";
 import { mean, type Metrics, readMetrics } from "../trainer/metrics.ts";
 import {
   type EvalFinal,
@@ -28,30 +26,6 @@ import {
 import type { Grid } from "./grids.ts";
 import { planGrid } from "./runner.ts";
 import { writeResultFiles } from "./summary.ts";
-
-/**
- * Whether a program returns one and the same value on the constant-output gate's probe inputs
- * (run in the interpreter; probes that fail do not count). Undefined when the program cannot
- * be read or no probe runs.
- */
-export function isConstantProgram(source: string, bounds: ValueBounds): boolean | undefined {
-  const parsed = parseProgram(source);
-  return parsed.ok ? constantOnProbes(parsed.tokens, parsed.signature, bounds) : undefined;
-}
-
-function constantOnProbes(
-  tokens: readonly number[],
-  signature: Signature,
-  bounds: ValueBounds,
-): boolean | undefined {
-  const run = compileProgram(tokens);
-  const outputs = new Set<string>();
-  for (const args of probeInputs(signature, bounds)) {
-    const r = run(args);
-    if (r.ok) outputs.add(canonicalValue(r.value as JsonValue)); // in the JSON domain (toDomain)
-  }
-  return outputs.size === 0 ? undefined : outputs.size === 1;
-}
 
 /** Self-play statistics of one task type over a stretch of steps. NaN where nothing was measured. */
 export interface SelfPlayStats {

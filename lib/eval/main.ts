@@ -20,6 +20,8 @@ import { configBank } from "../trainer/bank_cache.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import type { InductionRecord } from "../tasks/records.ts";
 import { bankSearchAt, inductionBestOf } from "./best_of.ts";
+import { bankSizeShares, drawnSizeShares, formatSizes, proposerQuality } from "./proposals.ts";
+import { Rng } from "../rng.ts";
 import { GENERATOR_EVAL_SEEDS, generatorSuite } from "./generator_suite.ts";
 import { type EvalSuite } from "./suite.ts";
 import { evalTaskRecords } from "./task_records.ts";
@@ -44,6 +46,8 @@ const USAGE =
   --tasks N          generator sets: tasks per type (default: the run's pretrainEvalTasks)
   --bestOf K         also induction best-of-K (K samples, the first fitting the shown pairs is
                      scored) beside the enumerative search at K program checks
+  --proposals N      also N proposals per task type sampled as self-play's seeding stage samples
+                     them: valid, constant and distinct shares, program sizes beside the bank's
   --limit N          only the first N tasks of each type per suite (default: the run's evalLimit,
                      so the numbers match the run's final eval; 0 = all)
   --backend NAME     tfjs backend: ${
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
     set: { type: "string", default: "suites" },
     tasks: { type: "string" },
     bestOf: { type: "string" },
+    proposals: { type: "string" },
   }, USAGE);
   const set = values.set;
   if (set !== "suites" && set !== "heldout" && set !== "train") {
@@ -69,6 +74,7 @@ async function main(): Promise<void> {
   }
   const tasksFlag = numberFlag(values.tasks, "tasks", true);
   const bestOf = numberFlag(values.bestOf, "bestOf", true);
+  const nProposals = numberFlag(values.proposals, "proposals", true);
   if (!values.checkpoint) {
     throw new UsageError("Missing --checkpoint runs/NAME (see --help)");
   }
@@ -108,7 +114,7 @@ async function main(): Promise<void> {
     policy.dispose();
     throw new UsageError(loaded.message);
   }
-  const bank = set !== "suites" || bestOf ? (await configBank(cfg)).bank : undefined;
+  const bank = set !== "suites" || bestOf || nProposals ? (await configBank(cfg)).bank : undefined;
   const suites = set === "suites" || !bank
     ? Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg))
     : [generatorSuite(
@@ -129,9 +135,24 @@ async function main(): Promise<void> {
     const synth = bestOf && bank
       ? await synthesizerRows(policy, executor, bank, suites, { ...cfg, limit, k: bestOf })
       : undefined;
+    const proposals = nProposals && bank
+      ? {
+        rows: await proposerQuality(policy, executor, new Rng(cfg.seed), {
+          ...cfg,
+          temperature: cfg.proposeTemperature,
+          perType: nProposals,
+        }),
+        bankSizes: bankSizeShares(bank),
+        drawnSizes: drawnSizeShares(splitBank(bank, "train", cfg.pretrainHeldOut), new Rng(0)),
+      }
+      : undefined;
     if (values.json) {
       console.log(
-        JSON.stringify({ checkpoint: path, step: steps, limit, ...report, bestOf: synth }, null, 2),
+        JSON.stringify(
+          { checkpoint: path, step: steps, limit, ...report, bestOf: synth, proposals },
+          null,
+          2,
+        ),
       );
     } else {
       const tasks = TASK_TYPES.filter((t) => report.counts[t])
@@ -160,6 +181,21 @@ async function main(): Promise<void> {
             formatKN(synth.bestOf.k, synth.bestOf.n)
           } · search@${bestOf} programs ${formatKN(synth.search.k, synth.search.n)}`,
         );
+      }
+      if (proposals) {
+        const pct = (x: number) => (Number.isNaN(x) ? "—" : `${(100 * x).toFixed(1)}%`);
+        console.log(`proposals as self-play's seeding stage samples them:`);
+        for (const r of proposals.rows) {
+          console.log(
+            `  ${r.task.padEnd(10)} ${r.n} sampled · valid ${pct(r.valid)} · constant ${
+              pct(r.constant)
+            } · distinct ${pct(r.distinct)}${
+              Object.keys(r.sizes).length ? ` · sizes ${formatSizes(r.sizes)}` : ""
+            }`,
+          );
+        }
+        console.log(`  bank sizes ${formatSizes(proposals.bankSizes)}`);
+        console.log(`  pre-training draws sizes ${formatSizes(proposals.drawnSizes)}`);
       }
       console.log(`${report.notExpressible.length} tasks not expressible in the language:`);
       for (const n of report.notExpressible) {

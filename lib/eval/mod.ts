@@ -9,3 +9,4 @@ export * from "./evaluate.ts";
 export * from "./baselines.ts";
 export * from "./generator_suite.ts";
 export * from "./best_of.ts";
+export * from "./proposals.ts";

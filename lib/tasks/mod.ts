@@ -12,3 +12,4 @@ export * from "./validate.ts";
 export * from "./solve.ts";
 export * from "./seed.ts";
 export * from "./random.ts";
+export * from "./constant.ts";

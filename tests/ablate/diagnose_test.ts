@@ -5,11 +5,11 @@
 import assert from "node:assert/strict";
 import {
   gridSolved,
-  isConstantProgram,
   selfPlayStats,
   selfPlayTable,
   solvedTable,
 } from "../../lib/ablate/diagnose.ts";
+import { isConstantProgram } from "../../lib/tasks/constant.ts";
 import { readProposals } from "../../lib/trainer/run_files.ts";
 import { GridSchema } from "../../lib/ablate/grids.ts";
 import type { Metrics } from "../../lib/trainer/metrics.ts";
