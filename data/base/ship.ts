@@ -7,13 +7,36 @@
  *
  *   deno run -A data/base/ship.ts runs/base/base-s0 runs/base/base-s1 runs/base/base-s2
  *
- * The first run's weights are the ones shipped.
+ * The first run's weights are the ones shipped. A run folder that holds `eval-heldout.json` (the
+ * output of `deno task eval --checkpoint RUN --set heldout --bestOf 16 --proposals 256 --json`)
+ * adds induction best-of-16 beside the search at 16 program checks, and the proposer check.
  * @module
  */
 import { meanCI } from "../../lib/ablate/stats.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { pretrainSeedsFigure } from "../../lib/trainer/pretrain_report.ts";
 import { type PretrainSummaryFile, PretrainSummarySchema } from "../../lib/trainer/run_files.ts";
+import { z } from "zod";
+
+/** The parts of `deno task eval --json` this script reads. */
+const ExtraEvalSchema = z.object({
+  bestOf: z.object({
+    bestOf: z.object({ k: z.number(), n: z.number() }),
+    search: z.object({ k: z.number(), n: z.number() }),
+  }).optional(),
+  proposals: z.object({
+    rows: z.array(z.object({
+      task: z.string(),
+      n: z.number(),
+      valid: z.number(),
+      constant: z.number().nullable(),
+      distinct: z.number().nullable(),
+      sizes: z.record(z.string(), z.number()),
+    })),
+    bankSizes: z.record(z.string(), z.number()),
+    drawnSizes: z.record(z.string(), z.number()),
+  }).optional(),
+});
 
 const OUT = new URL(".", import.meta.url).pathname;
 const runs = Deno.args;
@@ -23,8 +46,15 @@ if (runs.length === 0) {
 }
 
 const summaries: PretrainSummaryFile[] = [];
+const extras: z.infer<typeof ExtraEvalSchema>[] = [];
 const seedRuns = [];
 for (const dir of runs) {
+  const extraPath = `${dir}/eval-heldout.json`;
+  const extraText = await Deno.readTextFile(extraPath).catch((e) => {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  });
+  if (extraText !== undefined) extras.push(ExtraEvalSchema.parse(JSON.parse(extraText)));
   // zod: a summary that is missing or malformed is an error naming the file.
   const summary = PretrainSummarySchema.parse(
     JSON.parse(await Deno.readTextFile(`${dir}/summary.json`)),
@@ -55,7 +85,12 @@ const lines = [
   "| set | task | base | chance levels | base above every trivial level? |",
   "|---|---|---:|---|---|",
 ];
-for (const set of ["generator", "suite"]) {
+const SET_NAMES: Record<string, string> = {
+  generator: "generator held-out",
+  train: "generator train split",
+  suite: "hand-written suites",
+};
+for (const set of ["generator", "train", "suite"]) {
   for (const task of ["deduction", "abduction", "induction"]) {
     const acc = summaries.map((s) => s.accuracy[set]?.[task] ?? NaN);
     const { mean, ci95 } = meanCI(acc);
@@ -77,12 +112,93 @@ for (const set of ["generator", "suite"]) {
     const above = trivial.every((l) => lo > l.mean + (Number.isFinite(l.ci95) ? l.ci95 : 0));
     rows.push({ set, task, accuracy: acc, mean, ci95, levels, aboveEveryTrivial: above });
     lines.push(
-      `| ${set} | ${task} | ${pct(mean)} ± ${pct(ci95)} | ${
+      `| ${SET_NAMES[set]} | ${task} | ${pct(mean)} ± ${pct(ci95)} | ${
         levels.map((l) => `${l.name} ${pct(l.mean)}`).join(" · ")
       } | ${above ? "yes" : "no"} |`,
     );
   }
 }
+// By program size: the generator's held-out and train-split tasks.
+lines.push(
+  "",
+  "Generator accuracy (%) by program size (tokens), mean ± 95% CI over the runs: held-out / train split.",
+  "",
+  "| task | " + [1, 2, 3, 4, 5].map((k) => `size ${k}`).join(" | ") + " |",
+  "|---|" + [1, 2, 3, 4, 5].map(() => "---:").join("|") + "|",
+);
+const bySizeRows: Record<string, unknown>[] = [];
+for (const task of ["deduction", "abduction", "induction"]) {
+  const cells = [1, 2, 3, 4, 5].map((size) => {
+    const cell = (pick: (s: PretrainSummaryFile) => number | undefined) => {
+      const xs = summaries.flatMap((s) => {
+        const v = pick(s);
+        return v === undefined ? [] : [v];
+      });
+      return xs.length ? meanCI(xs) : undefined;
+    };
+    const held = cell((s) => s.bySize[task]?.[String(size)]);
+    const train = cell((s) => s.bySizeTrain?.[task]?.[String(size)]);
+    bySizeRows.push({ task, size, held, train });
+    const f = (m?: { mean: number; ci95: number }) =>
+      m ? `${pct(m.mean)}${Number.isFinite(m.ci95) ? ` ± ${pct(m.ci95)}` : ""}` : "—";
+    return `${f(held)} / ${f(train)}`;
+  });
+  lines.push(`| ${task} | ${cells.join(" | ")} |`);
+}
+
+// Induction as a synthesizer, and the proposer check (from eval-heldout.json when present).
+const synth = extras.flatMap((e) => (e.bestOf ? [e.bestOf] : []));
+if (synth.length) {
+  const b = meanCI(synth.map((x) => x.bestOf.k / x.bestOf.n));
+  const q = meanCI(synth.map((x) => x.search.k / x.search.n));
+  lines.push(
+    "",
+    `Induction on the generator's held-out tasks as a synthesizer: best-of-16 ${pct(b.mean)} ± ${
+      pct(b.ci95)
+    }% (${
+      synth.map((x) => `${x.bestOf.k}/${x.bestOf.n}`).join(", ")
+    }) · the enumerative search at 16 program checks ${pct(q.mean)}% (${
+      synth.map((x) => `${x.search.k}/${x.search.n}`).join(", ")
+    }).`,
+  );
+}
+const props = extras.flatMap((e) => (e.proposals ? [e.proposals] : []));
+if (props.length) {
+  lines.push(
+    "",
+    "Proposals sampled as self-play's seeding stage samples them (mean over the runs, %):",
+    "",
+    "| task | sampled | valid | constant | distinct | sizes (share of valid) |",
+    "|---|---:|---:|---:|---:|---|",
+  );
+  for (const task of ["deduction", "abduction", "induction"]) {
+    const rs = props.flatMap((p) => p.rows.filter((r) => r.task === task));
+    const m = (f: (r: (typeof rs)[number]) => number | null) => {
+      const xs = rs.map(f).filter((x): x is number => x !== null && Number.isFinite(x));
+      return xs.length ? pct(meanCI(xs).mean) : "—";
+    };
+    const sizes: Record<string, number> = {};
+    for (const r of rs) {
+      for (const [k, v] of Object.entries(r.sizes)) sizes[k] = (sizes[k] ?? 0) + v / rs.length;
+    }
+    lines.push(
+      `| ${task} | ${rs.reduce((a, r) => a + r.n, 0)} | ${m((r) => r.valid)} | ${
+        m((r) => r.constant)
+      } | ${m((r) => r.distinct)} | ${
+        Object.entries(sizes).map(([k, v]) => `${k}:${pct(v)}`).join(" ")
+      } |`,
+    );
+  }
+  const fmt = (r: Record<string, number>) =>
+    Object.entries(r).map(([k, v]) => `${k}:${pct(v)}`).join(" ");
+  lines.push(
+    "",
+    `The bank's sizes: ${fmt(props[0]!.bankSizes)}; pre-training draws: ${
+      fmt(props[0]!.drawnSizes)
+    }.`,
+  );
+}
+
 const ll = summaries.flatMap((s) => {
   const t = s.listLength.suite;
   return t && t.n > 0 ? [t] : [];
@@ -103,7 +219,11 @@ lines.push(
 );
 await Deno.writeTextFile(
   `${OUT}seeds.json`,
-  JSON.stringify({ runs: summaries.map((s) => s.name), rows }, null, 2) + "\n",
+  JSON.stringify(
+    { runs: summaries.map((s) => s.name), rows, bySize: bySizeRows, synth, proposals: props },
+    null,
+    2,
+  ) + "\n",
 );
 await Deno.writeTextFile(`${OUT}seeds.md`, lines.join("\n") + "\n");
 await Deno.writeTextFile(`${OUT}curves.svg`, pretrainSeedsFigure(seedRuns) + "\n");

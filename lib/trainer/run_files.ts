@@ -165,6 +165,8 @@ export const PretrainSummarySchema = z.object({
   listLength: z.record(z.string(), TallySchema),
   /** Generator held-out accuracy per task type and program size (tokens). */
   bySize: z.record(z.string(), z.record(z.string(), z.number())),
+  /** The same on the generator's train split (runs before it was evaluated lack it). */
+  bySizeTrain: z.record(z.string(), z.record(z.string(), z.number())).optional(),
 });
 /** A finished pre-training run's summary. */
 export type PretrainSummaryFile = z.infer<typeof PretrainSummarySchema>;
