@@ -308,7 +308,7 @@ export const PRESETS = {
     name: "base",
     pretrainMaxSize: 5,
     pretrainBatch: 256,
-    pretrainSteps: 1800,
+    pretrainSteps: 1500,
     checkpointEvery: 200,
     pretrainViewWeights: {
       deduction: 4,
