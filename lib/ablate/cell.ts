@@ -8,6 +8,7 @@
  */
 import { resolve } from "node:path";
 import { parseArgs as parseConfigArgs } from "../config.ts";
+import { JsonlError } from "../jsonl.ts";
 import { exists, RunError } from "../trainer/run_dir.ts";
 import { readRunJson, type RunSummary, RunSummarySchema } from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
@@ -99,14 +100,32 @@ export async function readCellSummary(cell: GridCell): Promise<RunSummary | unde
       `${cellLabel(cell)}: ${cell.dir} is not a folder; move or delete it to run that cell`,
     );
   }
+  return await readCellFile(cell, () => readRunJson(`${cell.dir}/summary.json`, RunSummarySchema));
+}
+
+/**
+ * Reads one of a cell's files with `read`; a file that is missing, unreadable or malformed is a
+ * {@linkcode RunError} naming the cell (one line through the CLI), anything else propagates.
+ */
+export async function readCellFile<T>(cell: GridCell, read: () => Promise<T>): Promise<T> {
   try {
-    return await readRunJson(`${cell.dir}/summary.json`, RunSummarySchema);
+    return await read();
   } catch (e) {
-    // Any failure here is about that file (unreadable, not JSON, wrong shape).
+    if (!isFileError(e)) throw e;
     throw new RunError(
-      `${cellLabel(cell)}: ${oneLine((e as Error).message)} (or delete ${cell.dir} to rerun it)`,
+      `${cellLabel(cell)}: ${oneLine(e.message)} (repair it, or delete ${cell.dir} to rerun it)`,
     );
   }
+}
+
+/**
+ * The errors the run-file readers report a bad file with: a file system error, a bad JSONL line,
+ * unparsable JSON, or their plain "Cannot read PATH: …" Error (not a TypeError or other bug).
+ */
+function isFileError(e: unknown): e is Error {
+  return e instanceof JsonlError || e instanceof SyntaxError ||
+    (e instanceof Error && Object.getPrototypeOf(e) === Error.prototype) ||
+    Object.values(Deno.errors).some((C) => e instanceof C);
 }
 
 function oneLine(s: string): string {
@@ -156,6 +175,15 @@ export type CellState =
   /** No folder yet. */
   | { kind: "missing" };
 
+/**
+ * The name of the cell's newest checkpoint (`step-000003`, what `checkpoints/latest` names), or
+ * undefined when it has none: what decides between resuming and starting over.
+ */
+export async function latestCheckpoint(cell: GridCell): Promise<string | undefined> {
+  const latest = `${cell.dir}/checkpoints/latest`;
+  return await exists(latest) ? (await Deno.readTextFile(latest)).trim() : undefined;
+}
+
 /** A cell's state; a malformed folder or a finished run with other settings is a RunError. */
 export async function cellState(cell: GridCell): Promise<CellState> {
   const summary = await readCellSummary(cell);
@@ -163,10 +191,8 @@ export async function cellState(cell: GridCell): Promise<CellState> {
     await assertSameSettings(cell);
     return { kind: "finished", summary };
   }
-  const latest = `${cell.dir}/checkpoints/latest`;
-  if (await exists(latest)) {
-    return { kind: "interrupted", checkpoint: (await Deno.readTextFile(latest)).trim() };
-  }
+  const checkpoint = await latestCheckpoint(cell);
+  if (checkpoint !== undefined) return { kind: "interrupted", checkpoint };
   return await exists(cell.dir) ? { kind: "started" } : { kind: "missing" };
 }
 
@@ -192,7 +218,7 @@ export interface CellRun {
  * and to stdout too with `echo` (an array task's Slurm log).
  */
 export async function runCell(cell: GridCell, opts: { echo?: boolean } = {}): Promise<CellRun> {
-  const resume = await exists(`${cell.dir}/checkpoints/latest`);
+  const resume = (await latestCheckpoint(cell)) !== undefined;
   if (!resume && await exists(cell.dir)) await Deno.remove(cell.dir, { recursive: true });
   await Deno.mkdir(cell.dir, { recursive: true });
   const logPath = `${cell.dir}/train.log`;

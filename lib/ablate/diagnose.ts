@@ -25,7 +25,7 @@ import {
   readProposals,
 } from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
-import { planGrid, readCellSummary } from "./cell.ts";
+import { planGrid, readCellFile, readCellSummary } from "./cell.ts";
 import { writeResultFiles } from "./summary.ts";
 
 /**
@@ -173,8 +173,8 @@ export async function gridSelfPlay(
       if (!summary || summary.step === 0) continue; // unfinished, or never trained
       done++;
       lastStep = Math.max(lastStep, summary.step - 1);
-      rows.push(...await readProposals(`${run.dir}/proposals.jsonl`));
-      metrics.push(...await readMetrics(`${run.dir}/metrics.jsonl`));
+      rows.push(...await readCellFile(run, () => readProposals(`${run.dir}/proposals.jsonl`)));
+      metrics.push(...await readCellFile(run, () => readMetrics(`${run.dir}/metrics.jsonl`)));
     }
     if (done === 0) continue;
     variants.push({
@@ -259,7 +259,7 @@ export async function gridSolved(grid: Grid, seeds: number, runsDir: string): Pr
     const evals: EvalFinal[] = [];
     for (const run of planned.filter((r) => r.variant === v.name)) {
       if (!(await readCellSummary(run))) continue;
-      const e = await readEvalFinal(`${run.dir}/eval.json`);
+      const e = await readCellFile(run, () => readEvalFinal(`${run.dir}/eval.json`));
       if (e) evals.push(e);
     }
     if (evals.length === 0) continue;

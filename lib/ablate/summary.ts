@@ -8,7 +8,7 @@ import { bandChart, barChart } from "../plot/charts.ts";
 import { readMetrics } from "../trainer/metrics.ts";
 import type { RunSummary } from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
-import { planGrid, readCellSummary } from "./cell.ts";
+import { planGrid, readCellFile, readCellSummary } from "./cell.ts";
 import { type MeanCI, meanCI } from "./stats.ts";
 
 /** One variant's row of the summary. */
@@ -62,7 +62,7 @@ export async function summarizeGrid(
       if (!s) continue;
       done.push(s);
       // A finished run always has metrics.jsonl (its eval curve); a read error is reported, not skipped.
-      const metrics = await readMetrics(`${run.dir}/metrics.jsonl`);
+      const metrics = await readCellFile(run, () => readMetrics(`${run.dir}/metrics.jsonl`));
       for (const m of metrics) {
         for (const [k, val] of Object.entries(m)) {
           if (k.startsWith("eval/acc/") && typeof val === "number") {

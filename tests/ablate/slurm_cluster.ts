@@ -19,18 +19,31 @@ const BINARIES = [
   "sinfo",
 ];
 
-/** Which of the needed binaries are not on PATH ([] when Slurm and munge are installed). */
+/** A binary's path: on PATH, or in /usr/sbin or /sbin (daemons, often not on a user's PATH). */
+function which(bin: string): string | undefined {
+  const path = (Deno.env.get("PATH") ?? "").split(":").filter(Boolean);
+  for (const dir of [...path, "/usr/sbin", "/sbin"]) {
+    try {
+      if (Deno.statSync(`${dir}/${bin}`).isFile) return `${dir}/${bin}`;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e; // else: not in this folder
+    }
+  }
+  return undefined;
+}
+
+/** Which of the needed binaries are missing ([] when Slurm and munge are installed). */
 export function missingSlurmBinaries(): string[] {
-  const path = (Deno.env.get("PATH") ?? "").split(":").concat(["/usr/sbin", "/sbin"]);
-  return BINARIES.filter((bin) =>
-    !path.some((dir) => {
-      try {
-        return Deno.statSync(`${dir}/${bin}`).isFile;
-      } catch {
-        return false; // not in this folder
-      }
-    })
-  );
+  return BINARIES.filter((bin) => which(bin) === undefined);
+}
+
+/** A needed binary's path (see {@linkcode missingSlurmBinaries}). */
+function bin(name: string): string {
+  const path = which(name);
+  if (!path) {
+    throw new Error(`Slurm test cluster: ${name} not found (apt-get install slurm-wlm munge)`);
+  }
+  return path;
 }
 
 /** A running cluster. */
@@ -73,7 +86,7 @@ export async function startCluster(opts: { cpus: number }): Promise<SlurmCluster
   const daemons: { name: string; child: Deno.ChildProcess }[] = [];
   const env = { SLURM_CONF: `${dir}/slurm.conf` };
   const run = async (cmd: string, args: string[]): Promise<string> => {
-    const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" })
+    const out = await new Deno.Command(bin(cmd), { args, env, stdout: "piped", stderr: "piped" })
       .output();
     if (!out.success) {
       throw new Error(`${cmd} ${args.join(" ")} failed (${out.code}): ${dec.decode(out.stderr)}`);
@@ -89,7 +102,7 @@ export async function startCluster(opts: { cpus: number }): Promise<SlurmCluster
     return parts.join("\n");
   };
   const spawn = (name: string, cmd: string, args: string[]) => {
-    const child = new Deno.Command(cmd, { args, env, stdout: "null", stderr: "null" }).spawn();
+    const child = new Deno.Command(bin(cmd), { args, env, stdout: "null", stderr: "null" }).spawn();
     daemons.push({ name, child });
   };
   const stop = async () => {
@@ -143,8 +156,9 @@ export async function startCluster(opts: { cpus: number }): Promise<SlurmCluster
     await waitFor("munged's socket", 20_000, async () => {
       try {
         return (await Deno.stat(socket)).isSocket === true;
-      } catch {
-        return false; // not there yet
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) return false; // not there yet
+        throw e;
       }
     });
 
@@ -188,7 +202,7 @@ export async function startCluster(opts: { cpus: number }): Promise<SlurmCluster
     spawn("slurmctld", "slurmctld", ["-D", "-i", "-f", env.SLURM_CONF]);
     spawn("slurmd", "slurmd", ["-D", "-N", "localhost", "-f", env.SLURM_CONF]);
     await waitFor("the node to be idle (sinfo)", 60_000, async () => {
-      const out = await new Deno.Command("sinfo", {
+      const out = await new Deno.Command(bin("sinfo"), {
         args: ["-h", "-o", "%t"],
         env,
         stdout: "piped",

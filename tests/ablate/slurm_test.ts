@@ -64,8 +64,9 @@ async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
-  } catch {
-    return false; // not (yet) there
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false; // not (yet) there
+    throw e;
   }
 }
 
