@@ -16,7 +16,7 @@ import { collectCells, formatUnfinished } from "./collect.ts";
 import { gridSelfPlay, gridSolved, writeSelfPlay, writeSolved } from "./diagnose.ts";
 import { GRIDS, loadGrid } from "./grids.ts";
 import { runGrid } from "./runner.ts";
-import { SLURM_TIME, submitGrid } from "./slurm.ts";
+import { collectArgs, SLURM_FLAGS, SLURM_TIME, submitGrid } from "./slurm.ts";
 import { summarizeGrid, summaryTable, writeSummary } from "./summary.ts";
 
 const USAGE = `Usage: deno task ablate --grid <${
@@ -53,8 +53,6 @@ const USAGE = `Usage: deno task ablate --grid <${
                      (its Slurm job and the tail of its log); exit 1 while any is unfinished
   --cell K           run cell K only (what each array task runs): a finished cell is skipped,
                      an interrupted one resumes from its checkpoint`;
-
-const SLURM_FLAGS = ["partition", "time", "cpus-per-task", "sbatch-arg", "dry-run"] as const;
 
 /** Writes summary, figures and diagnostics of the finished cells; prints the table. */
 async function writeResults(plan: PlanOptions, out: string | undefined): Promise<void> {
@@ -191,7 +189,7 @@ async function main(): Promise<number> {
         result.cells.map((c) => c.index).join(",")
       }), ${result.finished.length} already finished; script ${result.scriptPath}`,
     );
-    console.log(`when it is done: deno task ablate ${collectHint()}`);
+    console.log(`when it is done: deno task ablate ${collectArgs(Deno.args).join(" ")}`);
     return 0;
   }
 
@@ -228,22 +226,6 @@ function slurmTaskId(): string {
   const job = Deno.env.get("SLURM_ARRAY_JOB_ID");
   const task = Deno.env.get("SLURM_ARRAY_TASK_ID");
   return job && task ? `${job}_${task}` : Deno.env.get("SLURM_JOB_ID") ?? "?";
-}
-
-/** The submit command's plan flags with --collect in place of the Slurm ones. */
-function collectHint(): string {
-  const out: string[] = [];
-  for (let i = 0; i < Deno.args.length; i++) {
-    const a = Deno.args[i]!;
-    const flag = a.replace(/^--/, "").split("=")[0]!;
-    if (flag === "launcher" || (SLURM_FLAGS as readonly string[]).includes(flag)) {
-      // A flag given as `--flag value` takes the next argument with it.
-      if (!a.includes("=") && flag !== "dry-run") i++;
-      continue;
-    }
-    out.push(a);
-  }
-  return [...out, "--collect"].join(" ");
 }
 
 if (import.meta.main) await runCli(main);

@@ -38,6 +38,28 @@ export interface SlurmGrid extends PlanOptions {
   slurm: SlurmOptions;
 }
 
+/** The flags of `deno task ablate` that only `--launcher slurm` takes. */
+export const SLURM_FLAGS = ["partition", "time", "cpus-per-task", "sbatch-arg", "dry-run"] as const;
+
+/**
+ * The submit command's arguments with `--collect` in place of the launcher's: what to run once
+ * the array is done (the same --grid, --seeds, budget and --runsDir decide the same cells).
+ */
+export function collectArgs(submitArgs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < submitArgs.length; i++) {
+    const a = submitArgs[i]!;
+    const flag = a.replace(/^--/, "").split("=")[0]!;
+    if (flag === "launcher" || (SLURM_FLAGS as readonly string[]).includes(flag)) {
+      // Given as `--flag value`, the next argument is its value.
+      if (!a.includes("=") && flag !== "dry-run") i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return [...out, "--collect"];
+}
+
 /** Slurm's `--time` formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
 export const SLURM_TIME = /^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d+(:\d{1,2}){0,2})$/;
 

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import {
   arraySpec,
+  collectArgs,
   loadGrid,
   parseSbatchJobId,
   planGrid,
@@ -28,6 +29,29 @@ Deno.test("arraySpec: indices as Slurm's --array, runs compressed", () => {
     [[7, 8, 9, 11, 12], "7-9,11-12"],
   ];
   for (const [xs, want] of cases) assert.equal(arraySpec(xs), want, `${xs}`);
+});
+
+Deno.test("collectArgs: the submit command's plan flags, then --collect", () => {
+  assert.deepEqual(
+    collectArgs([
+      "--grid",
+      "core",
+      "--launcher",
+      "slurm",
+      "--seeds=5",
+      "--partition",
+      "gpu",
+      "--sbatch-arg=--gres=gpu:1",
+      "--steps",
+      "160",
+      "--time=01:00:00",
+      "--cpus-per-task",
+      "2",
+      "--runsDir",
+      "/scratch/runs",
+    ]),
+    ["--grid", "core", "--seeds=5", "--steps", "160", "--runsDir", "/scratch/runs", "--collect"],
+  );
 });
 
 Deno.test("parseSbatchJobId: 'JOBID' or 'JOBID;CLUSTER', anything else is a RunError", () => {

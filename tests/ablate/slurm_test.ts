@@ -141,6 +141,13 @@ Deno.test({
       const jobId = /submitted job (\d+): 4 cells \(0,1,2,3\), 0 already finished/.exec(first.out)
         ?.[1];
       assert.ok(jobId, first.out);
+      assert.match(
+        first.out,
+        new RegExp(
+          `when it is done: deno task ablate --grid tiny --seeds ${SEEDS} --steps ${STEPS} ` +
+            `--runsDir ${slurmDir} --collect`,
+        ),
+      );
       local = ablate(["--runsDir", localDir, "--parallel", "2"]);
 
       // ── cancel one array task after its first checkpoint, mid-run ─────────
@@ -192,6 +199,18 @@ Deno.test({
       const all = await ablate(["--runsDir", slurmDir, "--collect"], env);
       assert.equal(all.code, 0, all.out);
       assert.match(all.out, /4 of 4 cells finished/);
+
+      // A third submission finds nothing to run and submits nothing.
+      const third = await ablate(submit, env);
+      assert.equal(third.code, 0, third.out);
+      assert.match(third.out, /all 4 cells of 'tiny' are finished/);
+      const jobs = (await Deno.readTextFile(`${slurmDir}/slurm/tiny/jobs.jsonl`)).trim().split(
+        "\n",
+      );
+      assert.deepEqual(
+        jobs.map((l) => JSON.parse(l)).map((j) => [j.jobId, j.cells]),
+        [[jobId, [0, 1, 2, 3]], [jobId2, [KILLED]]],
+      );
 
       // Nothing else re-ran: the finished cells' files are untouched.
       for (const [name, before] of finishedBefore) {
