@@ -7,6 +7,7 @@
  * @module
  */
 import { resolve } from "node:path";
+import { z } from "zod";
 import { parseArgs as parseConfigArgs } from "../config.ts";
 import { JsonlError } from "../jsonl.ts";
 import { exists, RunError } from "../trainer/run_dir.ts";
@@ -140,21 +141,17 @@ function oneLine(s: string): string {
 export async function assertSameSettings(cell: GridCell): Promise<void> {
   const want: Record<string, unknown> = parseConfigArgs(cell.args).config;
   const path = `${cell.dir}/config.json`;
-  let have: Record<string, unknown>;
-  try {
-    have = JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
+  const have = await readCellFile(cell, () => readRunJson(path, SavedConfigSchema));
+  if (!have) {
     throw new RunError(
-      `Cannot reuse finished ${cellLabel(cell)}: ${path} (${
-        (e as Error).message
-      }); delete ${cell.dir} to rerun it`,
+      `${cellLabel(cell)}: finished but ${path} is missing; delete ${cell.dir} to rerun it`,
     );
   }
   for (const key of Object.keys(want)) {
     if (key === "runsDir") continue; // the same folder, perhaps spelled differently
     if (JSON.stringify(have[key]) !== JSON.stringify(want[key])) {
       throw new RunError(
-        `Run '${cell.name}' finished with ${key}=${
+        `${cellLabel(cell)}: finished with ${key}=${
           JSON.stringify(have[key])
         } but the grid now asks for ${
           JSON.stringify(want[key])
@@ -163,6 +160,9 @@ export async function assertSameSettings(cell: GridCell): Promise<void> {
     }
   }
 }
+
+/** A saved `config.json` as far as comparing settings needs it: an object of values. */
+const SavedConfigSchema = z.record(z.string(), z.unknown());
 
 /** Where a cell stands, read from its folder. */
 export type CellState =

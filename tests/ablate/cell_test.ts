@@ -39,8 +39,21 @@ async function fakeFinished(runsDir: string, index: number): Promise<string> {
   return cell.dir;
 }
 
-/** Ways to break cell 1's folder, each with what the message must say. */
-const BREAKAGES: { why: string; breakIt: (dir: string) => Promise<void>; says: RegExp }[] = [
+/** Every command that meets a cell: the summary, the collector, the submitter, the cell itself. */
+const ALL = [
+  ["--summary-only"],
+  ["--collect"],
+  ["--launcher", "slurm", "--dry-run"],
+  ["--cell", "1"],
+];
+
+/** Ways to break cell 1's folder, what the message must say, and the commands that read it. */
+const BREAKAGES: {
+  why: string;
+  breakIt: (dir: string) => Promise<void>;
+  says: RegExp;
+  commands?: string[][];
+}[] = [
   {
     why: "summary.json is not JSON",
     breakIt: (dir) => Deno.writeTextFile(`${dir}/summary.json`, "{ not json"),
@@ -63,6 +76,20 @@ const BREAKAGES: { why: string; breakIt: (dir: string) => Promise<void>; says: R
     why: "a finished cell without metrics.jsonl",
     breakIt: (dir) => Deno.remove(`${dir}/metrics.jsonl`),
     says: /metrics\.jsonl/,
+    commands: [["--summary-only"], ["--collect"]], // only the summary reads metrics
+  },
+  {
+    why: "a finished cell without config.json",
+    breakIt: (dir) => Deno.remove(`${dir}/config.json`),
+    says: /config\.json is missing/,
+    // The summary does not check settings; the commands that reuse or skip a cell do.
+    commands: [["--collect"], ["--launcher", "slurm", "--dry-run"], ["--cell", "1"]],
+  },
+  {
+    why: "config.json is not an object",
+    breakIt: (dir) => Deno.writeTextFile(`${dir}/config.json`, "[1, 2]"),
+    says: /config\.json/,
+    commands: [["--collect"], ["--cell", "1"]],
   },
 ];
 
@@ -72,15 +99,7 @@ Deno.test("a malformed cell folder: one line naming the cell, exit 2, from every
     try {
       await fakeFinished(runsDir, 0);
       await b.breakIt(await fakeFinished(runsDir, 1));
-      // Every command meets the cell: the summary, the collector, the submitter, the cell itself.
-      // (metrics.jsonl is only read for the summary.)
-      const commands = b.why.includes("metrics")
-        ? [["--summary-only"], ["--collect"]]
-        : [["--summary-only"], ["--collect"], ["--launcher", "slurm", "--dry-run"], [
-          "--cell",
-          "1",
-        ]];
-      for (const cmd of commands) {
+      for (const cmd of b.commands ?? ALL) {
         const r = await ablate([...cmd, "--runsDir", runsDir]);
         const what = `${b.why}, ${cmd.join(" ")}`;
         assert.equal(r.code, 2, `${what}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
