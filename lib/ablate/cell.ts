@@ -179,7 +179,7 @@ export type CellState =
  * The name of the cell's newest checkpoint (`step-000003`, what `checkpoints/latest` names), or
  * undefined when it has none: what decides between resuming and starting over.
  */
-export async function latestCheckpoint(cell: GridCell): Promise<string | undefined> {
+export async function cellCheckpoint(cell: GridCell): Promise<string | undefined> {
   const latest = `${cell.dir}/checkpoints/latest`;
   return await exists(latest) ? (await Deno.readTextFile(latest)).trim() : undefined;
 }
@@ -191,7 +191,7 @@ export async function cellState(cell: GridCell): Promise<CellState> {
     await assertSameSettings(cell);
     return { kind: "finished", summary };
   }
-  const checkpoint = await latestCheckpoint(cell);
+  const checkpoint = await cellCheckpoint(cell);
   if (checkpoint !== undefined) return { kind: "interrupted", checkpoint };
   return await exists(cell.dir) ? { kind: "started" } : { kind: "missing" };
 }
@@ -218,7 +218,7 @@ export interface CellRun {
  * and to stdout too with `echo` (an array task's Slurm log).
  */
 export async function runCell(cell: GridCell, opts: { echo?: boolean } = {}): Promise<CellRun> {
-  const resume = (await latestCheckpoint(cell)) !== undefined;
+  const resume = (await cellCheckpoint(cell)) !== undefined;
   if (!resume && await exists(cell.dir)) await Deno.remove(cell.dir, { recursive: true });
   await Deno.mkdir(cell.dir, { recursive: true });
   const logPath = `${cell.dir}/train.log`;
