@@ -21,10 +21,9 @@ import {
   type ProposalRow,
   readEvalFinal,
   readProposals,
-  readRunSummary,
 } from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
-import { planGrid } from "./runner.ts";
+import { planGrid, readCellFile, readCellSummary } from "./cell.ts";
 import { writeResultFiles } from "./summary.ts";
 
 /** Self-play statistics of one task type over a stretch of steps. NaN where nothing was measured. */
@@ -144,12 +143,12 @@ export async function gridSelfPlay(
     let lastStep = -1;
     let done = 0;
     for (const run of planned.filter((r) => r.variant === v.name)) {
-      const summary = await readRunSummary(runsDir, run.name);
+      const summary = await readCellSummary(run);
       if (!summary || summary.step === 0) continue; // unfinished, or never trained
       done++;
       lastStep = Math.max(lastStep, summary.step - 1);
-      rows.push(...await readProposals(`${runsDir}/${run.name}/proposals.jsonl`));
-      metrics.push(...await readMetrics(`${runsDir}/${run.name}/metrics.jsonl`));
+      rows.push(...await readCellFile(run, () => readProposals(`${run.dir}/proposals.jsonl`)));
+      metrics.push(...await readCellFile(run, () => readMetrics(`${run.dir}/metrics.jsonl`)));
     }
     if (done === 0) continue;
     variants.push({
@@ -233,8 +232,8 @@ export async function gridSolved(grid: Grid, seeds: number, runsDir: string): Pr
   for (const v of grid.variants) {
     const evals: EvalFinal[] = [];
     for (const run of planned.filter((r) => r.variant === v.name)) {
-      if (!(await readRunSummary(runsDir, run.name))) continue;
-      const e = await readEvalFinal(`${runsDir}/${run.name}/eval.json`);
+      if (!(await readCellSummary(run))) continue;
+      const e = await readCellFile(run, () => readEvalFinal(`${run.dir}/eval.json`));
       if (e) evals.push(e);
     }
     if (evals.length === 0) continue;

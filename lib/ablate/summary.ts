@@ -6,9 +6,9 @@
  */
 import { bandChart, barChart } from "../plot/charts.ts";
 import { readMetrics } from "../trainer/metrics.ts";
-import { readRunSummary, type RunSummary } from "../trainer/run_files.ts";
+import type { RunSummary } from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
-import { planGrid } from "./runner.ts";
+import { planGrid, readCellFile, readCellSummary } from "./cell.ts";
 import { type MeanCI, meanCI } from "./stats.ts";
 
 /** One variant's row of the summary. */
@@ -58,11 +58,11 @@ export async function summarizeGrid(
     const done: RunSummary[] = [];
     const evalByStep = new Map<string, number[]>();
     for (const run of runs) {
-      const s = await readRunSummary(runsDir, run.name);
+      const s = await readCellSummary(run);
       if (!s) continue;
       done.push(s);
       // A finished run always has metrics.jsonl (its eval curve); a read error is reported, not skipped.
-      const metrics = await readMetrics(`${runsDir}/${run.name}/metrics.jsonl`);
+      const metrics = await readCellFile(run, () => readMetrics(`${run.dir}/metrics.jsonl`));
       for (const m of metrics) {
         for (const [k, val] of Object.entries(m)) {
           if (k.startsWith("eval/acc/") && typeof val === "number") {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
-import { loadGrid, planGrid, type PlannedRun, runGrid } from "../../lib/ablate/mod.ts";
+import { type GridCell, loadGrid, planGrid, runGrid } from "../../lib/ablate/mod.ts";
 import { parseArgs } from "../../lib/config.ts";
 
 /** The `--key=value` arguments of a planned run as a map (each key must appear once). */
-function argMap(run: PlannedRun): Map<string, string> {
+function argMap(run: GridCell): Map<string, string> {
   const out = new Map<string, string>();
   for (const a of run.args) {
     const m = /^--([^=]+)=(.*)$/.exec(a);
