@@ -49,11 +49,13 @@ export {
   type PretrainSummary,
 } from "./pretrain.ts";
 export {
+  canonicalTask,
   makeBatch,
   makeExample,
   PRETRAIN_VIEWS,
   type PretrainExample,
   type PretrainView,
+  viewCounts,
 } from "./pretrain_data.ts";
 export {
   ceMicroBatches,
