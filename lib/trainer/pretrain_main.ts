@@ -87,7 +87,9 @@ async function main(): Promise<number> {
         console.log(
           `step ${m.step + 1}/${cfg.pretrainSteps} loss ${
             Number(m["pretrain/loss"]).toFixed(3)
-          } | ${formatDuration(s)}${ev ? ` | ${ev}` : ""}`,
+          } | ${Number(m["perf/examples_per_s"]).toFixed(0)} ex/s | ${formatDuration(s)}${
+            ev ? ` | ${ev}` : ""
+          }`,
         );
       }
     },

@@ -199,6 +199,17 @@ export function renderPretrainReport(opts: PretrainReportInput): string {
       "How often a list answer has the right length, whatever its elements.",
     ));
   }
+  const speed = metricSeries(done, ["perf/examples_per_s"]).map((p) => ({
+    ...p,
+    series: "examples/s",
+  }));
+  if (speed.length) {
+    sections.push(section(
+      "Examples per second",
+      lineChart(speed, { smooth, xLabel: "steps done", yLabel: "examples/s", legend: false }),
+      "Data generation and the update; steps with an eval are slower.",
+    ));
+  }
   sections.push(section(
     "Learning rate",
     lineChart(metricSeries(done, ["pretrain/lr"]).map((p) => ({ ...p, series: "lr" })), {

@@ -53,6 +53,8 @@ Deno.test({
     assert.match(html, /Loss per view/);
     assert.match(html, /target tokens seen/);
     assert.match(html, /by program size/);
+    assert.match(html, /Examples per second/);
+    assert.match(html, /generator train split/);
     // Chance levels: dashed rules, each in a task type's colour.
     const dashed = [...html.matchAll(/<g[^>]*stroke-dasharray="4,3"[^>]*>(.*?)<\/g>/g)]
       .map((m) => m[1]!).join("");
