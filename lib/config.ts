@@ -308,7 +308,7 @@ export const PRESETS = {
     name: "base",
     pretrainMaxSize: 5,
     pretrainBatch: 256,
-    pretrainSteps: 1500,
+    pretrainSteps: 1000,
     checkpointEvery: 200,
     pretrainViewWeights: {
       deduction: 4,
@@ -319,7 +319,7 @@ export const PRESETS = {
       propose_induction: 0.3,
     },
     pretrainEvalTasks: 300,
-    pretrainEvalEvery: 400,
+    pretrainEvalEvery: 250,
   },
   /** The base's recipe cut to about 15 minutes on 2 CPU cores (notebook 08, a first look). */
   base_quick: {
