@@ -345,8 +345,8 @@ export function resolveConfig(opts: ResolveOptions = {}): Config {
   return cfg;
 }
 
-/** The result of {@linkcode parseArgs}. */
-export interface ParsedArgs {
+/** The result of {@linkcode parseConfigArgs}. */
+export interface ParsedConfigArgs {
   config: Config;
   /**
    * The config keys that were given, by the preset, the config file or `--key=value` (a
@@ -367,11 +367,11 @@ export interface ParsedArgs {
  * `valueFlags` take a value: `--from DIR` or `--from=DIR`). A config file may
  * name its own `"preset"`; `--preset` on the command line wins.
  */
-export function parseArgs(
+export function parseConfigArgs(
   argv: readonly string[],
   extraFlags: readonly string[] = [],
   valueFlags: readonly string[] = [],
-): ParsedArgs {
+): ParsedConfigArgs {
   const flags: Record<string, string | true> = {};
   const positional: string[] = [];
   const overrides: Record<string, unknown> = {};

@@ -68,9 +68,11 @@ for (const set of ["generator", "suite"]) {
         return b && b.n > 0 ? [b.k / b.n] : [];
       });
       const m = meanCI(xs);
-      return { name, mean: m.mean, ci95: m.ci95 };
+      const kind = summaries.flatMap((s) => s.baselines[set]?.[task] ?? [])
+        .find((b) => b.name === name)!.kind;
+      return { name, kind, mean: m.mean, ci95: m.ci95 };
     });
-    const trivial = levels.filter((l) => !l.name.startsWith("search"));
+    const trivial = levels.filter((l) => l.kind === "trivial");
     // Non-overlapping: the base's lower CI bound above each level's upper bound (a level that is
     // the same in every run has no interval).
     const lo = mean - (Number.isFinite(ci95) ? ci95 : 0);

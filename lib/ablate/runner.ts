@@ -7,7 +7,7 @@
  */
 import { resolve } from "node:path";
 import cliProgress from "cli-progress";
-import { parseArgs as parseConfigArgs } from "../config.ts";
+import { parseConfigArgs } from "../config.ts";
 import type { Grid } from "./grids.ts";
 import { exists } from "../trainer/run_dir.ts";
 import { readRunSummary } from "../trainer/run_files.ts";

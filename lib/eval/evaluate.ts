@@ -153,7 +153,7 @@ export async function evaluateSuites(
     ? { deduction: [], abduction: [], induction: [] }
     : await recordBaselines(executor, records, { bounds: opts, searchEvals });
   const searchAccuracy: Record<string, number> = {};
-  const search = baselines.induction.find((b) => b.name.startsWith("search@"));
+  const search = baselines.induction.find((b) => b.kind === "search");
   if (search && search.n > 0) searchAccuracy.induction = search.k / search.n;
   return {
     accuracy,

@@ -2,12 +2,20 @@
  * The self-play loop and what it writes: metrics, checkpoints, the report.
  * @module
  */
-export { RunStopped, train, type TrainHooks } from "./loop.ts";
+export { train, type TrainHooks } from "./loop.ts";
+export { type LoopSpec, type RunOptions, RunStopped, TrainingRun } from "./training_run.ts";
+export {
+  finalEvalTable,
+  parseTrainingArgs,
+  runOptionsOf,
+  runTrainingCli,
+  type TrainingCommand,
+  trainingUsage,
+} from "./training_cli.ts";
 export { policyUpdate, type UpdateOptions, type UpdateStats } from "./update.ts";
 export { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
-export { chanceLevels, renderReport, type ReportInput, stepsDone } from "./report.ts";
+export { bestChance, chanceLevels, renderReport, type ReportInput, stepsDone } from "./report.ts";
 export {
-  bestChance,
   PRETRAIN_EVAL_SETS,
   type PretrainEvalSet,
   type PretrainReportInput,

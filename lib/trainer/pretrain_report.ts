@@ -32,7 +32,7 @@ import {
 } from "../plot/charts.ts";
 import { escapeHtml as esc } from "../plot/display.ts";
 import type { Metrics } from "./metrics.ts";
-import { REPORT_SMOOTHING, stepsDone } from "./report.ts";
+import { bestChance, REPORT_SMOOTHING, stepsDone } from "./report.ts";
 import { evalSize, evalTableHtml, reportPage, section } from "./report_html.ts";
 import type { EvalTables, PretrainEvalFinal, PretrainSummaryFile } from "./run_files.ts";
 
@@ -56,16 +56,6 @@ export interface PretrainReportInput {
   evalFinal?: PretrainEvalFinal | undefined;
   /** The run's `summary.json`, when it finished. */
   summary?: PretrainSummaryFile | undefined;
-}
-
-/** Each task type's best trivial chance level (the search excluded) in one set's baselines. */
-export function bestChance(baselines: EvalTables["baselines"]): ReferenceLevel[] {
-  return Object.entries(baselines).flatMap(([task, scores]) => {
-    const trivial = scores.filter((b) => !b.name.startsWith("search@") && b.n > 0);
-    return trivial.length
-      ? [{ series: task, value: Math.max(...trivial.map((b) => b.k / b.n)) }]
-      : [];
-  });
 }
 
 /** The eval tables of one set: eval.json's, else rebuilt from summary.json. */

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { TaskType } from "../config.ts";
 import { readJsonl } from "../jsonl.ts";
+import { BASELINE_KINDS } from "../eval/baselines.ts";
 
 /** Paths of one run's files. */
 export interface RunPaths {
@@ -108,6 +109,18 @@ export async function readRunSummary(
 const TallySchema = z.object({ k: z.number().nonnegative(), n: z.number().int().nonnegative() });
 
 /**
+ * One baseline's score. Files written before baselines carried their kind read as they meant
+ * it: the enumerative search was the one named `search@N`, every other one a chance level.
+ */
+const BaselineScoreSchema = z.preprocess(
+  (v) =>
+    typeof v === "object" && v !== null && !("kind" in v) && "name" in v
+      ? { ...v, kind: String(v.name).startsWith("search@") ? "search" : "trivial" }
+      : v,
+  TallySchema.extend({ name: z.string(), kind: z.enum(BASELINE_KINDS) }),
+);
+
+/**
  * What an eval reports per task type beside its outcomes (`EvalReport` in ../eval/evaluate.ts):
  * accuracy, the model's counts, the chance levels of the same tasks (k/n, `search@N` among
  * induction's) and the list-length accuracy. Optional: runs from before they were written.
@@ -116,7 +129,7 @@ export const EvalTablesSchema = z.object({
   accuracy: z.record(z.string(), z.number()),
   searchAccuracy: z.record(z.string(), z.number()).optional(),
   counts: z.record(z.string(), TallySchema),
-  baselines: z.record(z.string(), z.array(TallySchema.extend({ name: z.string() }))),
+  baselines: z.record(z.string(), z.array(BaselineScoreSchema)),
   listLength: TallySchema,
 });
 /** An eval's per-task-type tables. */

@@ -12,6 +12,7 @@ import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { pretrain } from "../../lib/trainer/pretrain.ts";
 import { pretrainSeedsFigure, SET_TITLES } from "../../lib/trainer/pretrain_report.ts";
 import { readRun } from "../../lib/trainer/run_report.ts";
+import { PretrainSummarySchema } from "../../lib/trainer/run_files.ts";
 
 await initBackend("wasm", { log: false });
 
@@ -81,5 +82,19 @@ Deno.test("the seeds figure draws one band per task type and eval set, labelled,
   for (const [task, color] of Object.entries(TASK_COLORS)) {
     assert.ok(areas.includes(`fill="${color}"`), `${task}'s band in its colour`);
     assert.match(svg, new RegExp(`>${task}</text>`));
+  }
+});
+
+Deno.test("a summary written before baselines carried their kind reads with it (the shipped base's)", async () => {
+  const file = new URL("../../data/base/summary.json", import.meta.url);
+  const raw = JSON.parse(await Deno.readTextFile(file));
+  const summary = PretrainSummarySchema.parse(raw);
+  for (const set of ["generator", "suite"]) {
+    const induction = summary.baselines[set]!.induction!;
+    // Kinds as the baselines meant them, whether the file holds them or predates them.
+    assert.deepEqual(
+      induction.map((b) => [b.name.replace(/@\d+$/, "@N"), b.kind]),
+      [["best_program", "trivial"], ["search@N", "search"]],
+    );
   }
 });
