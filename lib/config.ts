@@ -18,11 +18,11 @@ import { z } from "zod";
 import { type WorldName, WORLDS } from "./lang/types.ts";
 import { LEARNABILITY_VARIANTS } from "./reward/rewards.ts";
 import { SANDBOX_DEFAULTS } from "./sandbox/options.ts";
+import { InputError } from "./errors.ts";
+import { TASK_TYPES } from "./task_types.ts";
 
-/** The three Absolute Zero task types, in the order the kit reports them. */
-export const TASK_TYPES = ["deduction", "abduction", "induction"] as const;
-/** The three Absolute Zero task types. */
-export type TaskType = (typeof TASK_TYPES)[number];
+// The task types are a leaf module's (every layer names them); the config re-exports them.
+export { TASK_TYPES, type TaskType } from "./task_types.ts";
 
 /** A comma-separated list on the CLI, an array in JSON. */
 const taskTypeList = z.preprocess(
@@ -279,7 +279,7 @@ export const PRESETS = {
 export type PresetName = keyof typeof PRESETS;
 
 /** Raised for any config that cannot be used; the message says what to change. */
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   override name = "ConfigError";
 }
 

@@ -10,7 +10,7 @@
  * The first run's weights are the ones shipped.
  * @module
  */
-import { meanCI } from "../../lib/ablate/stats.ts";
+import { meanCI } from "../../lib/stats.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { pretrainSeedsFigure } from "../../lib/trainer/pretrain_report.ts";
 import { type PretrainSummaryFile, PretrainSummarySchema } from "../../lib/trainer/run_files.ts";

@@ -7,4 +7,4 @@ export * from "./diagnose.ts";
 export * from "./grids.ts";
 export * from "./runner.ts";
 export * from "./summary.ts";
-export * from "./stats.ts";
+export * from "../stats.ts";

@@ -21,7 +21,7 @@
  * ```
  * @module
  */
-import { meanCI } from "../ablate/stats.ts";
+import { meanCI } from "../stats.ts";
 import {
   bandChart,
   type BandPoint,

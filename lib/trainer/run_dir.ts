@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { type Config, ConfigSchema } from "../config.ts";
+import { InputError } from "../errors.ts";
 import { JsonlError, readJsonlLines } from "../jsonl.ts";
 import { type RunPaths, runPaths } from "./run_files.ts";
 
@@ -31,7 +32,7 @@ export const RESUMABLE_KEYS = [
  * A run folder that cannot be used as asked (it exists, it has no saved config, its files or
  * checkpoints are corrupt); the message says what to do. The CLI prints it on one line, exit 2.
  */
-export class RunError extends Error {
+export class RunError extends InputError {
   override name = "RunError";
 }
 
