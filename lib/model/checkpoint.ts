@@ -144,8 +144,9 @@ export async function latestCheckpoint(dir: string): Promise<string | undefined>
   try {
     const name = (await Deno.readTextFile(`${dir}/latest`)).trim();
     return name ? `${dir}/${name}` : undefined;
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined; // no checkpoint yet
+    throw e;
   }
 }
 

@@ -36,13 +36,17 @@ export class RunError extends InputError {
   override name = "RunError";
 }
 
-/** Whether a file or folder exists (any stat error counts as absent). */
+/**
+ * Whether a file or folder exists. Only "not found" means absent: any other stat error (a parent
+ * that is a file, no permission) propagates, since taking it for "absent" would start a run over.
+ */
 export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
   }
 }
 
