@@ -15,6 +15,7 @@
  * @module
  */
 import { z } from "zod";
+import { SEARCH_MAX_EVALS } from "./lang/search.ts";
 import { type WorldName, WORLDS } from "./lang/types.ts";
 import { LEARNABILITY_VARIANTS } from "./reward/rewards.ts";
 import { SANDBOX_DEFAULTS } from "./sandbox/options.ts";
@@ -108,7 +109,7 @@ export const ConfigSchema = z.strictObject({
   inputMaxTokens: posInt().default(40).describe(
     "Token budget of one generated value (an input or output)",
   ),
-  searchMaxEvals: posInt().default(200_000).describe(
+  searchMaxEvals: posInt().default(SEARCH_MAX_EVALS).describe(
     "Candidate expressions the enumerative-search baseline may evaluate per task",
   ),
 

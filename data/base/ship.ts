@@ -11,9 +11,14 @@
  * @module
  */
 import { meanCI } from "../../lib/stats.ts";
+import { TASK_TYPES } from "../../lib/task_types.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { pretrainSeedsFigure } from "../../lib/trainer/pretrain_report.ts";
-import { type PretrainSummaryFile, PretrainSummarySchema } from "../../lib/trainer/run_files.ts";
+import {
+  PRETRAIN_EVAL_SETS,
+  type PretrainSummary,
+  PretrainSummarySchema,
+} from "../../lib/trainer/run_files.ts";
 
 const OUT = new URL(".", import.meta.url).pathname;
 const runs = Deno.args;
@@ -22,7 +27,7 @@ if (runs.length === 0) {
   Deno.exit(2);
 }
 
-const summaries: PretrainSummaryFile[] = [];
+const summaries: PretrainSummary[] = [];
 const seedRuns = [];
 for (const dir of runs) {
   // zod: a summary that is missing or malformed is an error naming the file.
@@ -55,8 +60,8 @@ const lines = [
   "| set | task | base | chance levels | base above every trivial level? |",
   "|---|---|---:|---|---|",
 ];
-for (const set of ["generator", "suite"]) {
-  for (const task of ["deduction", "abduction", "induction"]) {
+for (const set of PRETRAIN_EVAL_SETS) {
+  for (const task of TASK_TYPES) {
     const acc = summaries.map((s) => s.accuracy[set]?.[task] ?? NaN);
     const { mean, ci95 } = meanCI(acc);
     const names = [

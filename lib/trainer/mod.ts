@@ -16,8 +16,6 @@ export { policyUpdate, type UpdateOptions, type UpdateStats } from "./update.ts"
 export { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
 export { bestChance, chanceLevels, renderReport, type ReportInput, stepsDone } from "./report.ts";
 export {
-  PRETRAIN_EVAL_SETS,
-  type PretrainEvalSet,
   type PretrainReportInput,
   pretrainSeedsFigure,
   renderPretrainReport,
@@ -31,9 +29,11 @@ export {
   EvalFinalSchema,
   type EvalTables,
   EvalTablesSchema,
+  PRETRAIN_EVAL_SETS,
   type PretrainEvalFinal,
   PretrainEvalFinalSchema,
-  type PretrainSummaryFile,
+  type PretrainEvalSet,
+  type PretrainSummary,
   PretrainSummarySchema,
   type ProposalRow,
   ProposalRowSchema,
@@ -55,7 +55,6 @@ export {
   heldOutSuite,
   pretrain,
   type PretrainHooks,
-  type PretrainSummary,
 } from "./pretrain.ts";
 export {
   makeBatch,

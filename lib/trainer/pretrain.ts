@@ -24,11 +24,12 @@ import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
 import { crossEntropyStep } from "./cross_entropy.ts";
 import { makeBatch } from "./pretrain_data.ts";
 import { writeAtomic } from "./run_dir.ts";
+import { PRETRAIN_EVAL_SETS, type PretrainEvalSet, type PretrainSummary } from "./run_files.ts";
 import { type RunOptions, TrainingRun } from "./training_run.ts";
 
-const EVAL_SETS = ["generator", "suite"] as const;
+const EVAL_SETS = PRETRAIN_EVAL_SETS;
 /** The generator's held-out behaviours, or the world's hand-written suites. */
-export type EvalSet = (typeof EVAL_SETS)[number];
+export type EvalSet = PretrainEvalSet;
 /** One eval of both sets. */
 export type EvalReports = Record<EvalSet, EvalReport>;
 
@@ -36,25 +37,6 @@ export type EvalReports = Record<EvalSet, EvalReport>;
 export interface PretrainHooks extends RunOptions {
   /** Called after every step with its metrics. */
   onStep?: (m: Metrics) => void;
-}
-
-/** What a finished pre-training run reports. */
-export interface PretrainSummary {
-  name: string;
-  steps: number;
-  tokens: number;
-  minutes: number;
-  bank: { programs: number; heldOut: number; buildS: number };
-  /** Final greedy accuracy per eval set and task type: `{ generator: {deduction: …}, suite: … }`. */
-  accuracy: Record<EvalSet, Record<string, number>>;
-  /** The same as correct/total counts. */
-  counts: Record<EvalSet, EvalReport["counts"]>;
-  /** Chance levels of each set (majority answer, copy an argument, …), as k/n. */
-  baselines: Record<EvalSet, EvalReport["baselines"]>;
-  /** List-valued deduction answers of the right length. */
-  listLength: Record<EvalSet, EvalReport["listLength"]>;
-  /** Generator held-out accuracy per task type and program size. */
-  bySize: Record<string, Record<string, number>>;
 }
 
 /** A fixed held-out eval set from the bank's held-out behaviours (`id` carries the size). */

@@ -34,12 +34,15 @@ import { escapeHtml as esc } from "../plot/display.ts";
 import type { Metrics } from "./metrics.ts";
 import { bestChance, REPORT_SMOOTHING, stepsDone } from "./report.ts";
 import { evalSize, evalTableHtml, reportPage, section } from "./report_html.ts";
-import type { EvalTables, PretrainEvalFinal, PretrainSummaryFile } from "./run_files.ts";
+import {
+  type EvalTables,
+  PRETRAIN_EVAL_SETS,
+  type PretrainEvalFinal,
+  type PretrainEvalSet,
+  type PretrainSummary,
+} from "./run_files.ts";
 
 /** The two held-out sets of pre-training, as its metrics name them (`acc/<set>/<type>`). */
-export const PRETRAIN_EVAL_SETS = ["generator", "suite"] as const;
-/** A held-out set of pre-training. */
-export type PretrainEvalSet = (typeof PRETRAIN_EVAL_SETS)[number];
 
 /** How the figures title each set. */
 export const SET_TITLES: Record<PretrainEvalSet, string> = {
@@ -55,14 +58,14 @@ export interface PretrainReportInput {
   /** The run's `eval.json`, when it finished. */
   evalFinal?: PretrainEvalFinal | undefined;
   /** The run's `summary.json`, when it finished. */
-  summary?: PretrainSummaryFile | undefined;
+  summary?: PretrainSummary | undefined;
 }
 
 /** The eval tables of one set: eval.json's, else rebuilt from summary.json. */
 function setTables(
   set: PretrainEvalSet,
   evalFinal?: PretrainEvalFinal,
-  summary?: PretrainSummaryFile,
+  summary?: PretrainSummary,
 ): EvalTables | undefined {
   if (evalFinal) return evalFinal[set];
   if (!summary?.counts[set] || !summary.baselines[set]) return undefined;
@@ -206,7 +209,7 @@ export interface SeedRun {
   name: string;
   metrics: readonly Metrics[];
   /** Its `summary.json` (for the chance levels), when it finished. */
-  summary?: PretrainSummaryFile | undefined;
+  summary?: PretrainSummary | undefined;
 }
 
 /** Options of {@linkcode pretrainSeedsFigure}. */

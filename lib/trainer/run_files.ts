@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import type { TaskType } from "../config.ts";
+import type { TaskType } from "../task_types.ts";
 import { readJsonl } from "../jsonl.ts";
 import { BASELINE_KINDS } from "../eval/baselines.ts";
 
@@ -152,6 +152,14 @@ export const EvalFinalSchema = z.object({
 /** A run's final eval, task by task. */
 export type EvalFinal = z.infer<typeof EvalFinalSchema>;
 
+/** Pre-training's held-out sets: the generator's held-out behaviours, the world's suites. */
+export const PRETRAIN_EVAL_SETS = ["generator", "suite"] as const;
+/** A held-out set of pre-training. */
+export type PretrainEvalSet = (typeof PRETRAIN_EVAL_SETS)[number];
+
+/** One value per pre-training eval set (every set present). */
+const perSet = <T extends z.ZodType>(value: T) => z.record(z.enum(PRETRAIN_EVAL_SETS), value);
+
 /**
  * A pre-training run's `eval.json`: the final eval of both held-out sets (the generator's
  * held-out behaviours and the world's suites) after `step` steps.
@@ -164,21 +172,33 @@ export const PretrainEvalFinalSchema = z.object({
 /** A pre-training run's final eval. */
 export type PretrainEvalFinal = z.infer<typeof PretrainEvalFinalSchema>;
 
-/** A pre-training run's `summary.json` (`PretrainSummary` in ./pretrain.ts), as reports read it. */
+/** What a finished pre-training run reports (`summary.json`), as `pretrain` writes it and reports read it. */
 export const PretrainSummarySchema = z.object({
   name: z.string(),
+  /** Steps done. */
   steps: z.number().int().nonnegative(),
+  /** Target tokens trained on. */
   tokens: z.number().nonnegative(),
   minutes: z.number(),
-  accuracy: z.record(z.string(), z.record(z.string(), z.number())),
-  counts: z.record(z.string(), z.record(z.string(), TallySchema)),
-  baselines: z.record(z.string(), EvalTablesSchema.shape.baselines),
-  listLength: z.record(z.string(), TallySchema),
+  /** The generator's bank: programs, behaviours held out, seconds its enumeration took. */
+  bank: z.object({
+    programs: z.number().int().nonnegative(),
+    heldOut: z.number().int().nonnegative(),
+    buildS: z.number().nonnegative(),
+  }),
+  /** Final greedy accuracy per eval set and task type: `{ generator: {deduction: …}, suite: … }`. */
+  accuracy: perSet(z.record(z.string(), z.number())),
+  /** The same as correct/total counts. */
+  counts: perSet(z.record(z.string(), TallySchema)),
+  /** Chance levels of each set (majority answer, copy an argument, …, the search), as k/n. */
+  baselines: perSet(EvalTablesSchema.shape.baselines),
+  /** List-valued deduction answers of the right length. */
+  listLength: perSet(TallySchema),
   /** Generator held-out accuracy per task type and program size (tokens). */
   bySize: z.record(z.string(), z.record(z.string(), z.number())),
 });
 /** A finished pre-training run's summary. */
-export type PretrainSummaryFile = z.infer<typeof PretrainSummarySchema>;
+export type PretrainSummary = z.infer<typeof PretrainSummarySchema>;
 
 /** Reads a JSON file of a run through `schema`; undefined when the file does not exist. */
 export async function readRunJson<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {

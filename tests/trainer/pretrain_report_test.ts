@@ -12,7 +12,7 @@ import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { pretrain } from "../../lib/trainer/pretrain.ts";
 import { pretrainSeedsFigure, SET_TITLES } from "../../lib/trainer/pretrain_report.ts";
 import { readRun } from "../../lib/trainer/run_report.ts";
-import { PretrainSummarySchema } from "../../lib/trainer/run_files.ts";
+import { PRETRAIN_EVAL_SETS, PretrainSummarySchema } from "../../lib/trainer/run_files.ts";
 
 await initBackend("wasm", { log: false });
 
@@ -47,7 +47,7 @@ Deno.test({
       for (const [task, c] of Object.entries(s.counts[set])) {
         assert.ok(html.includes(`model ${formatKN(c.k, c.n)}`), `${set} ${task} model k/n`);
       }
-      for (const b of s.baselines[set].deduction) {
+      for (const b of s.baselines[set].deduction!) {
         assert.ok(html.includes(`${b.name} ${formatKN(b.k, b.n)}`), `${set} ${b.name}`);
       }
     }
@@ -89,8 +89,8 @@ Deno.test("a summary written before baselines carried their kind reads with it (
   const file = new URL("../../data/base/summary.json", import.meta.url);
   const raw = JSON.parse(await Deno.readTextFile(file));
   const summary = PretrainSummarySchema.parse(raw);
-  for (const set of ["generator", "suite"]) {
-    const induction = summary.baselines[set]!.induction!;
+  for (const set of PRETRAIN_EVAL_SETS) {
+    const induction = summary.baselines[set].induction!;
     // Kinds as the baselines meant them, whether the file holds them or predates them.
     assert.deepEqual(
       induction.map((b) => [b.name.replace(/@\d+$/, "@N"), b.kind]),
