@@ -15,12 +15,8 @@ import { train } from "./loop.ts";
 import { EvalFinalSchema, readRunJson, runPaths } from "./run_files.ts";
 import type { Metrics } from "./metrics.ts";
 import { etaSeconds, formatDuration } from "./progress.ts";
-import {
-  finalEvalTable,
-  runOptionsOf,
-  runTrainingCli,
-  type TrainingCommand,
-} from "./training_cli.ts";
+import { finalEvalTable, runTrainingCli, type TrainingCommand } from "./training_cli.ts";
+import type { RunOptions } from "./training_run.ts";
 
 const COMMAND: TrainingCommand = {
   name: "train",
@@ -91,7 +87,7 @@ function runOfCheckpoint(from: string): string[] {
   return [`--name=${basename(runDir)}`, `--runsDir=${dirname(runDir)}`];
 }
 
-async function main(parsed: ParsedConfigArgs, signal: AbortSignal): Promise<void> {
+async function main(parsed: ParsedConfigArgs, options: RunOptions): Promise<void> {
   const quiet = parsed.flags.quiet === true;
   const bar = new cliProgress.SingleBar({
     format: "step {value}/{total} {bar} ETA {etaText} | {status}",
@@ -120,8 +116,7 @@ async function main(parsed: ParsedConfigArgs, signal: AbortSignal): Promise<void
   const held: HeldOut = {};
   try {
     const summary = await train(parsed.config, {
-      ...runOptionsOf(parsed),
-      signal,
+      ...options,
       log: (line) => {
         if (!quiet) console.log(line);
       },

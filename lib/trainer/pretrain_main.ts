@@ -12,12 +12,8 @@ import { type ParsedConfigArgs, TASK_TYPES } from "../config.ts";
 import type { Metrics } from "./metrics.ts";
 import { pretrain } from "./pretrain.ts";
 import { formatDuration } from "./progress.ts";
-import {
-  finalEvalTable,
-  runOptionsOf,
-  runTrainingCli,
-  type TrainingCommand,
-} from "./training_cli.ts";
+import { finalEvalTable, runTrainingCli, type TrainingCommand } from "./training_cli.ts";
+import type { RunOptions } from "./training_run.ts";
 
 const COMMAND: TrainingCommand = {
   name: "pretrain",
@@ -56,13 +52,12 @@ function evalLine(m: Metrics): string | undefined {
   ).join(" | ");
 }
 
-async function main(parsed: ParsedConfigArgs, signal: AbortSignal): Promise<void> {
+async function main(parsed: ParsedConfigArgs, options: RunOptions): Promise<void> {
   const quiet = parsed.flags.quiet === true;
   const cfg = parsed.config;
   const t0 = performance.now();
   const summary = await pretrain(cfg, {
-    ...runOptionsOf(parsed),
-    signal,
+    ...options,
     log: (line) => console.log(line),
     onStep: (m) => {
       const ev = evalLine(m);

@@ -98,13 +98,14 @@ export function runOptionsOf(parsed: ParsedConfigArgs): RunOptions {
 
 /**
  * A training command's body: `--help` prints the usage; otherwise the arguments are parsed and
- * `train` runs with a signal that Ctrl-C / SIGTERM aborts. A run that ends on
- * {@linkcode RunStopped} prints its message and exits 130 (SIGINT) or 143 (SIGTERM).
+ * `train` runs with the run options they mean ({@linkcode runOptionsOf}) and a signal that
+ * Ctrl-C / SIGTERM aborts. A run that ends on {@linkcode RunStopped} prints its message and exits
+ * 130 (SIGINT) or 143 (SIGTERM).
  */
 export async function runTrainingCli(
   cmd: TrainingCommand,
   args: readonly string[],
-  train: (parsed: ParsedConfigArgs, signal: AbortSignal) => Promise<void>,
+  train: (parsed: ParsedConfigArgs, run: RunOptions & { signal: AbortSignal }) => Promise<void>,
 ): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
     console.log(trainingUsage(cmd));
@@ -113,7 +114,7 @@ export async function runTrainingCli(
   const parsed = parseTrainingArgs(cmd, args);
   const stopper = stopOnSignals(cmd.stopsAfter);
   try {
-    await train(parsed, stopper.signal);
+    await train(parsed, { ...runOptionsOf(parsed), signal: stopper.signal });
     return 0;
   } catch (e) {
     if (!(e instanceof RunStopped)) throw e;

@@ -18,29 +18,14 @@ import {
   type SupervisedExample,
 } from "../../lib/trainer/cross_entropy.ts";
 import { fullLogits, useBackend } from "../model/helpers.ts";
+import { assertClose, gradients, norm, oraclePolicy, relativeErrors } from "./gradient_helpers.ts";
 
 await useBackend("wasm");
 
 const V = 11;
 
-/** A fresh policy; every call gives the same weights. beta1 = 0 and no clip: m = g after one step. */
-function freshPolicy(): TransformerPolicy {
-  return new TransformerPolicy({
-    vocabSize: V,
-    dModel: 16,
-    nLayers: 2,
-    nHeads: 2,
-    mlpRatio: 2,
-    contextLen: 32,
-    tieEmbeddings: true,
-    seed: 11,
-    lr: 1e-3,
-    weightDecay: 0,
-    beta1: 0,
-    beta2: 0.99,
-    gradClip: 1e9,
-  });
-}
+/** A fresh policy; every call gives the same weights (see ./gradient_helpers.ts). */
+const freshPolicy = () => oraclePolicy(V, 11);
 
 /** Two views, targets of 1..6 tokens, masks of all tokens or even ones only (the target allowed). */
 function makeBatch(seed: number): SupervisedExample[] {
@@ -99,42 +84,6 @@ function referenceGradient(
   return new Map(
     Object.entries(grads).map(([v, g]) => [byVariable.get(v)!, g.dataSync() as Float32Array]),
   );
-}
-
-/** The first moments after one step (= the gradients, see the module comment), by name. */
-function gradients(policy: TransformerPolicy): Map<string, Float32Array> {
-  return new Map(
-    [...policy.optimizer.state.m].map(([name, m]) => [name, m.dataSync() as Float32Array]),
-  );
-}
-
-function norm(xs: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i]! ** 2;
-  return Math.sqrt(s);
-}
-
-/**
- * Per parameter, ‖a − b‖ / ‖b‖, with ‖b‖ floored at 1e-5 of the global norm: the attention key
- * biases' exact gradient is 0 (softmax ignores a constant per query), so theirs is rounding noise.
- */
-function relativeErrors(
-  a: Map<string, ArrayLike<number>>,
-  b: Map<string, ArrayLike<number>>,
-): Map<string, number> {
-  const global = Math.hypot(...[...b.values()].map(norm));
-  const out = new Map<string, number>();
-  for (const [name, y] of b) {
-    const x = a.get(name);
-    assert.ok(x, `no gradient for ${name}`);
-    const diff = Array.from(y, (v, i) => x[i]! - v);
-    out.set(name, norm(diff) / Math.max(norm(y), 1e-5 * global));
-  }
-  return out;
-}
-
-function assertClose(got: number, want: number, tol: number, what: string): void {
-  assert.ok(Math.abs(got - want) <= tol, `${what}: got ${got}, want ${want} (±${tol})`);
 }
 
 Deno.test("crossEntropyStep: loss and per-view NLL by hand; micro-batches give the one-batch gradient, tf's", async () => {
