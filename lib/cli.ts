@@ -1,9 +1,8 @@
 /**
  * What every entry point (`deno task train|eval|ablate|bench`) shares: `--help`, and bad input
  * reported as one line on stderr with exit status 2 instead of a stack trace. A bug still
- * crashes loudly: only {@linkcode UsageError}, {@linkcode ConfigError},
- * {@linkcode RunError}, {@linkcode SuiteError} and {@linkcode JsonlError} (a corrupt line in a
- * run's file) count as bad input.
+ * crashes loudly: only an {@linkcode InputError} (../errors.ts: `UsageError` here, `ConfigError`,
+ * `RunError`, `SuiteError`, `JsonlError` for a corrupt line in a run's file) counts as bad input.
  *
  * @example
  * ```ts
@@ -16,20 +15,16 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ConfigError } from "./config.ts";
-import { SuiteError } from "./eval/suite.ts";
-import { JsonlError } from "./jsonl.ts";
-import { RunError } from "./trainer/run_dir.ts";
+import { InputError } from "./errors.ts";
 
 /** Bad command-line input; the message says what to change. */
-export class UsageError extends Error {
+export class UsageError extends InputError {
   override name = "UsageError";
 }
 
 /** Whether `e` is bad input (reported in one line) rather than a bug (a stack trace). */
-export function isUsageError(e: unknown): e is Error {
-  return e instanceof UsageError || e instanceof ConfigError || e instanceof RunError ||
-    e instanceof SuiteError || e instanceof JsonlError;
+export function isUsageError(e: unknown): e is InputError {
+  return e instanceof InputError;
 }
 
 /** A message on one line: its lines trimmed and joined. */

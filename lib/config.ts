@@ -15,14 +15,15 @@
  * @module
  */
 import { z } from "zod";
+import { SEARCH_MAX_EVALS } from "./lang/search.ts";
 import { type WorldName, WORLDS } from "./lang/types.ts";
 import { LEARNABILITY_VARIANTS } from "./reward/rewards.ts";
 import { SANDBOX_DEFAULTS } from "./sandbox/options.ts";
+import { InputError } from "./errors.ts";
+import { TASK_TYPES } from "./task_types.ts";
 
-/** The three Absolute Zero task types, in the order the kit reports them. */
-export const TASK_TYPES = ["deduction", "abduction", "induction"] as const;
-/** The three Absolute Zero task types. */
-export type TaskType = (typeof TASK_TYPES)[number];
+// The task types are a leaf module's (every layer names them); the config re-exports them.
+export { TASK_TYPES, type TaskType } from "./task_types.ts";
 
 /** A comma-separated list on the CLI, an array in JSON. */
 const taskTypeList = z.preprocess(
@@ -108,7 +109,7 @@ export const ConfigSchema = z.strictObject({
   inputMaxTokens: posInt().default(40).describe(
     "Token budget of one generated value (an input or output)",
   ),
-  searchMaxEvals: posInt().default(200_000).describe(
+  searchMaxEvals: posInt().default(SEARCH_MAX_EVALS).describe(
     "Candidate expressions the enumerative-search baseline may evaluate per task",
   ),
 
@@ -354,7 +355,7 @@ export const PRESETS = {
 export type PresetName = keyof typeof PRESETS;
 
 /** Raised for any config that cannot be used; the message says what to change. */
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   override name = "ConfigError";
 }
 
@@ -420,8 +421,8 @@ export function resolveConfig(opts: ResolveOptions = {}): Config {
   return cfg;
 }
 
-/** The result of {@linkcode parseArgs}. */
-export interface ParsedArgs {
+/** The result of {@linkcode parseConfigArgs}. */
+export interface ParsedConfigArgs {
   config: Config;
   /**
    * The config keys that were given, by the preset, the config file or `--key=value` (a
@@ -442,11 +443,11 @@ export interface ParsedArgs {
  * `valueFlags` take a value: `--from DIR` or `--from=DIR`). A config file may
  * name its own `"preset"`; `--preset` on the command line wins.
  */
-export function parseArgs(
+export function parseConfigArgs(
   argv: readonly string[],
   extraFlags: readonly string[] = [],
   valueFlags: readonly string[] = [],
-): ParsedArgs {
+): ParsedConfigArgs {
   const flags: Record<string, string | true> = {};
   const positional: string[] = [];
   const overrides: Record<string, unknown> = {};

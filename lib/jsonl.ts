@@ -16,9 +16,10 @@
  * @module
  */
 import { z } from "zod";
+import { InputError } from "./errors.ts";
 
 /** A JSONL file with a corrupt line; the message names `path:line` and what is wrong. */
-export class JsonlError extends Error {
+export class JsonlError extends InputError {
   override name = "JsonlError";
 }
 

@@ -3,7 +3,7 @@
  * exits 2 with one line on stderr (no stack trace) that names what to change.
  */
 import assert from "node:assert/strict";
-import { ConfigError, parseArgs } from "../lib/config.ts";
+import { ConfigError, parseConfigArgs } from "../lib/config.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -65,7 +65,9 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
     const pretrain = ["run", "-A", "lib/trainer/pretrain_main.ts"];
     const cases: [string[], RegExp][] = [
       [[...pretrain, "--pretrainViews=dedcution"], /pretrainViews/],
-      [[...pretrain, "--resume", "--overwrite"], /--resume and --overwrite exclude each other/],
+      // One run lifecycle: the same check and message as train's.
+      [[...pretrain, "--resume", "--overwrite"], /either --resume .* or --overwrite, not both/],
+      [[...pretrain, "--quiet=yes"], /--quiet takes no value/],
       [[...pretrain, `--runsDir=${runs}`, "--name=taken"], /already exists.*--resume.*--overwrite/],
       [[...pretrain, "base"], /Unexpected argument 'base'/],
       [[...train, "--lr=fast"], /expected number.*at lr/],
@@ -116,15 +118,15 @@ Deno.test("config file: a misspelled key names the file and the nearest key; 'pr
   try {
     const path = `${dir}/exp.json`;
     Deno.writeTextFileSync(path, JSON.stringify({ preset: "tiny", stpes: 5 }));
-    assert.throws(() => parseArgs([`--config=${path}`]), (e: unknown) => {
+    assert.throws(() => parseConfigArgs([`--config=${path}`]), (e: unknown) => {
       assert.ok(e instanceof ConfigError);
       assert.match(e.message, /exp\.json.*unknown key 'stpes' \(did you mean 'steps'\?\)/);
       return true;
     });
     Deno.writeTextFileSync(path, JSON.stringify({ preset: "tiny", steps: 5, lr: "fast" }));
-    assert.throws(() => parseArgs([`--config=${path}`]), /exp\.json.*'lr'.*expected number/);
+    assert.throws(() => parseConfigArgs([`--config=${path}`]), /exp\.json.*'lr'.*expected number/);
     Deno.writeTextFileSync(path, JSON.stringify({ preset: "tiny", steps: 5 }));
-    const { config, explicitKeys } = parseArgs([`--config=${path}`, "--seed=3"]);
+    const { config, explicitKeys } = parseConfigArgs([`--config=${path}`, "--seed=3"]);
     assert.equal(config.dModel, 32, "tiny's dModel");
     assert.equal(config.steps, 5, "the file over the preset");
     // What was given: the preset's keys, the file's and the command line's (a resume takes these).
@@ -134,9 +136,9 @@ Deno.test("config file: a misspelled key names the file and the nearest key; 'pr
     );
     assert.ok(!explicitKeys.includes("lr"), "defaults are not given");
     // The command line's --preset wins over the file's.
-    assert.equal(parseArgs(["--preset=small", `--config=${path}`]).config.dModel, 64);
+    assert.equal(parseConfigArgs(["--preset=small", `--config=${path}`]).config.dModel, 64);
     Deno.writeTextFileSync(path, JSON.stringify({ preset: "huge" }));
-    assert.throws(() => parseArgs([`--config=${path}`]), /exp\.json.*unknown preset "huge"/);
+    assert.throws(() => parseConfigArgs([`--config=${path}`]), /exp\.json.*unknown preset "huge"/);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

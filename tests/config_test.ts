@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseArgs, resolveConfig } from "../lib/config.ts";
+import { ConfigError, parseConfigArgs, resolveConfig } from "../lib/config.ts";
 
 Deno.test("config: good overrides parse to the right types", async (t) => {
   const cases: { argv: string[]; check: Record<string, unknown> }[] = [
@@ -23,7 +23,7 @@ Deno.test("config: good overrides parse to the right types", async (t) => {
   ];
   for (const { argv, check } of cases) {
     await t.step(argv.join(" "), () => {
-      const { config } = parseArgs(argv);
+      const { config } = parseConfigArgs(argv);
       for (const [k, v] of Object.entries(check)) {
         assert.deepEqual(config[k as keyof typeof config], v, k);
       }
@@ -58,7 +58,7 @@ Deno.test("config: bad input gives a message naming the key and the fix", async 
   ];
   for (const { argv, message } of cases) {
     await t.step(argv.join(" "), () => {
-      assert.throws(() => parseArgs(argv), (e: unknown) => {
+      assert.throws(() => parseConfigArgs(argv), (e: unknown) => {
         assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
         assert.match(e.message, message);
         return true;
@@ -71,21 +71,21 @@ Deno.test("config: --config file is applied between preset and overrides", () =>
   const path = Deno.makeTempFileSync({ suffix: ".json" });
   try {
     Deno.writeTextFileSync(path, JSON.stringify({ lr: 0.002, steps: 9 }));
-    const { config } = parseArgs(["--preset=tiny", `--config=${path}`, "--steps=11"]);
+    const { config } = parseConfigArgs(["--preset=tiny", `--config=${path}`, "--steps=11"]);
     assert.equal(config.lr, 0.002);
     assert.equal(config.steps, 11);
     assert.equal(config.dModel, 32); // from tiny
     Deno.writeTextFileSync(path, "{ not json");
-    assert.throws(() => parseArgs([`--config=${path}`]), /Cannot parse config file/);
+    assert.throws(() => parseConfigArgs([`--config=${path}`]), /Cannot parse config file/);
     Deno.writeTextFileSync(path, JSON.stringify({ nosuch: 1 }));
-    assert.throws(() => parseArgs([`--config=${path}`]), /unknown key 'nosuch'/);
+    assert.throws(() => parseConfigArgs([`--config=${path}`]), /unknown key 'nosuch'/);
   } finally {
     Deno.removeSync(path);
   }
 });
 
 Deno.test("config: extra flags pass through, everything else is checked", () => {
-  const { flags, positional, config } = parseArgs(["--resume", "--checkpoint=x.ckpt", "go"], [
+  const { flags, positional, config } = parseConfigArgs(["--resume", "--checkpoint=x.ckpt", "go"], [
     "resume",
     "checkpoint",
   ]);

@@ -12,10 +12,15 @@
  * adds induction best-of-16 beside the search at 16 program checks, and the proposer check.
  * @module
  */
-import { meanCI } from "../../lib/ablate/stats.ts";
+import { meanCI } from "../../lib/stats.ts";
+import { TASK_TYPES } from "../../lib/task_types.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { pretrainSeedsFigure } from "../../lib/trainer/pretrain_report.ts";
-import { type PretrainSummaryFile, PretrainSummarySchema } from "../../lib/trainer/run_files.ts";
+import {
+  PRETRAIN_EVAL_SETS,
+  type PretrainSummary,
+  PretrainSummarySchema,
+} from "../../lib/trainer/run_files.ts";
 import { z } from "zod";
 
 /** The parts of `deno task eval --json` this script reads. */
@@ -45,7 +50,7 @@ if (runs.length === 0) {
   Deno.exit(2);
 }
 
-const summaries: PretrainSummaryFile[] = [];
+const summaries: PretrainSummary[] = [];
 const extras: z.infer<typeof ExtraEvalSchema>[] = [];
 const seedRuns = [];
 for (const dir of runs) {
@@ -90,8 +95,8 @@ const SET_NAMES: Record<string, string> = {
   train: "generator train split",
   suite: "hand-written suites",
 };
-for (const set of ["generator", "train", "suite"]) {
-  for (const task of ["deduction", "abduction", "induction"]) {
+for (const set of PRETRAIN_EVAL_SETS) {
+  for (const task of TASK_TYPES) {
     const acc = summaries.map((s) => s.accuracy[set]?.[task] ?? NaN);
     const { mean, ci95 } = meanCI(acc);
     const names = [
@@ -103,9 +108,11 @@ for (const set of ["generator", "train", "suite"]) {
         return b && b.n > 0 ? [b.k / b.n] : [];
       });
       const m = meanCI(xs);
-      return { name, mean: m.mean, ci95: m.ci95 };
+      const kind = summaries.flatMap((s) => s.baselines[set]?.[task] ?? [])
+        .find((b) => b.name === name)!.kind;
+      return { name, kind, mean: m.mean, ci95: m.ci95 };
     });
-    const trivial = levels.filter((l) => !l.name.startsWith("search"));
+    const trivial = levels.filter((l) => l.kind === "trivial");
     // Non-overlapping: the base's lower CI bound above each level's upper bound (a level that is
     // the same in every run has no interval).
     const lo = mean - (Number.isFinite(ci95) ? ci95 : 0);
@@ -129,7 +136,7 @@ lines.push(
 const bySizeRows: Record<string, unknown>[] = [];
 for (const task of ["deduction", "abduction", "induction"]) {
   const cells = [1, 2, 3, 4, 5].map((size) => {
-    const cell = (pick: (s: PretrainSummaryFile) => number | undefined) => {
+    const cell = (pick: (s: PretrainSummary) => number | undefined) => {
       const xs = summaries.flatMap((s) => {
         const v = pick(s);
         return v === undefined ? [] : [v];

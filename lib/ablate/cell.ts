@@ -8,7 +8,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { parseArgs as parseConfigArgs } from "../config.ts";
+import { parseConfigArgs } from "../config.ts";
 import { JsonlError } from "../jsonl.ts";
 import { exists, RunError } from "../trainer/run_dir.ts";
 import { readRunJson, type RunSummary, RunSummarySchema } from "../trainer/run_files.ts";

@@ -10,4 +10,4 @@ export * from "./grids.ts";
 export * from "./runner.ts";
 export * from "./slurm.ts";
 export * from "./summary.ts";
-export * from "./stats.ts";
+export * from "../stats.ts";

@@ -9,7 +9,7 @@ import { readMetrics } from "../trainer/metrics.ts";
 import type { RunSummary } from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
 import { planGrid, readCellFile, readCellSummary } from "./cell.ts";
-import { type MeanCI, meanCI } from "./stats.ts";
+import { type MeanCI, meanCI } from "../stats.ts";
 
 /** One variant's row of the summary. */
 export interface VariantSummary {

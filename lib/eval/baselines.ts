@@ -49,10 +49,43 @@ export interface Tally {
   n: number;
 }
 
-/** One chance level: `k` of `n` answered correctly. */
+/**
+ * What a baseline is: `trivial`, a chance level (no program read: the majority answer, a copied
+ * argument, the most common input, the best fixed program), which a model must clear; or
+ * `search`, the enumerative search, the strong reference (not a chance level).
+ */
+export const BASELINE_KINDS = ["trivial", "search"] as const;
+/** What a baseline is: a chance level, or the enumerative search. */
+export type BaselineKind = (typeof BASELINE_KINDS)[number];
+
+/** One baseline's score: `k` of `n` answered correctly. */
 export interface BaselineScore extends Tally {
   /** `majority`, `copy_argument`, `common_input`, `best_program` or `search@N`. */
   name: string;
+  kind: BaselineKind;
+}
+
+/**
+ * The best trivial chance level among `scores` (the search excluded) as a fraction, or undefined
+ * when no trivial baseline counted any task.
+ */
+export function bestTrivialLevel(
+  scores: readonly Pick<BaselineScore, "kind" | "k" | "n">[],
+): number | undefined {
+  const levels = scores.flatMap((b) => b.kind === "trivial" && b.n > 0 ? [b.k / b.n] : []);
+  return levels.length ? Math.max(...levels) : undefined;
+}
+
+/** {@linkcode bestTrivialLevel} of each task type that has one. */
+export function bestTrivialLevels(
+  baselines: Readonly<Record<string, readonly Pick<BaselineScore, "kind" | "k" | "n">[]>>,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(baselines).flatMap(([task, scores]) => {
+      const level = bestTrivialLevel(scores);
+      return level === undefined ? [] : [[task, level]];
+    }),
+  );
 }
 
 /** The chance levels of each task type (a type without tasks has an empty list). */
@@ -119,8 +152,8 @@ async function deductionBaselines(
     return { record, answer };
   });
   return [
-    { name: "majority", ...count(await checkAnswers(executor, majority)) },
-    { name: "copy_argument", ...count(await checkAnswers(executor, copy)) },
+    { name: "majority", kind: "trivial", ...count(await checkAnswers(executor, majority)) },
+    { name: "copy_argument", kind: "trivial", ...count(await checkAnswers(executor, copy)) },
   ];
 }
 
@@ -150,7 +183,7 @@ async function abductionBaselines(
     });
     k += Math.max(...scores);
   }
-  return [{ name: "common_input", k, n: records.length }];
+  return [{ name: "common_input", kind: "trivial", k, n: records.length }];
 }
 
 /**
@@ -207,7 +240,7 @@ async function inductionBaselines(
     });
     k += Math.max(...scores);
   }
-  const out: BaselineScore[] = [{ name: "best_program", k, n: records.length }];
+  const out: BaselineScore[] = [{ name: "best_program", kind: "trivial", k, n: records.length }];
   if (searchEvals > 0) {
     const found = records.map((record) => {
       const s = enumerativeSearch({
@@ -217,7 +250,11 @@ async function inductionBaselines(
       });
       return { record, answer: s.program ?? [], unfinished: s.program === null };
     });
-    out.push({ name: `search@${searchEvals}`, ...count(await checkAnswers(executor, found)) });
+    out.push({
+      name: `search@${searchEvals}`,
+      kind: "search",
+      ...count(await checkAnswers(executor, found)),
+    });
   }
   return out;
 }

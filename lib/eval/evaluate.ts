@@ -13,6 +13,7 @@
  * @module
  */
 import type { TaskType } from "../config.ts";
+import { SEARCH_MAX_EVALS } from "../lang/search.ts";
 import type { Policy } from "../model/policy.ts";
 import { Rng } from "../rng.ts";
 import type { Executor } from "../sandbox/mod.ts";
@@ -39,7 +40,10 @@ export interface EvaluateOptions extends PromptOptions {
   limit?: number;
   /** Seed of the sampler (irrelevant when greedy). */
   seed?: number;
-  /** Evaluation budget of the enumerative search per induction task (0 = skip the search). */
+  /**
+   * Evaluation budget of the enumerative search per induction task (0 = skip the search;
+   * default: the config's, `SEARCH_MAX_EVALS`).
+   */
   searchEvals?: number;
   /** Compute the chance levels (default true; they do not change while a model trains). */
   baselines?: boolean;
@@ -148,12 +152,12 @@ export async function evaluateSuites(
   const listLength = { k: lengths.filter((x) => x).length, n: lengths.length };
 
   // Chance levels of the same records, checked the same way (the search only when asked).
-  const searchEvals = opts.searchEvals ?? 20_000;
+  const searchEvals = opts.searchEvals ?? SEARCH_MAX_EVALS;
   const baselines: BaselineReport = opts.baselines === false
     ? { deduction: [], abduction: [], induction: [] }
     : await recordBaselines(executor, records, { bounds: opts, searchEvals });
   const searchAccuracy: Record<string, number> = {};
-  const search = baselines.induction.find((b) => b.name.startsWith("search@"));
+  const search = baselines.induction.find((b) => b.kind === "search");
   if (search && search.n > 0) searchAccuracy.induction = search.k / search.n;
   return {
     accuracy,

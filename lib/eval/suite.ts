@@ -30,6 +30,7 @@
 import { z } from "zod";
 import { parse as parseJs } from "acorn";
 import { TASK_TYPES, type TaskType } from "../config.ts";
+import { InputError } from "../errors.ts";
 import { type WorldName, WORLDS } from "../lang/types.ts";
 
 /** A value of the language: int, bool or int list. */
@@ -79,7 +80,7 @@ export function suiteBoundsOf(world: WorldName): SuiteBounds {
 export const DEFAULT_SUITE_BOUNDS: SuiteBounds = suiteBoundsOf("small");
 
 /** A suite file that cannot be used; the message names each bad `file:line` and field. */
-export class SuiteError extends Error {
+export class SuiteError extends InputError {
   override name = "SuiteError";
 }
 

@@ -27,6 +27,12 @@ export interface SearchExample {
   output: unknown;
 }
 
+/**
+ * The search's default budget as the kit's baseline: candidate evaluations per task (config
+ * `searchMaxEvals`, and `evaluateSuites` when not given one).
+ */
+export const SEARCH_MAX_EVALS = 200_000;
+
 /** Options of {@linkcode enumerativeSearch}. */
 export interface SearchOptions {
   signature: Signature;

@@ -27,7 +27,7 @@
  * @module
  */
 import { type Compiled, PRODUCTIONS } from "./grammar.ts";
-import { compileNode, toDomain } from "./interpret.ts";
+import { compileNode, interpretProgram, toDomain } from "./interpret.ts";
 import { mustProgramTree, type ProgramNode } from "./tree.ts";
 import type { LangType, ValueBounds } from "./types.ts";
 import { checkValue, decodeValue, encodeValue, type LangValue } from "./values.ts";
@@ -76,16 +76,19 @@ export function traceValues(
   args: readonly unknown[],
   bounds: ValueBounds,
 ): LangValue[] | undefined {
+  // A program that throws on `args` (or runs out of fuel) has no trace to write: the
+  // interpreter's judgement. Once it runs, every traced sub-expression runs inside it, so a throw
+  // below is a bug in the trace and propagates rather than silently dropping the example.
+  const run = interpretProgram(programTokens, args);
+  if (!run.ok && run.kind !== "invalid_value") return undefined;
   const nodes = traceNodes(mustProgramTree(programTokens).body);
   const out: LangValue[] = [];
   for (const node of nodes) {
     const f: Compiled = compileNode(node);
-    let raw: unknown;
-    try {
-      raw = f({ params: args.map((a) => (Array.isArray(a) ? a.slice() : a)), fuel: { left: 1e6 } });
-    } catch {
-      return undefined; // a trace value that throws cannot be written (the program fails too)
-    }
+    const raw = f({
+      params: args.map((a) => (Array.isArray(a) ? a.slice() : a)),
+      fuel: { left: 1e6 },
+    });
     const r = toDomain(raw);
     if (!r.ok || !checkValue(resultType(node), r.value, bounds).ok) return undefined;
     out.push(r.value as LangValue);

@@ -19,6 +19,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { z } from "zod";
 import type { AdamW } from "./optimizer.ts";
 import { decodeSafetensors, encodeSafetensors, type NamedTensorData } from "./safetensors.ts";
 import type { Transformer, TransformerOptions } from "./transformer.ts";
@@ -37,17 +38,37 @@ export interface CheckpointMeta {
   [extra: string]: unknown;
 }
 
+/** Format tag written into meta.json (bumped when the layout changes). */
+export const CHECKPOINT_FORMAT = "azr-kit/model@1";
+
+const positiveInt = () => z.number().int().positive();
+
+/**
+ * What meta.json holds: the caller's {@linkcode CheckpointMeta} (extra keys kept as they are),
+ * the format, the model's sizes, the AdamW updates applied (null: saved without optimizer) and
+ * the SHA-256 (hex) of model.safetensors.
+ */
+export const CheckpointFileSchema = z.looseObject({
+  format: z.literal(CHECKPOINT_FORMAT),
+  config: z.record(z.string(), z.unknown()),
+  vocabHash: z.string(),
+  step: z.number().int(),
+  rngState: z.array(z.number()),
+  model: z.looseObject({
+    vocabSize: positiveInt(),
+    dModel: positiveInt(),
+    nLayers: positiveInt(),
+    nHeads: positiveInt(),
+    mlpRatio: z.number().positive(),
+    contextLen: positiveInt(),
+    tieEmbeddings: z.boolean(),
+    seed: z.number(),
+  }) satisfies z.ZodType<TransformerOptions>,
+  optimizerStep: z.number().int().nonnegative().nullable(),
+  weightsSha256: z.string(),
+});
 /** What meta.json holds. */
-export interface CheckpointFile extends CheckpointMeta {
-  /** Format tag. */
-  format: typeof CHECKPOINT_FORMAT;
-  /** The model's sizes. */
-  model: TransformerOptions;
-  /** AdamW updates applied (null: saved without optimizer). */
-  optimizerStep: number | null;
-  /** SHA-256 (hex) of model.safetensors. */
-  weightsSha256: string;
-}
+export type CheckpointFile = z.infer<typeof CheckpointFileSchema>;
 
 /** Why a checkpoint could not be loaded. */
 export type CheckpointErrorKind = "missing" | "corrupt" | "mismatch" | "vocab";
@@ -57,8 +78,6 @@ export type CheckpointLoadResult =
   | { ok: true; meta: CheckpointFile }
   | { ok: false; kind: CheckpointErrorKind; message: string };
 
-/** Format tag written into meta.json (bumped when the layout changes). */
-export const CHECKPOINT_FORMAT = "azr-kit/model@1";
 const FORMAT = CHECKPOINT_FORMAT;
 const WEIGHTS = "model.safetensors";
 const META = "meta.json";
@@ -105,9 +124,9 @@ export async function readCheckpointMeta(dir: string): Promise<CheckpointLoadRes
       message: `Cannot load checkpoint '${dir}': ${META} unreadable (${(e as Error).message})`,
     };
   }
-  let meta: CheckpointFile;
+  let json: unknown;
   try {
-    meta = JSON.parse(text);
+    json = JSON.parse(text);
   } catch (e) {
     return {
       ok: false,
@@ -115,25 +134,16 @@ export async function readCheckpointMeta(dir: string): Promise<CheckpointLoadRes
       message: `Cannot load checkpoint '${dir}': ${META} is not JSON (${(e as Error).message})`,
     };
   }
-  const bad = (what: string) => ({
-    ok: false as const,
-    kind: "corrupt" as const,
-    message: `Cannot load checkpoint '${dir}': ${META} ${what}`,
-  });
-  if (typeof meta !== "object" || meta === null) return bad("is not an object");
-  if (meta.format !== FORMAT) {
-    return bad(`has format ${JSON.stringify(meta.format)}, expected "${FORMAT}"`);
+  const parsed = CheckpointFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const why = z.prettifyError(parsed.error).split("\n").map((l) => l.trim()).join(" ");
+    return {
+      ok: false,
+      kind: "corrupt",
+      message: `Cannot load checkpoint '${dir}': ${META} is not a checkpoint's (${why})`,
+    };
   }
-  if (
-    typeof meta.vocabHash !== "string" || !Number.isInteger(meta.step) ||
-    !Array.isArray(meta.rngState)
-  ) {
-    return bad("lacks vocabHash/step/rngState");
-  }
-  if (typeof meta.weightsSha256 !== "string" || typeof meta.model !== "object") {
-    return bad("lacks model/weightsSha256");
-  }
-  return { ok: true, meta };
+  return { ok: true, meta: parsed.data };
 }
 
 /**
@@ -144,8 +154,9 @@ export async function latestCheckpoint(dir: string): Promise<string | undefined>
   try {
     const name = (await Deno.readTextFile(`${dir}/latest`)).trim();
     return name ? `${dir}/${name}` : undefined;
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined; // no checkpoint yet
+    throw e;
   }
 }
 

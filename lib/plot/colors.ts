@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import type { TaskType } from "../config.ts";
+import type { TaskType } from "../task_types.ts";
 
 /** The fixed colour of each task type (Observable 10's blue, orange and green). */
 export const TASK_COLORS: Readonly<Record<TaskType, string>> = {

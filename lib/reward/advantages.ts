@@ -27,7 +27,7 @@
  * ```
  * @module
  */
-import type { TaskType } from "../config.ts";
+import type { TaskType } from "../task_types.ts";
 
 /** The two roles of the one model. */
 export type RewardRole = "propose" | "solve";

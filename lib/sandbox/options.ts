@@ -14,7 +14,6 @@
  * ```
  * @module
  */
-import type { Config } from "../config.ts";
 import type { SandboxOptions } from "./types.ts";
 
 /** Every option's default except `poolSize` (absent or 0 = one child per core). */
@@ -29,17 +28,19 @@ export const SANDBOX_DEFAULTS = {
   compartmentReuse: "none",
 } as const satisfies Required<Omit<SandboxOptions, "poolSize">>;
 
-/** The config keys the sandbox reads. */
-export type SandboxConfig = Pick<
-  Config,
-  | "sandboxPoolSize"
-  | "sandboxTimeoutMs"
-  | "sandboxMemoryMb"
-  | "sandboxOutputCap"
-  | "sandboxBatchSize"
-  | "sandboxMaxDepth"
-  | "sandboxCompartmentReuse"
->;
+/**
+ * The config keys the sandbox reads (the `sandbox*` settings of ../config.ts, declared here by
+ * shape: the config builds on this layer, not the other way round).
+ */
+export interface SandboxConfig {
+  sandboxPoolSize: number;
+  sandboxTimeoutMs: number;
+  sandboxMemoryMb: number;
+  sandboxOutputCap: number;
+  sandboxBatchSize: number;
+  sandboxMaxDepth: number;
+  sandboxCompartmentReuse: NonNullable<SandboxOptions["compartmentReuse"]>;
+}
 
 /** Sandbox options from a config: every `sandbox*` key. */
 export function sandboxOptionsFromConfig(cfg: SandboxConfig): SandboxOptions {

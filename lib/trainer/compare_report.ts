@@ -9,10 +9,10 @@ import { formatKN } from "../eval/baselines.ts";
 import { lineChart, metricSeries, type SeriesPoint } from "../plot/charts.ts";
 import { TASK_COLORS, taskOrder } from "../plot/colors.ts";
 import { escapeHtml as esc } from "../plot/display.ts";
-import { PRETRAIN_EVAL_SETS, SET_TITLES, withTokens } from "./pretrain_report.ts";
+import { SET_TITLES, withTokens } from "./pretrain_report.ts";
 import { REPORT_SMOOTHING, stepsDone } from "./report.ts";
 import { reportPage, section, taskLabel } from "./report_html.ts";
-import type { EvalTables } from "./run_files.ts";
+import { type EvalTables, PRETRAIN_EVAL_SETS } from "./run_files.ts";
 import type { RunData } from "./run_report.ts";
 
 /** One figure of the comparison: a metric family, per task type (`prefix<task>`) or whole. */

@@ -58,7 +58,7 @@ export async function loadBase(
   }
   const mismatch = worldMismatch(saved as World, worldOf(target.cfg));
   if (mismatch) throw new RunError(`Cannot start from '${dir}': ${mismatch}`);
-  const sizes = head.meta.model as unknown as Record<string, unknown>;
+  const sizes: Record<string, unknown> = head.meta.model;
   const differ = SIZE_KEYS.filter((k) => sizes[k] !== target.cfg[k]);
   if (differ.length > 0) {
     throw new RunError(

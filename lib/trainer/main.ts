@@ -9,23 +9,19 @@
  */
 import { basename, dirname } from "node:path";
 import cliProgress from "cli-progress";
-import { runCli, stopOnSignals, UsageError } from "../cli.ts";
-import { type Config, parseArgs, PRESETS, settingsHelp, TASK_TYPES } from "../config.ts";
-import { formatChanceTable } from "../eval/baselines.ts";
-import { RunStopped, train } from "./loop.ts";
+import { runCli, UsageError } from "../cli.ts";
+import { type Config, type ParsedConfigArgs, TASK_TYPES } from "../config.ts";
+import { train } from "./loop.ts";
 import { EvalFinalSchema, readRunJson, runPaths } from "./run_files.ts";
 import type { Metrics } from "./metrics.ts";
 import { etaSeconds, formatDuration } from "./progress.ts";
+import { finalEvalTable, runTrainingCli, type TrainingCommand } from "./training_cli.ts";
+import type { RunOptions } from "./training_run.ts";
 
-const FLAGS = ["resume", "from", "overwrite", "quiet"];
-const VALUE_FLAGS = ["from"];
-
-/** `--help`: the flags, then every setting with its default and description. */
-function usage(): string {
-  const lines = [
-    `Usage: deno task train [--preset ${Object.keys(PRESETS).join("|")}] [--config file.json]`,
-    "         [--key=value …] [--name NAME] [--resume | --from CHECKPOINT | --overwrite] [--quiet]",
-    "",
+const COMMAND: TrainingCommand = {
+  name: "train",
+  synopsis: "[--key=value …] [--name NAME] [--resume | --from CHECKPOINT | --overwrite] [--quiet]",
+  help: [
     "  --preset NAME     settings to start from (default: default); a config file may name one too",
     "  --config FILE     JSON object of settings, applied over the preset",
     "  --resume          continue runs/<name>/ from its newest checkpoint that loads, with its saved",
@@ -34,14 +30,16 @@ function usage(): string {
     "  --from DIR        continue from this checkpoint folder (runs/<name>/checkpoints/step-NNNNNN)",
     "  --overwrite       replace an existing run of the same name",
     "  --quiet           one line per step instead of a progress bar every 5 s",
-    "",
-    "Ctrl-C or SIGTERM stops after the current stage, writes a checkpoint and the report, and",
-    "exits (130 / 143); a second Ctrl-C quits at once without saving.",
-    "",
-    ...settingsHelp(),
-  ];
-  return lines.join("\n");
-}
+  ],
+  flags: ["resume", "from", "overwrite", "quiet"],
+  valueFlags: ["from"],
+  stopsAfter: "the current stage, then a checkpoint and the report",
+  // `--from runs/NAME/checkpoints/step-N` without `--name`: the run that holds the checkpoint.
+  implied: ({ flags, explicitKeys }) =>
+    typeof flags.from === "string" && !explicitKeys.includes("name")
+      ? runOfCheckpoint(flags.from)
+      : [],
+};
 
 const fmt = (v: unknown, digits = 2) => typeof v === "number" ? v.toFixed(digits) : "–";
 
@@ -89,28 +87,8 @@ function runOfCheckpoint(from: string): string[] {
   return [`--name=${basename(runDir)}`, `--runsDir=${dirname(runDir)}`];
 }
 
-async function main(): Promise<number> {
-  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
-    console.log(usage());
-    return 0;
-  }
-  let parsed = parseArgs(Deno.args, FLAGS, VALUE_FLAGS);
-  const { flags } = parsed;
-  if (parsed.positional.length > 0) {
-    throw new UsageError(
-      `Unexpected argument '${parsed.positional[0]}': settings are --key=value (see --help)`,
-    );
-  }
-  for (const f of ["resume", "overwrite", "quiet"]) {
-    if (flags[f] !== undefined && flags[f] !== true) {
-      throw new UsageError(`--${f} takes no value, got '--${f}=${flags[f]}'`);
-    }
-  }
-  const from = flags.from === true ? undefined : flags.from;
-  if (from !== undefined && !parsed.explicitKeys.includes("name")) {
-    parsed = parseArgs([...Deno.args, ...runOfCheckpoint(from)], FLAGS, VALUE_FLAGS);
-  }
-  const quiet = flags.quiet === true;
+async function main(parsed: ParsedConfigArgs, options: RunOptions): Promise<void> {
+  const quiet = parsed.flags.quiet === true;
   const bar = new cliProgress.SingleBar({
     format: "step {value}/{total} {bar} ETA {etaText} | {status}",
     noTTYOutput: true,
@@ -135,15 +113,10 @@ async function main(): Promise<number> {
     });
     return secs === undefined ? "–" : formatDuration(secs);
   };
-  const stopper = stopOnSignals("the current stage, then a checkpoint and the report");
   const held: HeldOut = {};
   try {
     const summary = await train(parsed.config, {
-      resume: flags.resume === true,
-      ...(from !== undefined ? { from } : {}),
-      overwrite: flags.overwrite === true,
-      explicitKeys: parsed.explicitKeys,
-      signal: stopper.signal,
+      ...options,
       log: (line) => {
         if (!quiet) console.log(line);
       },
@@ -182,30 +155,13 @@ async function main(): Promise<number> {
       }; final held-out eval (${paths.evalFinal}):`,
     );
     if (final?.counts && final.baselines && final.listLength) {
-      const b = final.baselines;
-      const lengths = final.listLength.n > 0
-        ? { deduction: { list_length: final.listLength } }
-        : {};
-      console.log(formatChanceTable(
-        {
-          deduction: b.deduction ?? [],
-          abduction: b.abduction ?? [],
-          induction: b.induction ?? [],
-        },
-        final.counts,
-        lengths,
-      ));
+      const { counts, baselines, listLength } = final;
+      console.log(finalEvalTable({ counts, baselines, listLength }));
     }
-    console.log(`report: ${parsed.config.runsDir}/${parsed.config.name}/report.html`);
-    return 0;
-  } catch (e) {
+    console.log(`report: ${paths.report}`);
+  } finally {
     bar.stop();
-    if (e instanceof RunStopped) {
-      console.error(e.message);
-      return stopper.signal.reason === "SIGTERM" ? 143 : 130;
-    }
-    throw e;
   }
 }
 
-if (import.meta.main) await runCli(main);
+if (import.meta.main) await runCli(() => runTrainingCli(COMMAND, Deno.args, main));

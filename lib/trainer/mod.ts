@@ -2,14 +2,20 @@
  * The self-play loop and what it writes: metrics, checkpoints, the report.
  * @module
  */
-export { RunStopped, train, type TrainHooks } from "./loop.ts";
+export { train, type TrainHooks } from "./loop.ts";
+export { type LoopSpec, type RunOptions, RunStopped, TrainingRun } from "./training_run.ts";
+export {
+  finalEvalTable,
+  parseTrainingArgs,
+  runOptionsOf,
+  runTrainingCli,
+  type TrainingCommand,
+  trainingUsage,
+} from "./training_cli.ts";
 export { policyUpdate, type UpdateOptions, type UpdateStats } from "./update.ts";
 export { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
-export { chanceLevels, renderReport, type ReportInput, stepsDone } from "./report.ts";
+export { bestChance, chanceLevels, renderReport, type ReportInput, stepsDone } from "./report.ts";
 export {
-  bestChance,
-  PRETRAIN_EVAL_SETS,
-  type PretrainEvalSet,
   type PretrainReportInput,
   pretrainSeedsFigure,
   renderPretrainReport,
@@ -23,9 +29,11 @@ export {
   EvalFinalSchema,
   type EvalTables,
   EvalTablesSchema,
+  PRETRAIN_EVAL_SETS,
   type PretrainEvalFinal,
   PretrainEvalFinalSchema,
-  type PretrainSummaryFile,
+  type PretrainEvalSet,
+  type PretrainSummary,
   PretrainSummarySchema,
   type ProposalRow,
   ProposalRowSchema,
@@ -41,13 +49,7 @@ export {
 export { type Restored, restoreNewest, restoreTrainer, saveTrainer } from "./checkpoint.ts";
 export { etaSeconds, formatDuration } from "./progress.ts";
 export { clearRun, type OpenMode, openRunDir, type OpenRunOptions, RunError } from "./run_dir.ts";
-export {
-  accuracyBySize,
-  curriculumWeights,
-  pretrain,
-  type PretrainHooks,
-  type PretrainSummary,
-} from "./pretrain.ts";
+export { accuracyBySize, curriculumWeights, pretrain, type PretrainHooks } from "./pretrain.ts";
 export {
   canonicalTask,
   makeBatch,

@@ -19,57 +19,24 @@ import { GENERATOR_EVAL_SEEDS, generatorSuite, taskSize } from "../eval/generato
 import { bankSizes, splitBank } from "../lang/generate.ts";
 import { configBank } from "./bank_cache.ts";
 import type { Bank } from "../lang/generate.ts";
-import { worldVocab } from "../lang/vocab.ts";
-import { initBackend } from "../model/backend.ts";
-import { TransformerPolicy } from "../model/policy.ts";
-import { Rng } from "../rng.ts";
-import { createSandbox, sandboxOptionsFromConfig } from "../sandbox/mod.ts";
-import { restoreNewest, saveTrainer } from "./checkpoint.ts";
 import { saveBase } from "./init.ts";
 import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
 import { crossEntropyStep } from "./cross_entropy.ts";
 import { makeBatch } from "./pretrain_data.ts";
-import { type OpenMode, openRunDir, truncateJsonl, writeAtomic } from "./run_dir.ts";
-import { writeRunReport } from "./run_report.ts";
-import { PRETRAIN_EVAL_SETS } from "./pretrain_report.ts";
+import { writeAtomic } from "./run_dir.ts";
+import { PRETRAIN_EVAL_SETS, type PretrainEvalSet, type PretrainSummary } from "./run_files.ts";
+import { type RunOptions, TrainingRun } from "./training_run.ts";
 
 const EVAL_SETS = PRETRAIN_EVAL_SETS;
 /** The generator's held-out behaviours or train split, or the world's hand-written suites. */
-export type EvalSet = (typeof EVAL_SETS)[number];
+export type EvalSet = PretrainEvalSet;
 /** One eval of both sets. */
 export type EvalReports = Record<EvalSet, EvalReport>;
 
-/** Hooks and options of {@linkcode pretrain}. */
-export interface PretrainHooks {
-  /** new (default), resume or overwrite the run folder. */
-  mode?: OpenMode;
-  /** Keys given on the command line (resume: only these override the saved config). */
-  explicitKeys?: readonly string[];
-  log?: (line: string) => void;
+/** Options and callbacks of {@linkcode pretrain}: the run's ({@linkcode RunOptions}), then the loop's. */
+export interface PretrainHooks extends RunOptions {
+  /** Called after every step with its metrics. */
   onStep?: (m: Metrics) => void;
-  /** Checked between steps: true stops after a checkpoint (Ctrl-C). */
-  shouldStop?: () => boolean;
-}
-
-/** What a finished pre-training run reports. */
-export interface PretrainSummary {
-  name: string;
-  steps: number;
-  tokens: number;
-  minutes: number;
-  bank: { programs: number; heldOut: number; buildS: number };
-  /** Final greedy accuracy per eval set and task type: `{ generator: {deduction: …}, suite: … }`. */
-  accuracy: Record<EvalSet, Record<string, number>>;
-  /** The same as correct/total counts. */
-  counts: Record<EvalSet, EvalReport["counts"]>;
-  /** Chance levels of each set (majority answer, copy an argument, …), as k/n. */
-  baselines: Record<EvalSet, EvalReport["baselines"]>;
-  /** List-valued deduction answers of the right length. */
-  listLength: Record<EvalSet, EvalReport["listLength"]>;
-  /** Generator held-out accuracy per task type and program size. */
-  bySize: Record<string, Record<string, number>>;
-  /** Generator train-split accuracy per task type and program size. */
-  bySizeTrain: Record<string, Record<string, number>>;
 }
 
 /** Pre-training learning rate at `step` (a pure function of the step, so resume is exact). */
@@ -89,24 +56,9 @@ export function curriculumWeights(maxSize: number, progress: number): number[] {
   return Array.from({ length: maxSize + 1 }, (_, k) => (k >= 1 && k <= unlocked ? 1 : 0));
 }
 
-/** Pre-trains the base for `pretrainSteps` steps (or `maxMinutes`); returns its summary. */
-export async function pretrain(
-  config: Config,
-  hooks: PretrainHooks = {},
-): Promise<PretrainSummary> {
-  const log = hooks.log ?? (() => {});
-  let started = performance.now();
-
-  // ── setup: run folder, backend, model, bank and its split, held-out sets ──
-  const { cfg, paths } = await openRunDir(config, {
-    mode: hooks.mode ?? "new",
-    ...(hooks.explicitKeys ? { explicitKeys: hooks.explicitKeys } : {}),
-  });
-  const backend = await initBackend(cfg.backend, { log: false });
-  log(`backend: ${backend.name} (${backend.reason})`);
-  const vocab = worldVocab(cfg);
-  const policy = TransformerPolicy.fromConfig({ ...cfg, lr: cfg.pretrainLr }, vocab.size);
-  const { model, optimizer } = policy;
+/** The generator's bank for pre-training: its train split and held-out behaviours, logged. */
+async function pretrainBank(run: TrainingRun, log: (line: string) => void) {
+  const { cfg, paths } = run;
   const t0 = performance.now();
   const { bank, cached } = await configBank(cfg);
   // The time it took to enumerate (also when read back from the cache).
@@ -122,6 +74,30 @@ export async function pretrain(
       `${count(held)} behaviours held out`,
   );
   await writeAtomic(`${paths.dir}/bank.json`, JSON.stringify(bankSizes(bank), null, 2) + "\n");
+  return { train, held, summary: { programs: count(bank), heldOut: count(held), buildS } };
+}
+
+/** The target-token count after the restored step (curves are drawn against it). */
+async function tokensSoFar(metricsPath: string): Promise<number> {
+  const before = (await readMetrics(metricsPath)).findLast((m) =>
+    typeof m["pretrain/tokens"] === "number"
+  );
+  return Number(before?.["pretrain/tokens"] ?? 0);
+}
+
+/** Pre-trains the base for `pretrainSteps` steps (or `maxMinutes`); returns its summary. */
+export async function pretrain(
+  config: Config,
+  hooks: PretrainHooks = {},
+): Promise<PretrainSummary> {
+  const log = hooks.log ?? (() => {});
+  // ── open or resume the run: folder, backend, policy, sandbox, budget, checkpoints ──
+  await using run = await TrainingRun.open(config, hooks, {
+    steps: (c) => c.pretrainSteps,
+    lr: (c) => c.pretrainLr,
+  });
+  const { cfg, paths, policy, rng } = run;
+  const { train, held, summary: bank } = await pretrainBank(run, log);
   // Three eval sets: the generator's held-out behaviours and train split, the world's suites.
   const evalSets: Record<EvalSet, EvalSuite[]> = {
     generator: [generatorSuite(held, cfg.pretrainEvalTasks, GENERATOR_EVAL_SEEDS.generator)],
@@ -129,160 +105,112 @@ export async function pretrain(
     train: [generatorSuite(train, cfg.pretrainEvalTasks, GENERATOR_EVAL_SEEDS.train, "train")],
     suite: Object.values(loadSuites(cfg.evalSuites, cfg)),
   };
-  const executor = await createSandbox(sandboxOptionsFromConfig(cfg));
+  let tokens = run.restored ? await tokensSoFar(paths.metrics) : 0;
+  let last: EvalReports | undefined;
+  let step = run.begin();
+  for (; run.continues(step); step++) {
+    const tStep = performance.now();
+    // ── data: a batch of generated tasks in every view ──
+    const sizeWeights = cfg.pretrainSizeCurriculum
+      ? curriculumWeights(cfg.pretrainMaxSize, step / cfg.pretrainSteps)
+      : undefined;
+    const batch = makeBatch(rng, train, cfg.pretrainViews, cfg.pretrainBatch, {
+      ...cfg,
+      ...(sizeWeights ? { sizeWeights } : {}),
+    });
+    // ── update: cross-entropy of the target tokens under the decoder's masks ──
+    policy.optimizer.options.lr = pretrainLr(cfg, step);
+    const ce = await crossEntropyStep(policy, policy.optimizer, batch, cfg);
+    tokens += ce.tokens;
 
-  let rng = new Rng(cfg.seed);
-  let step = 0;
-  let tokens = 0;
-  try {
-    if (hooks.mode === "resume") {
-      // ── resume: weights, optimizer, RNG; metrics cut back to the checkpoint ──
-      const r = await restoreNewest(
-        paths.checkpoints,
-        { model, optimizer, vocabHash: vocab.hash },
-        {
-          warn: log,
-        },
-      );
-      if (r) {
-        rng = Rng.fromState(r.rngState);
-        step = r.step + 1;
-        started -= r.elapsedS * 1000;
-        await truncateJsonl(paths.metrics, r.step);
-        // The token count carries on from the restored step (curves are drawn against it).
-        const before = (await readMetrics(paths.metrics)).findLast((m) =>
-          typeof m["pretrain/tokens"] === "number"
-        );
-        tokens = Number(before?.["pretrain/tokens"] ?? 0);
-        log(`resumed '${cfg.name}' after step ${r.step} from ${r.path}`);
-      }
-    }
-    const timeUp = () =>
-      cfg.maxMinutes > 0 && performance.now() - started > cfg.maxMinutes * 60_000;
-    let last: EvalReports | undefined;
-    let lastCkpt = performance.now();
-    for (; step < cfg.pretrainSteps && !timeUp() && !hooks.shouldStop?.(); step++) {
-      const tStep = performance.now();
-      // ── data: a batch of generated tasks in every view ──
-      const sizeWeights = cfg.pretrainSizeCurriculum
-        ? curriculumWeights(cfg.pretrainMaxSize, step / cfg.pretrainSteps)
-        : undefined;
-      const batch = makeBatch(rng, train, cfg.pretrainViews, cfg.pretrainBatch, {
-        ...cfg,
-        ...(sizeWeights ? { sizeWeights } : {}),
-      });
-      // ── update: cross-entropy of the target tokens under the decoder's masks ──
-      optimizer.options.lr = pretrainLr(cfg, step);
-      const { loss, gradNorm, perView, tokens: nTok } = await crossEntropyStep(
-        policy,
-        optimizer,
-        batch,
-        cfg,
-      );
-      tokens += nTok;
-
-      // ── log ──
-      const m: Metrics = {
-        step,
-        "pretrain/loss": loss,
-        "pretrain/grad_norm": gradNorm,
-        "pretrain/lr": optimizer.options.lr,
-        "pretrain/tokens": tokens,
-        "perf/step_s": (performance.now() - tStep) / 1000,
-        "perf/tokens_per_s": nTok / ((performance.now() - tStep) / 1000),
-        "perf/examples_per_s": batch.length / ((performance.now() - tStep) / 1000),
-        "time/minutes": (performance.now() - started) / 60_000,
-      };
-      for (const v of cfg.pretrainViews) {
-        const n = batch.filter((e) => e.view === v).reduce((s, e) => s + e.target.length, 0);
-        if (n > 0) m[`pretrain/loss/${v}`] = (perView[v] ?? 0) / n;
-      }
-      const isLast = step === cfg.pretrainSteps - 1;
-      if ((cfg.pretrainEvalEvery > 0 && (step + 1) % cfg.pretrainEvalEvery === 0) || isLast) {
-        last = await runEval(isLast);
-        Object.assign(m, evalMetrics(last));
-      }
-      await appendMetrics(paths.metrics, m);
-      hooks.onStep?.(m);
-      if (
-        (step + 1) % cfg.checkpointEvery === 0 ||
-        (cfg.checkpointMinutes > 0 && performance.now() - lastCkpt > cfg.checkpointMinutes * 60_000)
-      ) {
-        await checkpoint(step);
-        lastCkpt = performance.now();
-      }
-    }
-    const done = step - 1;
-    if (done >= 0) {
-      await checkpoint(done);
-      // The base as it ships: weights only (runs/<name>/base, copied to data/base).
-      await saveBase(`${paths.dir}/base`, {
-        model,
-        config: cfg,
-        vocabHash: vocab.hash,
-        step: done,
-      });
-    }
-    // ── final eval (unless the last step just ran it) and summary ──
-    const lastStepEvaluated = last !== undefined && done === cfg.pretrainSteps - 1;
-    const final = lastStepEvaluated ? last! : await runEval(true);
-    if (!lastStepEvaluated && done >= 0) {
-      await appendMetrics(paths.metrics, { step: done, ...evalMetrics(final) });
-    }
-    const summary: PretrainSummary = {
-      name: cfg.name,
-      steps: step,
-      tokens,
-      minutes: (performance.now() - started) / 60_000,
-      bank: { programs: count(bank), heldOut: count(held), buildS },
-      accuracy: perSet(final, (r) => r.accuracy),
-      counts: perSet(final, (r) => r.counts),
-      baselines: perSet(final, (r) => r.baselines),
-      listLength: perSet(final, (r) => r.listLength),
-      bySize: accuracyBySize(final.generator),
-      bySizeTrain: accuracyBySize(final.train),
+    // ── log, and the held-out eval every pretrainEvalEvery steps and at the last ──
+    const m: Metrics = {
+      step,
+      "pretrain/loss": ce.loss,
+      "pretrain/grad_norm": ce.gradNorm,
+      "pretrain/lr": policy.optimizer.options.lr,
+      "pretrain/tokens": tokens,
+      "perf/step_s": (performance.now() - tStep) / 1000,
+      "perf/tokens_per_s": ce.tokens / ((performance.now() - tStep) / 1000),
+      "perf/examples_per_s": batch.length / ((performance.now() - tStep) / 1000),
+      "time/minutes": run.elapsedS / 60,
     };
-    await writeAtomic(paths.evalFinal, JSON.stringify({ step, ...final }, null, 2) + "\n");
-    await writeAtomic(paths.summary, JSON.stringify(summary, null, 2) + "\n");
-    // From the files just written (also after a stop: the loop ends, the final eval runs).
-    log(`report: ${await writeRunReport(paths.dir)}`);
-    return summary;
-  } finally {
-    await executor.close();
-    policy.dispose();
+    for (const v of cfg.pretrainViews) {
+      const n = batch.filter((e) => e.view === v).reduce((s, e) => s + e.target.length, 0);
+      if (n > 0) m[`pretrain/loss/${v}`] = (ce.perView[v] ?? 0) / n;
+    }
+    const isLast = step === cfg.pretrainSteps - 1;
+    if ((cfg.pretrainEvalEvery > 0 && (step + 1) % cfg.pretrainEvalEvery === 0) || isLast) {
+      last = await runEval(run, evalSets, isLast);
+      Object.assign(m, evalMetrics(last));
+    }
+    await appendMetrics(paths.metrics, m);
+    hooks.onStep?.(m);
+    // ── checkpoint when due ──
+    await run.stepDone(step);
   }
-
-  async function checkpoint(atStep: number): Promise<void> {
-    await saveTrainer(paths.checkpoints, {
+  await run.end(step);
+  const done = step - 1;
+  if (done >= 0) {
+    // The base as it ships: weights only (runs/<name>/base, copied to data/base).
+    const { model } = policy;
+    await saveBase(`${paths.dir}/base`, {
       model,
-      optimizer,
       config: cfg,
-      vocabHash: vocab.hash,
-      step: atStep,
-      rng,
-      elapsedS: (performance.now() - started) / 1000,
+      vocabHash: run.vocab.hash,
+      step: done,
     });
   }
-  /**
-   * Greedy eval of every set; chance levels only in the final one, and the enumerative search
-   * (about a second per task) only on the held-out set and the suites, where it is the reference.
-   */
-  async function runEval(final: boolean): Promise<EvalReports> {
-    const one = (set: EvalSet) =>
-      evaluateSuites(policy, executor, evalSets[set], {
-        ...cfg,
-        greedy: true,
-        limit: cfg.evalLimit,
-        seed: cfg.seed,
-        searchEvals: final && set !== "train" ? cfg.searchMaxEvals : 0,
-        baselines: final,
-      });
-    return {
-      generator: await one("generator"),
-      train: await one("train"),
-      suite: await one("suite"),
-    };
+  // ── final eval (unless the last step just ran it), eval.json, summary, report ──
+  // Also after a stop: the loop ends, the final eval runs, then the run reports the stop.
+  const lastStepEvaluated = last !== undefined && done === cfg.pretrainSteps - 1;
+  const final = lastStepEvaluated ? last! : await runEval(run, evalSets, true);
+  if (!lastStepEvaluated && done >= 0) {
+    await appendMetrics(paths.metrics, { step: done, ...evalMetrics(final) });
   }
+  const summary: PretrainSummary = {
+    name: cfg.name,
+    steps: step,
+    tokens,
+    minutes: run.elapsedS / 60,
+    bank,
+    accuracy: perSet(final, (r) => r.accuracy),
+    counts: perSet(final, (r) => r.counts),
+    baselines: perSet(final, (r) => r.baselines),
+    listLength: perSet(final, (r) => r.listLength),
+    bySize: accuracyBySize(final.generator),
+    bySizeTrain: accuracyBySize(final.train),
+  };
+  await run.writeFinal({ step, ...final }, summary);
+  log(`report: ${paths.report}`);
+  if (run.stopping) throw run.stopped(step);
+  return summary;
+}
+
+/**
+ * Greedy eval of every set; chance levels only in the final one, and the enumerative search
+ * (about a second per task) only on the held-out set and the suites, where it is the reference.
+ */
+async function runEval(
+  run: TrainingRun,
+  evalSets: Record<EvalSet, EvalSuite[]>,
+  final: boolean,
+): Promise<EvalReports> {
+  const { cfg } = run;
+  const one = (set: EvalSet) =>
+    evaluateSuites(run.policy, run.executor, evalSets[set], {
+      ...cfg,
+      greedy: true,
+      limit: cfg.evalLimit,
+      seed: cfg.seed,
+      searchEvals: final && set !== "train" ? cfg.searchMaxEvals : 0,
+      baselines: final,
+    });
+  return {
+    generator: await one("generator"),
+    train: await one("train"),
+    suite: await one("suite"),
+  };
 }
 
 /** One field of each set's report. */

@@ -7,20 +7,19 @@
  * `--help` lists every setting (the `pretrain*` keys are this command's own).
  * @module
  */
-import { runCli, stopOnSignals, UsageError } from "../cli.ts";
-import { formatChanceTable } from "../eval/baselines.ts";
-import { parseArgs, PRESETS, settingsHelp, TASK_TYPES } from "../config.ts";
+import { runCli } from "../cli.ts";
+import { type ParsedConfigArgs, TASK_TYPES } from "../config.ts";
 import type { Metrics } from "./metrics.ts";
 import { pretrain } from "./pretrain.ts";
+import { PRETRAIN_EVAL_SETS } from "./run_files.ts";
 import { formatDuration } from "./progress.ts";
+import { finalEvalTable, runTrainingCli, type TrainingCommand } from "./training_cli.ts";
+import type { RunOptions } from "./training_run.ts";
 
-const FLAGS = ["resume", "overwrite", "quiet"];
-
-function usage(): string {
-  const lines = [
-    `Usage: deno task pretrain [--preset ${Object.keys(PRESETS).join("|")}] [--config file.json]`,
-    "         [--key=value …] [--name NAME] [--resume | --overwrite] [--quiet]",
-    "",
+const COMMAND: TrainingCommand = {
+  name: "pretrain",
+  synopsis: "[--key=value …] [--name NAME] [--resume | --overwrite] [--quiet]",
+  help: [
     "Pre-trains a base model on generated, executor-labelled tasks in every self-play view.",
     "The run is runs/<name>/ (default name: base); start self-play from it with",
     "deno task train --init runs/<name> (same preset and world).",
@@ -28,11 +27,12 @@ function usage(): string {
     "  --resume      continue runs/<name>/ from its newest checkpoint that loads",
     "  --overwrite   replace an existing run of the same name",
     "  --quiet       print only evals and the summary",
-    "",
-    ...settingsHelp(),
-  ];
-  return lines.join("\n");
-}
+  ],
+  flags: ["resume", "overwrite", "quiet"],
+  // The final eval runs after a stop too (see ./pretrain.ts).
+  stopsAfter: "this step, then a checkpoint, the final eval and the report",
+  implied: ({ explicitKeys }) => explicitKeys.includes("name") ? [] : ["--name=base"],
+};
 
 const pct = (x: unknown) => typeof x === "number" ? `${(100 * x).toFixed(1)}%` : "–";
 
@@ -53,31 +53,12 @@ function evalLine(m: Metrics): string | undefined {
   ).join(" | ");
 }
 
-async function main(): Promise<number> {
-  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
-    console.log(usage());
-    return 0;
-  }
-  const args = Deno.args.some((a) => a === "--name" || a.startsWith("--name="))
-    ? Deno.args
-    : [...Deno.args, "--name=base"];
-  const parsed = parseArgs(args, FLAGS);
-  if (parsed.positional.length > 0) {
-    throw new UsageError(
-      `Unexpected argument '${parsed.positional[0]}': settings are --key=value (see --help)`,
-    );
-  }
-  if (parsed.flags.resume && parsed.flags.overwrite) {
-    throw new UsageError("--resume and --overwrite exclude each other");
-  }
+async function main(parsed: ParsedConfigArgs, options: RunOptions): Promise<void> {
   const quiet = parsed.flags.quiet === true;
-  const stopper = stopOnSignals("this step, then a checkpoint and the report");
   const cfg = parsed.config;
   const t0 = performance.now();
   const summary = await pretrain(cfg, {
-    mode: parsed.flags.resume ? "resume" : parsed.flags.overwrite ? "overwrite" : "new",
-    explicitKeys: parsed.explicitKeys,
-    shouldStop: () => stopper.signal.aborted,
+    ...options,
     log: (line) => console.log(line),
     onStep: (m) => {
       const ev = evalLine(m);
@@ -104,18 +85,15 @@ async function main(): Promise<number> {
     train: "generator (train split: trained-on behaviours, fresh inputs)",
     suite: cfg.evalSuites,
   };
-  for (const set of ["generator", "train", "suite"] as const) {
+  for (const set of PRETRAIN_EVAL_SETS) {
+    const baselines = summary.baselines[set];
+    const counts = summary.counts[set];
+    const listLength = summary.listLength[set];
+    if (!baselines || !counts || !listLength) continue;
     console.log(`${titles[set]}:`);
-    const ll = summary.listLength[set];
-    console.log(
-      formatChanceTable(summary.baselines[set], summary.counts[set], {
-        deduction: ll.n > 0 ? { list_length: ll } : {},
-      }),
-    );
+    console.log(finalEvalTable({ baselines, counts, listLength }));
   }
   console.log(`checkpoints: ${cfg.runsDir}/${cfg.name}/checkpoints`);
-  if (!stopper.signal.aborted) return 0;
-  return stopper.signal.reason === "SIGTERM" ? 143 : 130;
 }
 
-if (import.meta.main) await runCli(main);
+if (import.meta.main) await runCli(() => runTrainingCli(COMMAND, Deno.args, main));

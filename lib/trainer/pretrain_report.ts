@@ -21,7 +21,7 @@
  * ```
  * @module
  */
-import { meanCI } from "../ablate/stats.ts";
+import { meanCI } from "../stats.ts";
 import {
   bandChart,
   type BandPoint,
@@ -32,18 +32,15 @@ import {
 } from "../plot/charts.ts";
 import { escapeHtml as esc } from "../plot/display.ts";
 import type { Metrics } from "./metrics.ts";
-import { REPORT_SMOOTHING, stepsDone } from "./report.ts";
+import { bestChance, REPORT_SMOOTHING, stepsDone } from "./report.ts";
 import { evalSize, evalTableHtml, reportPage, section } from "./report_html.ts";
-import type { EvalTables, PretrainEvalFinal, PretrainSummaryFile } from "./run_files.ts";
-
-/**
- * The eval sets of pre-training, as its metrics name them (`acc/<set>/<type>`): the generator's
- * held-out behaviours, the generator's train split (trained-on behaviours, fresh inputs: beside
- * the held-out set it tells under- from over-fitting), and the world's hand-written suites.
- */
-export const PRETRAIN_EVAL_SETS = ["generator", "train", "suite"] as const;
-/** A held-out set of pre-training. */
-export type PretrainEvalSet = (typeof PRETRAIN_EVAL_SETS)[number];
+import {
+  type EvalTables,
+  PRETRAIN_EVAL_SETS,
+  type PretrainEvalFinal,
+  type PretrainEvalSet,
+  type PretrainSummary,
+} from "./run_files.ts";
 
 /** How the figures title each set. */
 export const SET_TITLES: Record<PretrainEvalSet, string> = {
@@ -60,24 +57,14 @@ export interface PretrainReportInput {
   /** The run's `eval.json`, when it finished. */
   evalFinal?: PretrainEvalFinal | undefined;
   /** The run's `summary.json`, when it finished. */
-  summary?: PretrainSummaryFile | undefined;
-}
-
-/** Each task type's best trivial chance level (the search excluded) in one set's baselines. */
-export function bestChance(baselines: EvalTables["baselines"]): ReferenceLevel[] {
-  return Object.entries(baselines).flatMap(([task, scores]) => {
-    const trivial = scores.filter((b) => !b.name.startsWith("search@") && b.n > 0);
-    return trivial.length
-      ? [{ series: task, value: Math.max(...trivial.map((b) => b.k / b.n)) }]
-      : [];
-  });
+  summary?: PretrainSummary | undefined;
 }
 
 /** The eval tables of one set: eval.json's, else rebuilt from summary.json. */
 function setTables(
   set: PretrainEvalSet,
   evalFinal?: PretrainEvalFinal,
-  summary?: PretrainSummaryFile,
+  summary?: PretrainSummary,
 ): EvalTables | undefined {
   if (evalFinal) return evalFinal[set];
   if (!summary?.counts[set] || !summary.baselines[set]) return undefined;
@@ -233,7 +220,7 @@ export interface SeedRun {
   name: string;
   metrics: readonly Metrics[];
   /** Its `summary.json` (for the chance levels), when it finished. */
-  summary?: PretrainSummaryFile | undefined;
+  summary?: PretrainSummary | undefined;
 }
 
 /** Options of {@linkcode pretrainSeedsFigure}. */

@@ -11,6 +11,7 @@
  */
 import { lineChart, metricSeries, type ReferenceLevel, scatterChart } from "../plot/charts.ts";
 import { escapeHtml as esc } from "../plot/display.ts";
+import { bestTrivialLevels } from "../eval/baselines.ts";
 import type { Metrics } from "./metrics.ts";
 import {
   evalSize,
@@ -40,6 +41,11 @@ export function stepsDone<T extends { step: number }>(rows: readonly T[]): T[] {
   return rows.map((r) => ({ ...r, step: r.step + 1 }));
 }
 
+/** Each task type's best trivial chance level (the search excluded), as a figure's rule. */
+export function bestChance(baselines: EvalTables["baselines"]): ReferenceLevel[] {
+  return Object.entries(bestTrivialLevels(baselines)).map(([series, value]) => ({ series, value }));
+}
+
 /**
  * Each task type's best trivial chance level (search excluded): from the final eval's
  * baselines, else from the `chance/<task>` metrics the seeding eval logs.
@@ -49,12 +55,7 @@ export function chanceLevels(
   tables?: Pick<EvalTables, "baselines">,
 ): ReferenceLevel[] {
   if (tables) {
-    return Object.entries(tables.baselines).flatMap(([task, scores]) => {
-      const trivial = scores.filter((b) => !b.name.startsWith("search@") && b.n > 0);
-      return trivial.length
-        ? [{ series: task, value: Math.max(...trivial.map((b) => b.k / b.n)) }]
-        : [];
-    });
+    return bestChance(tables.baselines);
   }
   const last = new Map<string, number>();
   for (const m of metrics) {

@@ -9,7 +9,7 @@
  * const html = evalTableHtml({
  *   accuracy: { deduction: 0.1 },
  *   counts: { deduction: { k: 1, n: 10 } },
- *   baselines: { deduction: [{ name: "majority", k: 2, n: 10 }] },
+ *   baselines: { deduction: [{ name: "majority", kind: "trivial", k: 2, n: 10 }] },
  *   listLength: { k: 0, n: 0 },
  * });
  * ```

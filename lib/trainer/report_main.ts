@@ -25,7 +25,10 @@ async function main(): Promise<void> {
   });
   if (positionals.length === 0) throw new UsageError("Give at least one run folder (see --help)");
   for (const dir of positionals) {
-    const stat = await Deno.stat(dir).catch(() => undefined);
+    const stat = await Deno.stat(dir).catch((e) => {
+      if (e instanceof Deno.errors.NotFound) return undefined;
+      throw e;
+    });
     if (!stat?.isDirectory) throw new UsageError(`No run folder '${dir}'`);
   }
   if (positionals.length === 1) {

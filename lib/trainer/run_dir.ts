@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { type Config, ConfigSchema } from "../config.ts";
+import { InputError } from "../errors.ts";
 import { JsonlError, readJsonlLines } from "../jsonl.ts";
 import { type RunPaths, runPaths } from "./run_files.ts";
 
@@ -31,17 +32,21 @@ export const RESUMABLE_KEYS = [
  * A run folder that cannot be used as asked (it exists, it has no saved config, its files or
  * checkpoints are corrupt); the message says what to do. The CLI prints it on one line, exit 2.
  */
-export class RunError extends Error {
+export class RunError extends InputError {
   override name = "RunError";
 }
 
-/** Whether a file or folder exists (any stat error counts as absent). */
+/**
+ * Whether a file or folder exists. Only "not found" means absent: any other stat error (a parent
+ * that is a file, no permission) propagates, since taking it for "absent" would start a run over.
+ */
 export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
   }
 }
 

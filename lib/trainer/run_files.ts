@@ -7,8 +7,9 @@
  * @module
  */
 import { z } from "zod";
-import type { TaskType } from "../config.ts";
+import type { TaskType } from "../task_types.ts";
 import { readJsonl } from "../jsonl.ts";
+import { BASELINE_KINDS } from "../eval/baselines.ts";
 
 /** Paths of one run's files. */
 export interface RunPaths {
@@ -108,6 +109,18 @@ export async function readRunSummary(
 const TallySchema = z.object({ k: z.number().nonnegative(), n: z.number().int().nonnegative() });
 
 /**
+ * One baseline's score. Files written before baselines carried their kind read as they meant
+ * it: the enumerative search was the one named `search@N`, every other one a chance level.
+ */
+const BaselineScoreSchema = z.preprocess(
+  (v) =>
+    typeof v === "object" && v !== null && !("kind" in v) && "name" in v
+      ? { ...v, kind: String(v.name).startsWith("search@") ? "search" : "trivial" }
+      : v,
+  TallySchema.extend({ name: z.string(), kind: z.enum(BASELINE_KINDS) }),
+);
+
+/**
  * What an eval reports per task type beside its outcomes (`EvalReport` in ../eval/evaluate.ts):
  * accuracy, the model's counts, the chance levels of the same tasks (k/n, `search@N` among
  * induction's) and the list-length accuracy. Optional: runs from before they were written.
@@ -116,7 +129,7 @@ export const EvalTablesSchema = z.object({
   accuracy: z.record(z.string(), z.number()),
   searchAccuracy: z.record(z.string(), z.number()).optional(),
   counts: z.record(z.string(), TallySchema),
-  baselines: z.record(z.string(), z.array(TallySchema.extend({ name: z.string() }))),
+  baselines: z.record(z.string(), z.array(BaselineScoreSchema)),
   listLength: TallySchema,
 });
 /** An eval's per-task-type tables. */
@@ -140,6 +153,19 @@ export const EvalFinalSchema = z.object({
 export type EvalFinal = z.infer<typeof EvalFinalSchema>;
 
 /**
+ * Pre-training's eval sets, as its metrics name them (`acc/<set>/<type>`): the generator's
+ * held-out behaviours, the generator's train split (trained-on behaviours, fresh inputs: beside
+ * the held-out set it tells under- from over-fitting), and the world's hand-written suites.
+ */
+export const PRETRAIN_EVAL_SETS = ["generator", "train", "suite"] as const;
+/** A held-out set of pre-training. */
+export type PretrainEvalSet = (typeof PRETRAIN_EVAL_SETS)[number];
+
+/** One value per pre-training eval set (runs from before the train split was evaluated lack it). */
+const perSet = <T extends z.ZodType>(value: T) =>
+  z.object({ generator: value, train: value.optional(), suite: value });
+
+/**
  * A pre-training run's `eval.json`: the final eval of both held-out sets (the generator's
  * held-out behaviours and the world's suites) after `step` steps.
  */
@@ -153,23 +179,35 @@ export const PretrainEvalFinalSchema = z.object({
 /** A pre-training run's final eval. */
 export type PretrainEvalFinal = z.infer<typeof PretrainEvalFinalSchema>;
 
-/** A pre-training run's `summary.json` (`PretrainSummary` in ./pretrain.ts), as reports read it. */
+/** What a finished pre-training run reports (`summary.json`), as `pretrain` writes it and reports read it. */
 export const PretrainSummarySchema = z.object({
   name: z.string(),
+  /** Steps done. */
   steps: z.number().int().nonnegative(),
+  /** Target tokens trained on. */
   tokens: z.number().nonnegative(),
   minutes: z.number(),
-  accuracy: z.record(z.string(), z.record(z.string(), z.number())),
-  counts: z.record(z.string(), z.record(z.string(), TallySchema)),
-  baselines: z.record(z.string(), EvalTablesSchema.shape.baselines),
-  listLength: z.record(z.string(), TallySchema),
+  /** The generator's bank: programs, behaviours held out, seconds its enumeration took. */
+  bank: z.object({
+    programs: z.number().int().nonnegative(),
+    heldOut: z.number().int().nonnegative(),
+    buildS: z.number().nonnegative(),
+  }),
+  /** Final greedy accuracy per eval set and task type: `{ generator: {deduction: …}, suite: … }`. */
+  accuracy: perSet(z.record(z.string(), z.number())),
+  /** The same as correct/total counts. */
+  counts: perSet(z.record(z.string(), TallySchema)),
+  /** Chance levels of each set (majority answer, copy an argument, …, the search), as k/n. */
+  baselines: perSet(EvalTablesSchema.shape.baselines),
+  /** List-valued deduction answers of the right length. */
+  listLength: perSet(TallySchema),
   /** Generator held-out accuracy per task type and program size (tokens). */
   bySize: z.record(z.string(), z.record(z.string(), z.number())),
   /** The same on the generator's train split (runs before it was evaluated lack it). */
   bySizeTrain: z.record(z.string(), z.record(z.string(), z.number())).optional(),
 });
 /** A finished pre-training run's summary. */
-export type PretrainSummaryFile = z.infer<typeof PretrainSummarySchema>;
+export type PretrainSummary = z.infer<typeof PretrainSummarySchema>;
 
 /** Reads a JSON file of a run through `schema`; undefined when the file does not exist. */
 export async function readRunJson<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {

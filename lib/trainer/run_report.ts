@@ -14,7 +14,7 @@ import {
   EvalFinalSchema,
   type PretrainEvalFinal,
   PretrainEvalFinalSchema,
-  type PretrainSummaryFile,
+  type PretrainSummary,
   PretrainSummarySchema,
   type ProposalRow,
   readProposals,
@@ -32,7 +32,7 @@ export type RunData =
     | {
       kind: "pretrain";
       evalFinal: PretrainEvalFinal | undefined;
-      summary: PretrainSummaryFile | undefined;
+      summary: PretrainSummary | undefined;
     }
   );
 

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { cellState, loadGrid, planGrid } from "../../lib/ablate/mod.ts";
-import { parseArgs } from "../../lib/config.ts";
+import { parseConfigArgs } from "../../lib/config.ts";
 import { RunError } from "../../lib/trainer/run_dir.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -28,7 +28,7 @@ async function fakeFinished(runsDir: string, index: number): Promise<string> {
   await Deno.mkdir(cell.dir, { recursive: true });
   await Deno.writeTextFile(
     `${cell.dir}/config.json`,
-    JSON.stringify(parseArgs(cell.args).config),
+    JSON.stringify(parseConfigArgs(cell.args).config),
   );
   await Deno.writeTextFile(
     `${cell.dir}/summary.json`,

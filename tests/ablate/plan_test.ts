@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { type GridCell, loadGrid, planGrid, runGrid } from "../../lib/ablate/mod.ts";
-import { parseArgs } from "../../lib/config.ts";
+import { parseConfigArgs } from "../../lib/config.ts";
 
 /** The `--key=value` arguments of a planned run as a map (each key must appear once). */
 function argMap(run: GridCell): Map<string, string> {
@@ -146,7 +146,7 @@ Deno.test("planGrid: every built-in grid's args are accepted by the trainer's pa
   for (const name of ["core", "rewards", "tasks", "estimator", "references", "tiny"]) {
     const grid = await loadGrid(name);
     for (const run of planGrid({ grid, seeds: 3, runsDir: "runs", steps: 10, minutes: 3 })) {
-      const { config } = parseArgs(run.args);
+      const { config } = parseConfigArgs(run.args);
       assert.equal(config.name, run.name);
       assert.equal(config.seed, run.seed);
       const want = expected[run.name];
@@ -160,7 +160,7 @@ Deno.test("planGrid: every built-in grid's args are accepted by the trainer's pa
   assert.deepEqual([...seen].sort(), Object.keys(expected).sort(), "a planned run is missing");
   // The K0 row differs from the default only in refK.
   const refs = planGrid({ grid: await loadGrid("references"), seeds: 1, runsDir: "runs" });
-  const [k0, kd] = refs.map((r) => parseArgs(r.args).config);
+  const [k0, kd] = refs.map((r) => parseConfigArgs(r.args).config);
   assert.ok(k0 && kd && k0.refK === 0 && kd.refK > 0, `refK: ${k0?.refK} vs ${kd?.refK}`);
 });
 
@@ -174,7 +174,7 @@ Deno.test("runGrid reuses a finished run only when it ran with the settings aske
       await Deno.mkdir(`${runsDir}/${run.name}`, { recursive: true });
       await Deno.writeTextFile(
         `${runsDir}/${run.name}/config.json`,
-        JSON.stringify(parseArgs(run.args).config),
+        JSON.stringify(parseConfigArgs(run.args).config),
       );
       await Deno.writeTextFile(
         `${runsDir}/${run.name}/summary.json`,

@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import {
   type BaselineReport,
+  bestTrivialLevel,
+  bestTrivialLevels,
   candidatePrograms,
   type EvalTask,
   evaluateSuites,
@@ -115,17 +117,25 @@ Deno.test("baselines: hand-counted chance levels of a hand-written suite", async
   await using executor = await createSandbox({ poolSize: 1 });
   const b = await suiteBaselines(executor, HAND, { bounds: SMALL });
   assert.deepEqual(b, {
-    deduction: [{ name: "majority", k: 3, n: 6 }, { name: "copy_argument", k: 2, n: 6 }],
-    abduction: [{ name: "common_input", k: 4, n: 5 }],
-    induction: [{ name: "best_program", k: 3, n: 5 }],
+    deduction: [
+      { name: "majority", kind: "trivial", k: 3, n: 6 },
+      { name: "copy_argument", kind: "trivial", k: 2, n: 6 },
+    ],
+    abduction: [{ name: "common_input", kind: "trivial", k: 4, n: 5 }],
+    induction: [{ name: "best_program", kind: "trivial", k: 3, n: 5 }],
   });
   // `limit` keeps the first task of each type: d-head (majority of one: right; nothing to
   // copy), a-square (its own input), i-sort (sorted or reversed reproduce it).
   const one = await suiteBaselines(executor, HAND, { bounds: SMALL, limit: 1 });
   assert.deepEqual(one, {
-    deduction: [{ name: "majority", k: 1, n: 1 }, { name: "copy_argument", k: 0, n: 1 }],
-    abduction: [{ name: "common_input", k: 1, n: 1 }],
-    induction: [{ name: "best_program", k: 1, n: 1 }],
+    deduction: [{ name: "majority", kind: "trivial", k: 1, n: 1 }, {
+      name: "copy_argument",
+      kind: "trivial",
+      k: 0,
+      n: 1,
+    }],
+    abduction: [{ name: "common_input", kind: "trivial", k: 1, n: 1 }],
+    induction: [{ name: "best_program", kind: "trivial", k: 1, n: 1 }],
   });
   // no tasks of a type: an empty list
   assert.deepEqual(await recordBaselines(executor, [], { bounds: SMALL }), {
@@ -140,6 +150,8 @@ Deno.test("baselines: the enumerative search is the strong induction reference",
   const b = await suiteBaselines(executor, HAND, { bounds: SMALL, searchEvals: 5_000 });
   const search = b.induction[1]!;
   assert.equal(search.name, "search@5000");
+  assert.equal(search.kind, "search");
+  assert.deepEqual(b.induction.map((x) => x.kind), ["trivial", "search"]);
   assert.equal(search.n, 5);
   // x * 2 (or x + x) and sort/reverse are within 5,000 evaluations of the shown pairs.
   assert.ok(search.k >= 2 && search.k <= 5, `search solved ${search.k}`);
@@ -245,8 +257,11 @@ Deno.test("baselines: every accuracy printed as k/n (p%) beside the model's", ()
   assert.equal(formatKN(1, 3), "1/3 (33.3%)");
   assert.equal(formatKN(0, 0), "0/0 (–)");
   const b: BaselineReport = {
-    deduction: [{ name: "majority", k: 3, n: 6 }, { name: "copy_argument", k: 2, n: 6 }],
-    abduction: [{ name: "common_input", k: 4, n: 5 }],
+    deduction: [
+      { name: "majority", kind: "trivial", k: 3, n: 6 },
+      { name: "copy_argument", kind: "trivial", k: 2, n: 6 },
+    ],
+    abduction: [{ name: "common_input", kind: "trivial", k: 4, n: 5 }],
     induction: [],
   };
   assert.equal(
@@ -281,5 +296,22 @@ Deno.test("baselines: induction candidates are judged on the held-out pairs only
   assert.deepEqual(inductionSplit(record).heldOut, [{ input: [[2, 1]], output: [1, 2] }]);
   await using executor = await createSandbox({ poolSize: 1 });
   const b = await recordBaselines(executor, [record], { bounds: SMALL });
-  assert.deepEqual(b.induction, [{ name: "best_program", k: 1, n: 1 }]);
+  assert.deepEqual(b.induction, [{ name: "best_program", kind: "trivial", k: 1, n: 1 }]);
+});
+
+Deno.test("bestTrivialLevel: the highest chance level, the search and empty counts left out", () => {
+  const t = (k: number, n: number) => ({ kind: "trivial" as const, k, n });
+  const search = { kind: "search" as const, k: 9, n: 10 };
+  const cases: [string, Parameters<typeof bestTrivialLevel>[0], number | undefined][] = [
+    ["the best of two", [t(1, 4), t(3, 4)], 0.75],
+    ["the search is no chance level, even when it scores highest", [t(1, 4), search], 0.25],
+    ["a level that counted no task is none", [t(0, 0), t(1, 5)], 0.2],
+    ["only the search: no chance level", [search], undefined],
+    ["nothing", [], undefined],
+  ];
+  for (const [what, scores, want] of cases) assert.equal(bestTrivialLevel(scores), want, what);
+  // Per task type: a type without a level is left out.
+  assert.deepEqual(bestTrivialLevels({ deduction: [t(1, 2)], induction: [search] }), {
+    deduction: 0.5,
+  });
 });

@@ -125,6 +125,16 @@ const damages: {
     match: /not JSON/,
     damage: (dir) => Deno.writeTextFile(`${dir}/meta.json`, '{"format": "azr-kit/mo'),
   },
+  {
+    name: "meta without the model's sizes",
+    kind: "corrupt",
+    match: /meta\.json is not a checkpoint's .*model/,
+    damage: async (dir) => {
+      const meta = JSON.parse(await Deno.readTextFile(`${dir}/meta.json`));
+      delete meta.model.nHeads;
+      await Deno.writeTextFile(`${dir}/meta.json`, JSON.stringify(meta));
+    },
+  },
 ];
 for (const d of damages) {
   Deno.test(`checkpoint with ${d.name} → '${d.kind}' error, model untouched`, async () => {

@@ -12,6 +12,7 @@ import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { pretrain } from "../../lib/trainer/pretrain.ts";
 import { pretrainSeedsFigure, SET_TITLES } from "../../lib/trainer/pretrain_report.ts";
 import { readRun } from "../../lib/trainer/run_report.ts";
+import { PretrainSummarySchema } from "../../lib/trainer/run_files.ts";
 
 await initBackend("wasm", { log: false });
 
@@ -46,7 +47,7 @@ Deno.test({
       for (const [task, c] of Object.entries(s.counts[set])) {
         assert.ok(html.includes(`model ${formatKN(c.k, c.n)}`), `${set} ${task} model k/n`);
       }
-      for (const b of s.baselines[set].deduction) {
+      for (const b of s.baselines[set].deduction!) {
         assert.ok(html.includes(`${b.name} ${formatKN(b.k, b.n)}`), `${set} ${b.name}`);
       }
     }
@@ -83,5 +84,21 @@ Deno.test("the seeds figure draws one band per task type and eval set, labelled,
   for (const [task, color] of Object.entries(TASK_COLORS)) {
     assert.ok(areas.includes(`fill="${color}"`), `${task}'s band in its colour`);
     assert.match(svg, new RegExp(`>${task}</text>`));
+  }
+});
+
+Deno.test("a summary written before baselines carried their kind reads with it (the first shipped base's)", async () => {
+  // data/base/summary.json as shipped before kinds (and the train split) existed.
+  const file = new URL("./fixtures/summary_before_kinds.json", import.meta.url);
+  const raw = JSON.parse(await Deno.readTextFile(file));
+  const summary = PretrainSummarySchema.parse(raw);
+  assert.equal(summary.baselines.train, undefined);
+  for (const set of ["generator", "suite"] as const) {
+    const induction = summary.baselines[set].induction!;
+    // Kinds as the baselines meant them, whether the file holds them or predates them.
+    assert.deepEqual(
+      induction.map((b) => [b.name.replace(/@\d+$/, "@N"), b.kind]),
+      [["best_program", "trivial"], ["search@N", "search"]],
+    );
   }
 });

@@ -12,7 +12,7 @@ import { initBackend } from "../../lib/model/backend.ts";
 import { TransformerPolicy } from "../../lib/model/policy.ts";
 import { Rng } from "../../lib/rng.ts";
 import { loadBase } from "../../lib/trainer/init.ts";
-import { train } from "../../lib/trainer/loop.ts";
+import { RunStopped, train } from "../../lib/trainer/loop.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { curriculumWeights, pretrain, pretrainLr } from "../../lib/trainer/pretrain.ts";
 import {
@@ -187,12 +187,50 @@ Deno.test("pre-training cut after 4 steps and resumed matches an uninterrupted r
     await pretrain(cfg(runs, "whole", { pretrainSteps: 8 }));
     await pretrain(cfg(runs, "cut", { pretrainSteps: 4 }));
     await pretrain(cfg(runs, "cut", { pretrainSteps: 8 }), {
-      mode: "resume",
+      resume: true,
       explicitKeys: ["pretrainSteps"],
     });
     const whole = await losses("whole");
     assert.equal(whole.length, 8);
     assert.deepEqual(await losses("cut"), whole);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("pre-training resumed without a checkpoint starts over: no step is logged twice", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    await pretrain(cfg(runs, "lost", { pretrainSteps: 2 }));
+    // A run killed before its first checkpoint: its logs are there, its checkpoints are not.
+    await Deno.remove(`${runs}/lost/checkpoints`, { recursive: true });
+    const lines: string[] = [];
+    const summary = await pretrain(cfg(runs, "lost", { pretrainSteps: 2 }), {
+      resume: true,
+      log: (l) => lines.push(l),
+    });
+    const steps = (await readMetrics(`${runs}/lost/metrics.jsonl`))
+      .filter((m) => typeof m["pretrain/loss"] === "number").map((m) => m.step);
+    assert.deepEqual(steps, [0, 1]);
+    assert.equal(summary.steps, 2);
+    assert.match(lines.join("\n"), /no checkpoint .*starting 'lost' over from step 0/);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("pre-training stops on its signal, as self-play does: RunStopped, the final files written", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    const err = await pretrain(cfg(runs, "stop", { pretrainSteps: 2 }), {
+      signal: AbortSignal.abort("test"),
+    }).catch((e) => e);
+    assert.ok(err instanceof RunStopped, String(err));
+    assert.equal(err.step, 0);
+    assert.equal(err.checkpoint, undefined);
+    assert.match(err.message, /no step finished.*--name stop --resume continues it/);
+    // The final eval ran after the stop (pre-training reports even a stopped run).
+    assert.equal(JSON.parse(await Deno.readTextFile(`${runs}/stop/summary.json`)).steps, 0);
   } finally {
     await Deno.remove(runs, { recursive: true });
   }

@@ -17,30 +17,15 @@ import { Rng } from "../../lib/rng.ts";
 import type { Rollout } from "../../lib/tasks/propose.ts";
 import { microBatches, policyUpdate, type UpdateOptions } from "../../lib/trainer/update.ts";
 import { fullLogits, useBackend } from "../model/helpers.ts";
+import { assertClose, gradients, oraclePolicy, relativeErrors } from "./gradient_helpers.ts";
 
 await useBackend("wasm");
 
 const V = 11;
 const TEMPERATURE = 0.7;
 
-/** A fresh policy; every call gives the same weights. beta1 = 0 and no clip: m = g after one step. */
-function freshPolicy(): TransformerPolicy {
-  return new TransformerPolicy({
-    vocabSize: V,
-    dModel: 16,
-    nLayers: 2,
-    nHeads: 2,
-    mlpRatio: 2,
-    contextLen: 32,
-    tieEmbeddings: true,
-    seed: 7,
-    lr: 1e-3,
-    weightDecay: 0,
-    beta1: 0,
-    beta2: 0.99,
-    gradClip: 1e9,
-  });
-}
+/** A fresh policy; every call gives the same weights (see ./gradient_helpers.ts). */
+const freshPolicy = () => oraclePolicy(V, 7);
 
 const OPTS: UpdateOptions = {
   ppoClip: 0.2,
@@ -90,42 +75,6 @@ function reference(policy: TransformerPolicy, r: Rollout): { logprob: number; en
     const entropy = -logp.reduce((s, lp) => (Number.isFinite(lp) ? s + Math.exp(lp) * lp : s), 0);
     return { logprob: logp[tok]!, entropy };
   });
-}
-
-/** The first moments after one step (= the gradients, see the module comment), by name. */
-function gradients(policy: TransformerPolicy): Map<string, Float32Array> {
-  return new Map(
-    [...policy.optimizer.state.m].map(([name, m]) => [name, m.dataSync() as Float32Array]),
-  );
-}
-
-function norm(xs: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i]! ** 2;
-  return Math.sqrt(s);
-}
-
-/**
- * Per parameter, ‖a − b‖ / ‖b‖, with ‖b‖ floored at 1e-5 of the global norm: the attention key
- * biases' exact gradient is 0 (softmax ignores a constant per query), so theirs is rounding noise.
- */
-function relativeErrors(
-  a: Map<string, ArrayLike<number>>,
-  b: Map<string, ArrayLike<number>>,
-): Map<string, number> {
-  const global = Math.hypot(...[...b.values()].map(norm));
-  const out = new Map<string, number>();
-  for (const [name, y] of b) {
-    const x = a.get(name);
-    assert.ok(x, `no gradient for ${name}`);
-    const diff = Array.from(y, (v, i) => x[i]! - v);
-    out.set(name, norm(diff) / Math.max(norm(y), 1e-5 * global));
-  }
-  return out;
-}
-
-function assertClose(got: number, want: number, tol: number, what: string): void {
-  assert.ok(Math.abs(got - want) <= tol, `${what}: got ${got}, want ${want} (±${tol})`);
 }
 
 Deno.test("update: at ratio 1 the loss is −mean(A) − c·mean(H), the gradient REINFORCE's", async () => {

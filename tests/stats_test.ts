@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { meanCI } from "../../lib/ablate/stats.ts";
+import { meanCI } from "../lib/stats.ts";
 
 Deno.test("meanCI: Student-t 95% interval against a hand computation", () => {
   // xs = 0.2, 0.4, 0.6: mean 0.4, sample sd 0.2, se = 0.2/√3 = 0.11547, t(2) = 4.303 → 0.49687
