@@ -23,7 +23,9 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["eval/"],
   ["trainer/"],
   ["ablate/"],
-  ["mod.ts"],
+  // the notebook API, and entry points that read from every layer (eval's CLI builds the
+  // generator's bank through trainer/bank_cache.ts)
+  ["mod.ts", "eval/main.ts"],
 ];
 
 /** The layer of a module (its path from lib/): a file entry first, then the longest folder. */
