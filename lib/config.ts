@@ -309,7 +309,7 @@ export const PRESETS = {
     name: "base",
     pretrainMaxSize: 5,
     pretrainBatch: 256,
-    pretrainSteps: 1000,
+    pretrainSteps: 1600,
     checkpointEvery: 200,
     pretrainViewWeights: {
       deduction: 4,
@@ -320,7 +320,7 @@ export const PRESETS = {
       propose_induction: 0.3,
     },
     pretrainEvalTasks: 300,
-    pretrainEvalEvery: 250,
+    pretrainEvalEvery: 400,
   },
   /** The base's recipe cut to about 15 minutes on 2 CPU cores (notebook 08, a first look). */
   base_quick: {
