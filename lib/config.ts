@@ -61,6 +61,9 @@ export const ConfigSchema = z.strictObject({
   evalGreedy: z.boolean().default(true).describe("Decode greedily at eval time"),
   evalLimit: nonNegInt().default(0)
     .describe("Evaluate only the first N tasks of each type per suite (0 = all)"),
+  evalGenerator: nonNegInt().default(0).describe(
+    "Self-play's evals also score this many tasks per type from the generator's held-out behaviours (bank of pretrainMaxSize tokens, the seed pre-training uses), as eval/generator/<task> (0 = none)",
+  ),
   maxMinutes: z.number().nonnegative().default(0)
     .describe("Wall-clock budget of a run in minutes, then a final eval (0 = none)"),
 
@@ -293,6 +296,7 @@ export const PRESETS = {
     steps: 500,
     maxMinutes: 20,
     evalEvery: 50,
+    evalGenerator: 150,
   },
   /**
    * The shipped base's recipe (`deno task pretrain --preset base`): the `small` model, programs of

@@ -40,6 +40,7 @@ import type { TaskRecord } from "../tasks/records.ts";
 import { bestTrivialLevels, formatKN } from "../eval/baselines.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, loadSuites } from "../eval/suite.ts";
+import { GENERATOR_EVAL_SEEDS, generatorSuite } from "../eval/generator_suite.ts";
 import { loadBase } from "./init.ts";
 import { configBank } from "./bank_cache.ts";
 import { crossEntropyStep, verifiedAnswerExample } from "./cross_entropy.ts";
@@ -278,17 +279,20 @@ async function taskSource(run: TrainingRun, buffers: Buffers, G: number): Promis
     }, atStep);
 }
 
-/** Self-play's held-out eval of the suites; the search and the chance levels only when asked. */
+/**
+ * Self-play's held-out eval of the suites (the first `evalLimit` tasks per type and suite; a
+ * generator set is scored whole); the search and the chance levels only when asked.
+ */
 async function suiteEval(
   run: TrainingRun,
   suites: readonly EvalSuite[],
-  o: { search: boolean; chance: boolean },
+  o: { search: boolean; chance: boolean; whole?: boolean },
 ): Promise<EvalReport> {
   const { cfg } = run;
   return await evaluateSuites(run.policy, run.executor, suites, {
     ...cfg,
     greedy: cfg.evalGreedy,
-    limit: cfg.evalLimit,
+    limit: o.whole ? 0 : cfg.evalLimit,
     seed: cfg.seed,
     searchEvals: o.search ? cfg.searchMaxEvals : 0,
     baselines: o.chance,
@@ -296,43 +300,62 @@ async function suiteEval(
 }
 
 /**
- * Held-out accuracy as `eval/acc/<task>`; with `chance`, also each task type's best trivial
- * baseline on the same tasks as `chance/<task>` (the seeding eval: they never change).
+ * Held-out accuracy as `eval/<set>/<task>` (`set` = `acc` for the suites, `generator` for the
+ * generator's held-out behaviours); with `chance`, also each task type's best trivial baseline on
+ * the same tasks as `chance/<task>` (suites) or `chance/generator/<task>` (the seeding eval: they
+ * never change).
  */
-function evalMetrics(r: EvalReport, chance: boolean): Record<string, number> {
+function evalMetrics(r: EvalReport, set: string, chance: boolean): Record<string, number> {
   const m: Record<string, number> = Object.fromEntries(
-    Object.entries(r.accuracy).map(([k, v]) => [`eval/acc/${k}`, v]),
+    Object.entries(r.accuracy).map(([k, v]) => [`eval/${set}/${k}`, v]),
   );
   if (chance) {
     for (const [task, level] of Object.entries(bestTrivialLevels(r.baselines))) {
-      m[`chance/${task}`] = level;
+      m[set === "acc" ? `chance/${task}` : `chance/${set}/${task}`] = level;
     }
   }
   return m;
 }
 
 /**
- * A held-out eval during training, logged as k/n per task type, announced to the hooks, as
- * metrics (`eval/acc/<task>`, with `chance` also `chance/<task>`).
+ * A held-out eval during training (the suites, and the generator's held-out set when
+ * `evalGenerator` > 0), logged as k/n per task type, announced to the hooks, as metrics
+ * ({@linkcode evalMetrics}).
  */
 async function heldOutMetrics(
   run: TrainingRun,
-  suites: readonly EvalSuite[],
+  sets: { suites: readonly EvalSuite[]; generator: EvalSuite | undefined },
   hooks: TrainHooks,
   atStep: number,
   chance: boolean,
 ): Promise<Record<string, number>> {
   hooks.onStage?.("eval", Math.max(0, atStep));
-  const r = await suiteEval(run, suites, { search: false, chance });
-  // k/n (p%): how many tasks the accuracy is of (evalLimit per type and suite).
-  hooks.log?.(
-    `eval after ${atStep + 1} steps: ${
-      Object.entries(r.counts).map(([k, c]) => `${k} ${formatKN(c.k, c.n)}`).join(", ")
-    }`,
-  );
-  const m = evalMetrics(r, chance);
+  const m: Record<string, number> = {};
+  for (const [set, suites] of [["acc", sets.suites], ["generator", sets.generator]] as const) {
+    if (!suites) continue;
+    const r = await suiteEval(run, Array.isArray(suites) ? suites : [suites], {
+      search: false,
+      chance,
+      whole: set === "generator",
+    });
+    // k/n (p%): how many tasks the accuracy is of (evalLimit per type and suite).
+    hooks.log?.(
+      `eval after ${atStep + 1} steps${set === "generator" ? " (generator held-out)" : ""}: ${
+        Object.entries(r.counts).map(([k, c]) => `${k} ${formatKN(c.k, c.n)}`).join(", ")
+      }`,
+    );
+    Object.assign(m, evalMetrics(r, set, chance));
+  }
   hooks.onEval?.(atStep, m);
   return m;
+}
+
+/** The generator's held-out eval set of a self-play run (`evalGenerator` tasks per type). */
+async function generatorEvalSet(cfg: Config): Promise<EvalSuite | undefined> {
+  if (cfg.evalGenerator === 0) return undefined;
+  const { bank } = await configBank(cfg);
+  const held = splitBank(bank, "heldout", cfg.pretrainHeldOut);
+  return generatorSuite(held, cfg.evalGenerator, GENERATOR_EVAL_SEEDS.generator);
 }
 
 /** A fresh run's weights: a base model's (config `init`), in this world and at these sizes. */
@@ -431,13 +454,14 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   });
   const { cfg, paths, policy, executor, rng } = run;
   const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
+  const generator = await generatorEvalSet(cfg);
   const buffers = emptyBuffers();
   const tasks = TASK_TYPES.filter((t) => cfg.taskTypes.includes(t));
   // GRPO's baseline is per prompt: each prompt is sampled G = nRollouts times (batch size kept).
   const G = cfg.estimator === "grpo" ? Math.min(cfg.nRollouts, cfg.batchSize) : 1;
   const propose = await taskSource(run, buffers, G);
   const heldOut = (atStep: number, chance: boolean) =>
-    heldOutMetrics(run, suites, hooks, atStep, chance);
+    heldOutMetrics(run, { suites, generator }, hooks, atStep, chance);
   let step = run.begin();
 
   // ── buffers: the checkpoint's, or a base's weights, seeding and the starting eval ──

@@ -64,15 +64,22 @@ interface HeldOut {
 
 const pct = (x: number | undefined) => x === undefined ? "–" : `${(100 * x).toFixed(1)}%`;
 
-/** ` | held-out ded 23.4% (start 20.8%, chance 10.4%) …`: did self-play move it? */
+/**
+ * ` | held-out ded 23.4% (start 20.8%, chance 10.4%) … | generator ded …`: did self-play move
+ * it? The suites, then the generator's held-out set when the run scores it (`evalGenerator`).
+ */
 function heldOutDigest(h: HeldOut): string {
   if (!h.last) return "";
-  const parts = TASK_TYPES.filter((t) => `eval/acc/${t}` in h.last!).map((t) =>
-    `${t.slice(0, 3)} ${pct(h.last![`eval/acc/${t}`])} (start ${
-      pct(h.start?.[`eval/acc/${t}`])
-    }, chance ${pct(h.start?.[`chance/${t}`])})`
-  );
-  return ` | held-out${h.lastStep === undefined ? "" : ` @${h.lastStep}`} ${parts.join(" ")}`;
+  const digest = (set: string, chance: string) =>
+    TASK_TYPES.filter((t) => `eval/${set}/${t}` in h.last!).map((t) =>
+      `${t.slice(0, 3)} ${pct(h.last![`eval/${set}/${t}`])} (start ${
+        pct(h.start?.[`eval/${set}/${t}`])
+      }, chance ${pct(h.start?.[`${chance}${t}`])})`
+    ).join(" ");
+  const generator = digest("generator", "chance/generator/");
+  return ` | held-out${h.lastStep === undefined ? "" : ` @${h.lastStep}`} ${
+    digest("acc", "chance/")
+  }${generator ? ` | generator ${generator}` : ""}`;
 }
 
 /** `--from runs/NAME/checkpoints/step-N` without `--name`: the run that holds the checkpoint. */

@@ -60,10 +60,33 @@ export function chanceLevels(
   const last = new Map<string, number>();
   for (const m of metrics) {
     for (const [k, v] of Object.entries(m)) {
-      if (k.startsWith("chance/") && typeof v === "number") last.set(k.slice(7), v);
+      // `chance/<task>`: the suites' levels (`chance/generator/<task>` belong to that set).
+      if (/^chance\/[a-z]+$/.test(k) && typeof v === "number") last.set(k.slice(7), v);
     }
   }
   return [...last].map(([series, value]) => ({ series, value }));
+}
+
+/**
+ * The generator's held-out set during self-play (`eval/generator/<task>`, when the run sets
+ * `evalGenerator`), beside the levels of the seeding eval (`chance/generator/<task>`): where the
+ * base started and whether self-play keeps what it knew.
+ */
+function generatorSection(metrics: readonly Metrics[]): string {
+  const points = metricSeries(stepsDone(metrics), "eval/generator/");
+  if (!points.length) return "";
+  const rules: ReferenceLevel[] = [];
+  for (const m of metrics) {
+    for (const [k, v] of Object.entries(m)) {
+      const task = /^chance\/generator\/([a-z]+)$/.exec(k)?.[1];
+      if (task && typeof v === "number") rules.push({ series: task, value: v });
+    }
+  }
+  return section(
+    "Generator held-out accuracy per task type",
+    lineChart(points, { yDomain: [0, 1], yLabel: "accuracy", xLabel: "steps done", rules }),
+    "Tasks from behaviours held out of pre-training (evalGenerator per type); the first point is the start (after seeding, before any update); dashed: each task type's best chance level on the same tasks.",
+  );
 }
 
 const hasTables = (e: EvalFinal | undefined): e is EvalFinal & EvalTables =>
@@ -175,6 +198,7 @@ export function renderReport(opts: ReportInput): string {
     final ? " and <code>eval.json</code>" : ""
   }. Curves of noisy per-step values show an EMA (weight ${REPORT_SMOOTHING}) over the faint raw line.</p>
 ${section("Held-out accuracy per task type", heldOut, heldOutNote)}
+${generatorSection(opts.metrics)}
 ${finalTable}
 ${figures.map(([title, svg, note]) => section(title, svg, note ?? "")).join("\n")}
 <h2>Recent valid proposals</h2><table><tr><th>after step</th><th>task</th><th>solve rate</th><th>program</th></tr>${recent}</table>

@@ -217,3 +217,36 @@ Deno.test("a run that stops on its wall-clock budget checkpoints its last step",
     await Deno.remove(runs, { recursive: true });
   }
 });
+
+Deno.test("evalGenerator: self-play's evals also score the generator's held-out set", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    const lines: string[] = [];
+    await train(cfg(runs, "g", { steps: 2, evalGenerator: 3, pretrainMaxSize: 3 }), {
+      log: (l) => lines.push(l),
+    });
+    // Scored whole (evalLimit = 2 limits the suites only): 3 tasks per type, at both evals.
+    const logged = lines.filter((l) => l.includes("(generator held-out)"));
+    assert.equal(logged.length, 2, lines.join("\n"));
+    for (const l of logged) assert.match(l, /deduction \d\/3 .*abduction \d\/3 .*induction \d\/3 /);
+    const metrics = await readMetrics(`${runs}/g/metrics.jsonl`);
+    const evals = metrics.filter((m) => "eval/generator/deduction" in m);
+    // The seeding eval (before any update) and the eval after step 2.
+    assert.deepEqual(evals.map((m) => m.step), [-1, 1]);
+    for (const t of ["deduction", "abduction", "induction"]) {
+      for (const m of evals) {
+        // Three tasks of one query each: a multiple of 1/3.
+        const v = m[`eval/generator/${t}`] as number;
+        assert.ok(Math.abs(v * 3 - Math.round(v * 3)) < 1e-9, `${t}: ${v}`);
+        assert.equal(typeof m[`eval/acc/${t}`], "number", "the suites are still scored");
+      }
+      // The chance levels of the same tasks, once, at the start.
+      assert.equal(typeof evals[0]![`chance/generator/${t}`], "number");
+      assert.equal(evals[1]![`chance/generator/${t}`], undefined);
+    }
+    const report = await Deno.readTextFile(`${runs}/g/report.html`);
+    assert.match(report, /Generator held-out accuracy per task type/);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
