@@ -91,6 +91,7 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
       [[...evalMain, "--checkpoint=x", "--backend=gpu"], /--backend must be one of/],
       [[...evalMain, "--checkpoint=x", "--set=all"], /--set must be suites, heldout or train/],
       [[...evalMain, "--checkpoint=x", "--bestOf=-1"], /--bestOf must be a non-negative integer/],
+      [[...evalMain, "--checkpoint=x", "--search=lots"], /--search must be a non-negative integer/],
       [ablate, /Missing --grid/],
       [[...ablate, "--grid=nope"], /Unknown grid 'nope'/],
       [[...ablate, "--grid=tiny", "--seeds=-1"], /--seeds must be a non-negative integer/],

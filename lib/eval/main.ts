@@ -46,6 +46,8 @@ const USAGE =
   --tasks N          generator sets: tasks per type (default: the run's pretrainEvalTasks)
   --bestOf K         also induction best-of-K (K samples, the first fitting the shown pairs is
                      scored) beside the enumerative search at K program checks
+  --search N         the enumerative search's budget per induction task (default: the run's
+                     searchMaxEvals; 0 skips the search)
   --proposals N      also N proposals per task type sampled as self-play's seeding stage samples
                      them: valid, constant and distinct shares, program sizes beside the bank's
   --limit N          only the first N tasks of each type per suite (default: the run's evalLimit,
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     tasks: { type: "string" },
     bestOf: { type: "string" },
     proposals: { type: "string" },
+    search: { type: "string" },
   }, USAGE);
   const set = values.set;
   if (set !== "suites" && set !== "heldout" && set !== "train") {
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
   const tasksFlag = numberFlag(values.tasks, "tasks", true);
   const bestOf = numberFlag(values.bestOf, "bestOf", true);
   const nProposals = numberFlag(values.proposals, "proposals", true);
+  const searchFlag = numberFlag(values.search, "search", true);
   if (!values.checkpoint) {
     throw new UsageError("Missing --checkpoint runs/NAME (see --help)");
   }
@@ -130,7 +134,7 @@ async function main(): Promise<void> {
       greedy: cfg.evalGreedy,
       limit,
       seed: cfg.seed,
-      searchEvals: cfg.searchMaxEvals,
+      searchEvals: searchFlag ?? cfg.searchMaxEvals,
     });
     const synth = bestOf && bank
       ? await synthesizerRows(policy, executor, bank, suites, { ...cfg, limit, k: bestOf })
