@@ -123,7 +123,8 @@ const BaselineScoreSchema = z.preprocess(
 /**
  * What an eval reports per task type beside its outcomes (`EvalReport` in ../eval/evaluate.ts):
  * accuracy, the model's counts, the chance levels of the same tasks (k/n, `search@N` among
- * induction's) and the list-length accuracy. Optional: runs from before they were written.
+ * induction's) and the list-length accuracy. (A self-play `eval.json` from before they were
+ * written lacks them: `EvalFinalSchema` takes them as optional.)
  */
 export const EvalTablesSchema = z.object({
   accuracy: z.record(z.string(), z.number()),
