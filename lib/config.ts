@@ -254,6 +254,23 @@ export type Config = z.infer<typeof ConfigSchema>;
 /** What a user may override: any subset of the fields. */
 export type ConfigOverrides = Partial<z.input<typeof ConfigSchema>>;
 
+/** The `small` model and self-play batch: what 2 CPU cores train in minutes. */
+const SMALL = { dModel: 64, nLayers: 2, nHeads: 2, batchSize: 8, refK: 2, nRollouts: 4 } as const;
+
+/** Pre-training's budget where the signal is: 256 examples a step, solver views first. */
+const BASE_RECIPE = {
+  name: "base",
+  pretrainBatch: 256,
+  pretrainViewWeights: {
+    deduction: 4,
+    abduction: 3,
+    induction: 3,
+    propose_deduction: 0.3,
+    propose_abduction: 0.3,
+    propose_induction: 0.3,
+  },
+} as const;
+
 /** Named presets, applied over the defaults. */
 export const PRESETS = {
   /** Seconds-long runs for tests. */
@@ -279,19 +296,15 @@ export const PRESETS = {
    * The scale of the committed ablation grids: 2 CPU cores, wasm, about 6 s per full-loop step
    * (two runs side by side). Same algorithm as `default`, a smaller model and batch.
    */
-  small: { dModel: 64, nLayers: 2, nHeads: 2, batchSize: 8, refK: 2, nRollouts: 4 },
+  small: SMALL,
   /**
    * `deno task train` with no flags: the `small` model in the small world, starting from the
-   * shipped base (`data/base`, pre-trained at this size with `deno task pretrain --preset small`),
-   * 500 steps of about 1 s on 2 CPU cores (at most 20 minutes), held-out eval every 50 steps.
+   * shipped base (`data/base`, pre-trained at this size with `deno task pretrain --preset base`),
+   * 500 steps of about 1 s on 2 CPU cores (at most 20 minutes), held-out eval every 50 steps (the
+   * suites, and 150 tasks per type of the generator's held-out behaviours).
    */
   default: {
-    dModel: 64,
-    nLayers: 2,
-    nHeads: 2,
-    batchSize: 8,
-    refK: 2,
-    nRollouts: 4,
+    ...SMALL,
     init: "data/base",
     steps: 500,
     maxMinutes: 20,
@@ -304,49 +317,22 @@ export const PRESETS = {
    * what self-play's first proposals need), canonical targets, 300 eval tasks per type and set.
    */
   base: {
-    dModel: 64,
-    nLayers: 2,
-    nHeads: 2,
-    batchSize: 8,
-    refK: 2,
-    nRollouts: 4,
-    name: "base",
+    ...SMALL,
+    ...BASE_RECIPE,
     pretrainMaxSize: 5,
-    pretrainBatch: 256,
     pretrainSteps: 1600,
     checkpointEvery: 200,
-    pretrainViewWeights: {
-      deduction: 4,
-      abduction: 3,
-      induction: 3,
-      propose_deduction: 0.3,
-      propose_abduction: 0.3,
-      propose_induction: 0.3,
-    },
     pretrainEvalTasks: 300,
     pretrainEvalEvery: 400,
   },
   /** The base's recipe cut to about 15 minutes on 2 CPU cores (notebook 08, a first look). */
   base_quick: {
-    dModel: 64,
-    nLayers: 2,
-    nHeads: 2,
-    batchSize: 8,
-    refK: 2,
-    nRollouts: 4,
+    ...SMALL,
+    ...BASE_RECIPE,
     name: "base-quick",
     pretrainMaxSize: 4,
-    pretrainBatch: 256,
     pretrainSteps: 600,
     maxMinutes: 15,
-    pretrainViewWeights: {
-      deduction: 4,
-      abduction: 3,
-      induction: 3,
-      propose_deduction: 0.3,
-      propose_abduction: 0.3,
-      propose_induction: 0.3,
-    },
     pretrainEvalTasks: 100,
     pretrainEvalEvery: 150,
   },

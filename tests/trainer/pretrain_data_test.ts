@@ -4,42 +4,16 @@
  * world gives no example; the prompt is the one without the flag.
  */
 import assert from "node:assert/strict";
-import { type Bank, generateTask } from "../../lib/lang/generate.ts";
+import { generateTask } from "../../lib/lang/generate.ts";
 import { parseProgram } from "../../lib/lang/parse.ts";
 import { traceValues } from "../../lib/lang/trace.ts";
-import { signatureByName, WORLDS } from "../../lib/lang/types.ts";
 import { Rng } from "../../lib/rng.ts";
 import { decodeDeduction } from "../../lib/tasks/solve.ts";
 import type { Triplet } from "../../lib/tasks/records.ts";
 import { makeExample } from "../../lib/trainer/pretrain_data.ts";
 import { verifiedAnswerExample } from "../../lib/trainer/cross_entropy.ts";
 import { encodeValue } from "../../lib/lang/values.ts";
-
-const WORLD = WORLDS.small;
-const OPTS = {
-  ...WORLD,
-  programMaxTokens: 16,
-  inputMaxTokens: 16,
-  refK: 2,
-  inductionN: 4,
-  contextLen: 256,
-};
-
-/** A bank holding one program (drawn every time). */
-function oneProgramBank(js: string): Bank {
-  const r = parseProgram(js);
-  if (!r.ok) throw new Error(r.message);
-  return {
-    world: WORLD,
-    maxSize: r.tokens.length - 1,
-    signatures: [{
-      signature: signatureByName(r.signature.name)!,
-      programs: [{ tokens: r.tokens, size: r.tokens.length - 1, valid: 1 }],
-      evals: 0,
-      ms: 0,
-    }],
-  };
-}
+import { oneProgramBank, OPTS, WORLD } from "./bank_helpers.ts";
 
 Deno.test("deduction view with solverTrace: target = the interpreter's trace, then the output", () => {
   // `xs.map(v + 1).filter(v > 0).length`: trace [map, filter] then the length

@@ -6,10 +6,8 @@
  * by hand.
  */
 import assert from "node:assert/strict";
-import { type Bank, buildBank, generateTask, splitBank } from "../../lib/lang/generate.ts";
-import { parseProgram } from "../../lib/lang/parse.ts";
+import { buildBank, generateTask, splitBank } from "../../lib/lang/generate.ts";
 import { renderProgram } from "../../lib/lang/render.ts";
-import { signatureByName, WORLDS } from "../../lib/lang/types.ts";
 import { decodeArgs } from "../../lib/lang/values.ts";
 import { programTree } from "../../lib/lang/tree.ts";
 import { Rng } from "../../lib/rng.ts";
@@ -19,31 +17,10 @@ import {
   PRETRAIN_VIEWS,
   viewCounts,
 } from "../../lib/trainer/pretrain_data.ts";
+import { oneProgramBank, OPTS as BASE_OPTS, WORLD } from "./bank_helpers.ts";
 
-const WORLD = WORLDS.small;
-const OPTS = {
-  ...WORLD,
-  programMaxTokens: 16,
-  inputMaxTokens: 16,
-  refK: 2,
-  inductionN: 6,
-  contextLen: 256,
-};
-
-function oneProgramBank(js: string): Bank {
-  const r = parseProgram(js);
-  if (!r.ok) throw new Error(r.message);
-  return {
-    world: WORLD,
-    maxSize: r.tokens.length - 1,
-    signatures: [{
-      signature: signatureByName(r.signature.name)!,
-      programs: [{ tokens: r.tokens, size: r.tokens.length - 1, valid: 1 }],
-      evals: 0,
-      ms: 0,
-    }],
-  };
-}
+/** Six induction pairs: three shown. */
+const OPTS = { ...BASE_OPTS, inductionN: 6 };
 
 Deno.test("viewCounts: a batch split by weight, largest remainders first (hand-computed)", () => {
   const w = {
