@@ -110,7 +110,9 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     name: "tiny",
     description: "A seconds-long grid that exercises the runner (tests, notebooks).",
     preset: "tiny",
-    base: { steps: 2, evalEvery: 1, evalLimit: 3 },
+    // A generous sandbox time limit: the tests run this grid beside other runs on 2 cores, where
+    // the preset's 200 ms wall clock turns load into timeouts, and two runs of one seed apart.
+    base: { steps: 2, evalEvery: 1, evalLimit: 3, sandboxTimeoutMs: 2000 },
     variants: [
       { name: "azr" },
       { name: "random_tasks", overrides: { curriculum: "random" } },

@@ -34,6 +34,7 @@ Deno.test("planGrid: run names, seeds and args of the tiny grid", async () => {
     steps: "2",
     evalEvery: "1",
     evalLimit: "3",
+    sandboxTimeoutMs: "2000",
     curriculum: "random",
   });
 });
