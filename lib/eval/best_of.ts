@@ -13,11 +13,10 @@
  * `tests/lang/generate_test.ts`); the chosen program is scored by the sandbox, as every eval is.
  * @module
  */
+import { fitsPairs, type Pairs, smallestFittingProgram } from "../lang/canonical.ts";
 import type { Bank } from "../lang/generate.ts";
-import { runInWorld } from "../lang/generate.ts";
 import { programTree } from "../lang/tree.ts";
-import type { LangValue } from "../lang/values.ts";
-import { signatureByName, type World } from "../lang/types.ts";
+import { type Signature, signatureByName, type World } from "../lang/types.ts";
 import type { Policy } from "../model/policy.ts";
 import { Rng } from "../rng.ts";
 import type { Executor } from "../sandbox/mod.ts";
@@ -26,14 +25,11 @@ import type { InductionRecord } from "../tasks/records.ts";
 import { checkAnswers, solveTasks } from "../tasks/solve.ts";
 import type { Tally } from "./baselines.ts";
 
-/** Does `tokens` (a program) give every shown pair's output in `world`? */
-function fitsShown(tokens: readonly number[], record: InductionRecord, world: World): boolean {
-  const sig = signatureByName(record.signature);
-  if (!sig || !programTree(tokens).ok) return false;
-  return record.examples.slice(0, record.shown).every((e) =>
-    JSON.stringify(runInWorld(tokens, sig, e.input as LangValue[], world) ?? null) ===
-      JSON.stringify(e.output)
-  );
+/** The shown pairs of an induction record, with its signature. */
+function shownPairs(record: InductionRecord): { signature: Signature; pairs: Pairs } {
+  const signature = signatureByName(record.signature);
+  if (!signature) throw new Error(`Unknown signature '${record.signature}'`);
+  return { signature, pairs: record.examples.slice(0, record.shown) as Pairs };
 }
 
 /** Options of {@linkcode inductionBestOf}. */
@@ -68,7 +64,12 @@ export async function inductionBestOf(
     );
     group.forEach((record, j) => {
       const own = attempts.slice(j * opts.k, (j + 1) * opts.k);
-      const fit = own.find((a) => !a.unfinished && fitsShown(a.rollout.completion, record, world));
+      const { signature, pairs } = shownPairs(record);
+      const fits = fitsPairs(signature, pairs, world);
+      // A sample that is not a whole program (it ran out of tokens) fits nothing.
+      const fit = own.find((a) =>
+        !a.unfinished && programTree(a.rollout.completion).ok && fits(a.rollout.completion)
+      );
       const pick = fit ?? own[0]!;
       chosen.push({ record, answer: pick.rollout.completion, unfinished: pick.unfinished });
     });
@@ -87,9 +88,10 @@ export async function bankSearchAt(
   const items: { record: InductionRecord; answer: number[] }[] = [];
   let none = 0;
   for (const record of records) {
-    const sig = signatureByName(record.signature);
-    const programs = bank.signatures.find((s) => s.signature === sig)?.programs ?? [];
-    const hit = programs.slice(0, k).find((p) => fitsShown(p.tokens, record, bank.world));
+    const { signature, pairs } = shownPairs(record);
+    const sb = bank.signatures.find((s) => s.signature === signature);
+    const first = sb && { ...sb, programs: sb.programs.slice(0, k) };
+    const hit = first && smallestFittingProgram(first, pairs, bank.world);
     if (hit) items.push({ record, answer: [...hit.tokens] });
     else none++;
   }

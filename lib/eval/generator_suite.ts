@@ -7,25 +7,40 @@
  * @module
  */
 import { TASK_TYPES } from "../config.ts";
-import { type Bank, generateTask } from "../lang/generate.ts";
+import { type Bank, generateTask, splitBank } from "../lang/generate.ts";
 import { Rng } from "../rng.ts";
 import type { EvalSuite, EvalTask } from "./suite.ts";
 
 /** Seeds of the generator's eval sets: fixed, so every run and `deno task eval` draw the same tasks. */
 export const GENERATOR_EVAL_SEEDS = { generator: 1_000_003, train: 2_000_003 } as const;
 
-/** `perType` tasks of each type from `bank` (a split of the generator's bank), drawn with `seed`. */
-export function generatorSuite(
+/** A generator eval set: the held-out behaviours, or the train split. */
+export type GeneratorSet = keyof typeof GENERATOR_EVAL_SEEDS;
+
+/**
+ * The eval set `set` of a whole bank: its held-out or train split (`heldOutFraction` of the
+ * behaviours held out, as pre-training splits it), then {@linkcode generatorSuite}.
+ */
+export function generatorSet(
   bank: Bank,
+  set: GeneratorSet,
   perType: number,
-  seed: number,
-  name = "generator",
+  heldOutFraction: number,
 ): EvalSuite {
-  const rng = new Rng(seed);
+  const part = splitBank(bank, set === "generator" ? "heldout" : "train", heldOutFraction);
+  return generatorSuite(part, perType, set);
+}
+
+/**
+ * `perType` tasks of each type from `part` (the generator bank's split that `set` names), drawn
+ * with the set's fixed seed; the suite is named after the set.
+ */
+export function generatorSuite(part: Bank, perType: number, set: GeneratorSet): EvalSuite {
+  const rng = new Rng(GENERATOR_EVAL_SEEDS[set]);
   const tasks: EvalTask[] = [];
   for (const type of TASK_TYPES) {
     for (let k = 0, misses = 0; k < perType && misses < 50 * perType;) {
-      const t = generateTask(rng, bank, type);
+      const t = generateTask(rng, part, type);
       if (!t) {
         misses++;
         continue;
@@ -42,7 +57,7 @@ export function generatorSuite(
       k++;
     }
   }
-  return { name, path: "(generated)", tasks };
+  return { name: set, path: "(generated)", tasks };
 }
 
 /** The program size a generator task's id carries; undefined for other tasks. */

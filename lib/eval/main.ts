@@ -22,7 +22,7 @@ import type { InductionRecord } from "../tasks/records.ts";
 import { bankSearchAt, inductionBestOf } from "./best_of.ts";
 import { bankSizeShares, drawnSizeShares, formatSizes, proposerQuality } from "./proposals.ts";
 import { Rng } from "../rng.ts";
-import { GENERATOR_EVAL_SEEDS, generatorSuite } from "./generator_suite.ts";
+import { generatorSet } from "./generator_suite.ts";
 import { type EvalSuite } from "./suite.ts";
 import { evalTaskRecords } from "./task_records.ts";
 import { worldVocab } from "../lang/vocab.ts";
@@ -121,11 +121,11 @@ async function main(): Promise<void> {
   const bank = set !== "suites" || bestOf || nProposals ? (await configBank(cfg)).bank : undefined;
   const suites = set === "suites" || !bank
     ? Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg))
-    : [generatorSuite(
-      splitBank(bank, set === "heldout" ? "heldout" : "train", cfg.pretrainHeldOut),
-      tasksFlag ?? cfg.pretrainEvalTasks,
-      GENERATOR_EVAL_SEEDS[set === "heldout" ? "generator" : "train"],
+    : [generatorSet(
+      bank,
       set === "heldout" ? "generator" : "train",
+      tasksFlag ?? cfg.pretrainEvalTasks,
+      cfg.pretrainHeldOut,
     )];
   const executor = await createSandbox(sandboxOptionsFromConfig(cfg));
   try {

@@ -72,19 +72,22 @@ export async function proposerQuality(
       buffers[task].add(records);
       valid.push(...records.map((r) => r.tokens));
     }
-    const own = task !== "induction";
-    const constant = valid.map((t) => constantOnProbes(t, programSignature(t), opts));
+    // Induction's programs come from the buffers, not the proposer: only its validity counts.
+    const own = task !== "induction" && valid.length > 0;
     const sizes: Record<number, number> = {};
-    for (const t of valid) sizes[t.length - 1] = (sizes[t.length - 1] ?? 0) + 1 / valid.length;
+    for (const t of own ? valid : []) {
+      sizes[t.length - 1] = (sizes[t.length - 1] ?? 0) + 1 / valid.length;
+    }
     rows.push({
       task,
       n,
       valid: valid.length / n,
-      constant: own && valid.length
-        ? constant.filter((c) => c === true).length / valid.length
+      constant: own
+        ? valid.filter((t) => constantOnProbes(t, programSignature(t), opts) === true).length /
+          valid.length
         : NaN,
-      distinct: own && valid.length ? new Set(valid.map((t) => t.join())).size / valid.length : NaN,
-      sizes: own ? sizes : {},
+      distinct: own ? new Set(valid.map((t) => t.join())).size / valid.length : NaN,
+      sizes,
     });
   }
   return rows;

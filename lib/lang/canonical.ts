@@ -29,6 +29,7 @@ import type { BankProgram, SignatureBank } from "./generate.ts";
 import { runInWorld } from "./generate.ts";
 import type { LangType, Signature, World } from "./types.ts";
 import type { LangValue } from "./values.ts";
+import { INT_BASE, intToken } from "./vocab.ts";
 
 /** The world's ints in the vocabulary's magnitude order: `0 1 -1 2 -2 …`. */
 export function intsByMagnitude(world: World): number[] {
@@ -41,9 +42,9 @@ export function intsByMagnitude(world: World): number[] {
   return out;
 }
 
-/** Rank of an int in {@linkcode intsByMagnitude}. */
+/** Rank of an int in {@linkcode intsByMagnitude}: its place among the vocabulary's int tokens. */
 function rank(v: number): number {
-  return v === 0 ? 0 : v > 0 ? 2 * v - 1 : -2 * v;
+  return intToken(v) - INT_BASE;
 }
 
 /**
@@ -219,6 +220,25 @@ export function shrink(
   return cur;
 }
 
+/** Input/output pairs a program must reproduce. */
+export type Pairs = readonly { input: readonly LangValue[]; output: LangValue }[];
+
+/**
+ * A test of programs of `signature`: does a program give every pair's output, inside `world`?
+ * (The outputs are serialised once, for the many programs a search tries.)
+ */
+export function fitsPairs(
+  signature: Signature,
+  pairs: Pairs,
+  world: World,
+): (tokens: readonly number[]) => boolean {
+  const want = pairs.map((p) => JSON.stringify(p.output));
+  return (tokens) =>
+    pairs.every((pair, k) =>
+      JSON.stringify(runInWorld(tokens, signature, pair.input, world) ?? null) === want[k]
+    );
+}
+
 /**
  * The first program of `bank` (smallest first, the bank's order) that gives every shown pair's
  * output; undefined when none does (the caller's own program is normally in the bank, so there
@@ -226,13 +246,9 @@ export function shrink(
  */
 export function smallestFittingProgram(
   bank: SignatureBank,
-  pairs: readonly { input: readonly LangValue[]; output: LangValue }[],
+  pairs: Pairs,
   world: World,
 ): BankProgram | undefined {
-  const want = pairs.map((p) => JSON.stringify(p.output));
-  return bank.programs.find((p) =>
-    pairs.every((pair, k) =>
-      JSON.stringify(runInWorld(p.tokens, bank.signature, pair.input, world) ?? null) === want[k]
-    )
-  );
+  const fits = fitsPairs(bank.signature, pairs, world);
+  return bank.programs.find((p) => fits(p.tokens));
 }

@@ -40,7 +40,7 @@ import type { TaskRecord } from "../tasks/records.ts";
 import { bestTrivialLevels, formatKN } from "../eval/baselines.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, loadSuites } from "../eval/suite.ts";
-import { GENERATOR_EVAL_SEEDS, generatorSuite } from "../eval/generator_suite.ts";
+import { generatorSet } from "../eval/generator_suite.ts";
 import { loadBase } from "./init.ts";
 import { configBank } from "./bank_cache.ts";
 import { crossEntropyStep, verifiedAnswerExample } from "./cross_entropy.ts";
@@ -331,13 +331,10 @@ async function heldOutMetrics(
 ): Promise<Record<string, number>> {
   hooks.onStage?.("eval", Math.max(0, atStep));
   const m: Record<string, number> = {};
-  for (const [set, suites] of [["acc", sets.suites], ["generator", sets.generator]] as const) {
-    if (!suites) continue;
-    const r = await suiteEval(run, Array.isArray(suites) ? suites : [suites], {
-      search: false,
-      chance,
-      whole: set === "generator",
-    });
+  const evals: ["acc" | "generator", readonly EvalSuite[]][] = [["acc", sets.suites]];
+  if (sets.generator) evals.push(["generator", [sets.generator]]);
+  for (const [set, suites] of evals) {
+    const r = await suiteEval(run, suites, { search: false, chance, whole: set === "generator" });
     // k/n (p%): how many tasks the accuracy is of (evalLimit per type and suite).
     hooks.log?.(
       `eval after ${atStep + 1} steps${set === "generator" ? " (generator held-out)" : ""}: ${
@@ -354,8 +351,7 @@ async function heldOutMetrics(
 async function generatorEvalSet(cfg: Config): Promise<EvalSuite | undefined> {
   if (cfg.evalGenerator === 0) return undefined;
   const { bank } = await configBank(cfg);
-  const held = splitBank(bank, "heldout", cfg.pretrainHeldOut);
-  return generatorSuite(held, cfg.evalGenerator, GENERATOR_EVAL_SEEDS.generator);
+  return generatorSet(bank, "generator", cfg.evalGenerator, cfg.pretrainHeldOut);
 }
 
 /** A fresh run's weights: a base model's (config `init`), in this world and at these sizes. */

@@ -15,7 +15,7 @@
 import type { Config } from "../config.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, loadSuites } from "../eval/suite.ts";
-import { GENERATOR_EVAL_SEEDS, generatorSuite, taskSize } from "../eval/generator_suite.ts";
+import { generatorSuite, taskSize } from "../eval/generator_suite.ts";
 import { bankSizes, splitBank } from "../lang/generate.ts";
 import { configBank } from "./bank_cache.ts";
 import type { Bank } from "../lang/generate.ts";
@@ -100,9 +100,9 @@ export async function pretrain(
   const { train, held, summary: bank } = await pretrainBank(run, log);
   // Three eval sets: the generator's held-out behaviours and train split, the world's suites.
   const evalSets: Record<EvalSet, EvalSuite[]> = {
-    generator: [generatorSuite(held, cfg.pretrainEvalTasks, GENERATOR_EVAL_SEEDS.generator)],
+    generator: [generatorSuite(held, cfg.pretrainEvalTasks, "generator")],
     // Trained-on behaviours on fresh inputs (another seed): under- vs over-fitting.
-    train: [generatorSuite(train, cfg.pretrainEvalTasks, GENERATOR_EVAL_SEEDS.train, "train")],
+    train: [generatorSuite(train, cfg.pretrainEvalTasks, "train")],
     suite: Object.values(loadSuites(cfg.evalSuites, cfg)),
   };
   let tokens = run.restored ? await tokensSoFar(paths.metrics) : 0;

@@ -7,20 +7,10 @@ import assert from "node:assert/strict";
 import { cellState, loadGrid, planGrid } from "../../lib/ablate/mod.ts";
 import { parseConfigArgs } from "../../lib/config.ts";
 import { RunError } from "../../lib/trainer/run_dir.ts";
+import { ablateCli } from "./helpers.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const dec = new TextDecoder();
-
-async function ablate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}lib/ablate/main.ts`, "--grid", "tiny", "--seeds", "2", ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
-}
+/** The ablate CLI on the `tiny` grid, two seeds. */
+const ablate = (args: string[]) => ablateCli(["--grid", "tiny", "--seeds", "2", ...args]);
 
 /** Writes a cell that looks finished (config, summary, a metrics line, no proposals) under `runsDir`. */
 async function fakeFinished(runsDir: string, index: number): Promise<string> {

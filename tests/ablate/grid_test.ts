@@ -16,6 +16,7 @@ import {
   writeSolved,
   writeSummary,
 } from "../../lib/ablate/mod.ts";
+import { snapshot } from "./helpers.ts";
 
 const SEEDS = 2;
 const STEPS = 2;
@@ -33,17 +34,6 @@ interface RawSummary {
 
 async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await Deno.readTextFile(path)) as T;
-}
-
-/** Every file under `dir` with its modification time (ms), relative path → mtime. */
-async function snapshot(dir: string, prefix = ""): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for await (const e of Deno.readDir(`${dir}/${prefix}`)) {
-    const rel = `${prefix}${e.name}`;
-    if (e.isDirectory) { for (const [k, v] of await snapshot(dir, `${rel}/`)) out.set(k, v); }
-    else out.set(rel, (await Deno.stat(`${dir}/${rel}`)).mtime?.getTime() ?? NaN);
-  }
-  return out;
 }
 
 /** The last lines of every failed run's log, so a failure says why. */

@@ -15,9 +15,9 @@ import {
   SLURM_TIME,
 } from "../../lib/ablate/mod.ts";
 import { RunError } from "../../lib/trainer/run_dir.ts";
+import { ablateCli as ablate } from "./helpers.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const dec = new TextDecoder();
 
 Deno.test("arraySpec: indices as Slurm's --array, runs compressed", () => {
   const cases: [number[], string][] = [
@@ -115,17 +115,6 @@ Deno.test("sbatchScript: one array task per cell given, each running --cell K of
   const bare = sbatchScript({ grid, seeds: 1, runsDir, gridArg: "tiny", cells, slurm: {} });
   assert.doesNotMatch(bare, /--partition|--time|--cpus-per-task|--steps|--minutes/);
 });
-
-async function ablate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}lib/ablate/main.ts`, ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
-}
 
 Deno.test("ablate --launcher slurm --dry-run: prints the script of the unfinished cells; flag errors", async () => {
   const runsDir = await Deno.makeTempDir();

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { missingSlurmBinaries, type SlurmCluster, startCluster } from "./slurm_cluster.ts";
+import { snapshot } from "./helpers.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SEEDS = 2;
@@ -81,17 +82,6 @@ async function waitForJob(cluster: SlurmCluster, jobId: string, timeoutMs = 300_
     }
     await sleep(500);
   }
-}
-
-/** Every file under `dir` with its modification time (ms), relative path → mtime. */
-async function snapshot(dir: string, prefix = ""): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for await (const e of Deno.readDir(`${dir}/${prefix}`)) {
-    const rel = `${prefix}${e.name}`;
-    if (e.isDirectory) { for (const [k, v] of await snapshot(dir, `${rel}/`)) out.set(k, v); }
-    else out.set(rel, (await Deno.stat(`${dir}/${rel}`)).mtime?.getTime() ?? NaN);
-  }
-  return out;
 }
 
 /** A run's metrics.jsonl without the wall-clock keys (perf/*): what a seed determines. */

@@ -12,19 +12,19 @@ export async function useBackend(name: "wasm" | "cpu" = "wasm"): Promise<void> {
   if (tf.getBackend() !== name) await initBackend(name, { log: false });
 }
 
+/** The sizes of the oracle tests' models: small enough for finite differences. */
+export const TINY_SIZES = {
+  dModel: 16,
+  nLayers: 2,
+  nHeads: 2,
+  mlpRatio: 2,
+  contextLen: 32,
+  tieEmbeddings: true,
+} as const;
+
 /** A tiny model: fast enough for oracle tests. */
 export function tinyModel(over: Partial<TransformerOptions> = {}): Transformer {
-  return new Transformer({
-    vocabSize: 11,
-    dModel: 16,
-    nLayers: 2,
-    nHeads: 2,
-    mlpRatio: 2,
-    contextLen: 32,
-    tieEmbeddings: true,
-    seed: 7,
-    ...over,
-  });
+  return new Transformer({ vocabSize: 11, ...TINY_SIZES, seed: 7, ...over });
 }
 
 /** Allows only even token ids; never done. */

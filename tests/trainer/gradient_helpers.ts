@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { TransformerPolicy } from "../../lib/model/mod.ts";
+import { TINY_SIZES } from "../model/helpers.ts";
 
 /** The first moments after one step (= the gradients, see the module comment), by name. */
 export function gradients(policy: TransformerPolicy): Map<string, Float32Array> {
@@ -49,12 +50,7 @@ export function assertClose(got: number, want: number, tol: number, what: string
 export function oraclePolicy(vocabSize: number, seed: number): TransformerPolicy {
   return new TransformerPolicy({
     vocabSize,
-    dModel: 16,
-    nLayers: 2,
-    nHeads: 2,
-    mlpRatio: 2,
-    contextLen: 32,
-    tieEmbeddings: true,
+    ...TINY_SIZES,
     seed,
     lr: 1e-3,
     weightDecay: 0,
