@@ -227,8 +227,17 @@ export const ConfigSchema = z.strictObject({
   pretrainHeldOut: z.number().min(0).max(0.5).default(0.1).describe(
     "Fraction of the bank's behaviours held out of pre-training (for its held-out eval)",
   ),
+  pretrainHoldOutSuites: z.boolean().default(false).describe(
+    "Also hold out of pre-training every bank behaviour that a hand-written suite program (evalSuites) has on the bank's probe inputs, so the suites measure unseen behaviours (off for the shipped base, which was trained before this switch)",
+  ),
   pretrainEvalTasks: posInt().default(60).describe(
     "Held-out generator tasks per type in pre-training evals",
+  ),
+  generatorEvalSeed: nonNegInt().default(1_000_003).describe(
+    "Seed of the generator's held-out eval set (eval set 'generator'): every run and deno task eval with the same seed draw the same tasks",
+  ),
+  trainEvalSeed: nonNegInt().default(2_000_003).describe(
+    "Seed of the generator's train-split eval set (eval set 'train'; trained-on behaviours on fresh inputs)",
   ),
   pretrainEvalEvery: nonNegInt().default(250).describe(
     "Pre-training eval every N steps (0 = only at the end)",

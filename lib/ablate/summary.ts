@@ -10,6 +10,7 @@ import type { RunSummary } from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
 import { planGrid, readCellFile, readCellSummary } from "./cell.ts";
 import { type MeanCI, meanCI } from "../stats.ts";
+import { TASK_TYPES } from "../task_types.ts";
 
 /** One variant's row of the summary. */
 export interface VariantSummary {
@@ -44,6 +45,28 @@ export interface GridSummary {
   }[];
 }
 
+/**
+ * The summary's column of a metric key: the suites' accuracy per task type as `<task>` (the
+ * grids' first column family), another eval set's as `<set>/<task>` (`generator/deduction`);
+ * undefined for every other key (sizes and list lengths included).
+ */
+export function curveColumn(key: string): string | undefined {
+  const m = /^eval\/(\w+)\/([a-z]+)$/.exec(key);
+  if (!m || !(TASK_TYPES as readonly string[]).includes(m[2]!)) return undefined;
+  return m[1] === "suite" ? m[2] : `${m[1]}/${m[2]}`;
+}
+
+/** Suites' columns first, then each other set's, task types in the kit's order within each. */
+function columnOrder(a: string, b: string): number {
+  const rank = (c: string) => {
+    const [set, task] = c.includes("/") ? c.split("/") as [string, string] : ["", c];
+    return [set, (TASK_TYPES as readonly string[]).indexOf(task)] as const;
+  };
+  const [sa, ta] = rank(a);
+  const [sb, tb] = rank(b);
+  return sa.localeCompare(sb) || ta - tb;
+}
+
 /** Collects the finished runs of a grid into a summary. */
 export async function summarizeGrid(
   grid: Grid,
@@ -56,6 +79,7 @@ export async function summarizeGrid(
   for (const v of grid.variants) {
     const runs = planned.filter((r) => r.variant === v.name);
     const done: RunSummary[] = [];
+    const finals: Record<string, number>[] = [];
     const evalByStep = new Map<string, number[]>();
     for (const run of runs) {
       const s = await readCellSummary(run);
@@ -63,22 +87,27 @@ export async function summarizeGrid(
       done.push(s);
       // A finished run always has metrics.jsonl (its eval curve); a read error is reported, not skipped.
       const metrics = await readCellFile(run, () => readMetrics(`${run.dir}/metrics.jsonl`));
+      const lastOfSet: Record<string, number> = {};
       for (const m of metrics) {
         for (const [k, val] of Object.entries(m)) {
-          if (k.startsWith("eval/acc/") && typeof val === "number") {
-            const key = `${k.slice("eval/acc/".length)}@${m.step}`;
+          const column = curveColumn(k);
+          if (column && typeof val === "number") {
+            const key = `${column}@${m.step}`;
             evalByStep.set(key, [...(evalByStep.get(key) ?? []), val]);
+            if (column.includes("/")) lastOfSet[column] = val;
           }
         }
       }
+      // The generator's sets have no final eval of their own: their last periodic eval stands.
+      finals.push({ ...s.eval, ...lastOfSet });
     }
-    const tasks = [...new Set(done.flatMap((s) => Object.keys(s.eval)))].sort();
+    const tasks = [...new Set(finals.flatMap((f) => Object.keys(f)))].sort(columnOrder);
     const searchTasks = [...new Set(done.flatMap((s) => Object.keys(s.evalSearch ?? {})))].sort();
     variants.push({
       variant: v.name,
       description: v.description,
       seeds: done.length,
-      eval: Object.fromEntries(tasks.map((t) => [t, meanCI(done.map((s) => s.eval[t] ?? NaN))])),
+      eval: Object.fromEntries(tasks.map((t) => [t, meanCI(finals.map((f) => f[t] ?? NaN))])),
       evalSearch: Object.fromEntries(
         searchTasks.map((t) => [t, meanCI(done.map((s) => s.evalSearch?.[t] ?? NaN))]),
       ),
@@ -122,7 +151,7 @@ const pct = (m: MeanCI | undefined) =>
 
 /** A markdown table: one row per variant, held-out accuracy (%) per task type, mean ± 95% CI. */
 export function summaryTable(s: GridSummary): string {
-  const tasks = [...new Set(s.variants.flatMap((v) => Object.keys(v.eval)))].sort();
+  const tasks = [...new Set(s.variants.flatMap((v) => Object.keys(v.eval)))].sort(columnOrder);
   const head = `| variant | seeds | ${
     tasks.map((t) => `${t} %`).join(" | ")
   } | final step | steps/s |`;

@@ -10,7 +10,6 @@
  * @module
  */
 import { type Config, TASK_TYPES, type TaskType } from "../config.ts";
-import { splitBank } from "../lang/generate.ts";
 import { signatureByName } from "../lang/types.ts";
 import type { Policy, TransformerPolicy } from "../model/policy.ts";
 import {
@@ -37,10 +36,12 @@ import { seedInduction, seedTriplets } from "../tasks/seed.ts";
 import { type Attempt, checkAttempts, solveTasks } from "../tasks/solve.ts";
 import { validateProposals, type Verdict } from "../tasks/validate.ts";
 import type { TaskRecord } from "../tasks/records.ts";
-import { bestTrivialLevels, formatKN } from "../eval/baselines.ts";
+import { formatKN } from "../eval/baselines.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, loadSuites } from "../eval/suite.ts";
 import { generatorSet } from "../eval/generator_suite.ts";
+import { configSplit } from "../eval/bank_split.ts";
+import { evalSetMetrics, type EvalSetName } from "../eval/eval_sets.ts";
 import { loadBase } from "./init.ts";
 import { configBank } from "./bank_cache.ts";
 import { crossEntropyStep, verifiedAnswerExample } from "./cross_entropy.ts";
@@ -55,7 +56,7 @@ export { RunStopped } from "./training_run.ts";
 /** Options and callbacks of {@linkcode train}: the run's ({@linkcode RunOptions}), then the loop's. */
 export interface TrainHooks extends RunOptions {
   /**
-   * Called after each held-out eval with its metrics (`eval/acc/<task>`, and `chance/<task>` at
+   * Called after each held-out eval with its metrics (`eval/<set>/<task>`, and `chance/<set>/<task>` at
    * the seeding eval, before any update: the starting point and the chance levels).
    */
   onEval?: (step: number, metrics: Record<string, number>) => void;
@@ -267,7 +268,7 @@ type Propose = (task: TaskType, atStep: number) => Promise<Proposal[]>;
 async function taskSource(run: TrainingRun, buffers: Buffers, G: number): Promise<Propose> {
   const { cfg, policy, rng } = run;
   if (cfg.curriculum === "random") {
-    const bank = splitBank((await configBank(cfg)).bank, "train", cfg.pretrainHeldOut);
+    const bank = configSplit((await configBank(cfg)).bank, cfg).train;
     return (task) =>
       Promise.resolve(randomProposals(task, buffers, rng, bank, { ...cfg, n: cfg.batchSize }));
   }
@@ -300,27 +301,9 @@ async function suiteEval(
 }
 
 /**
- * Held-out accuracy as `eval/<set>/<task>` (`set` = `acc` for the suites, `generator` for the
- * generator's held-out behaviours); with `chance`, also each task type's best trivial baseline on
- * the same tasks as `chance/<task>` (suites) or `chance/generator/<task>` (the seeding eval: they
- * never change).
- */
-function evalMetrics(r: EvalReport, set: string, chance: boolean): Record<string, number> {
-  const m: Record<string, number> = Object.fromEntries(
-    Object.entries(r.accuracy).map(([k, v]) => [`eval/${set}/${k}`, v]),
-  );
-  if (chance) {
-    for (const [task, level] of Object.entries(bestTrivialLevels(r.baselines))) {
-      m[set === "acc" ? `chance/${task}` : `chance/${set}/${task}`] = level;
-    }
-  }
-  return m;
-}
-
-/**
  * A held-out eval during training (the suites, and the generator's held-out set when
  * `evalGenerator` > 0), logged as k/n per task type, announced to the hooks, as metrics
- * ({@linkcode evalMetrics}).
+ * (`eval/<set>/…`, and with `chance` the levels `chance/<set>/<task>`: ../eval/eval_sets.ts).
  */
 async function heldOutMetrics(
   run: TrainingRun,
@@ -331,7 +314,7 @@ async function heldOutMetrics(
 ): Promise<Record<string, number>> {
   hooks.onStage?.("eval", Math.max(0, atStep));
   const m: Record<string, number> = {};
-  const evals: ["acc" | "generator", readonly EvalSuite[]][] = [["acc", sets.suites]];
+  const evals: [EvalSetName, readonly EvalSuite[]][] = [["suite", sets.suites]];
   if (sets.generator) evals.push(["generator", [sets.generator]]);
   for (const [set, suites] of evals) {
     const r = await suiteEval(run, suites, { search: false, chance, whole: set === "generator" });
@@ -341,7 +324,7 @@ async function heldOutMetrics(
         Object.entries(r.counts).map(([k, c]) => `${k} ${formatKN(c.k, c.n)}`).join(", ")
       }`,
     );
-    Object.assign(m, evalMetrics(r, set, chance));
+    Object.assign(m, evalSetMetrics(set, r, { chance }));
   }
   hooks.onEval?.(atStep, m);
   return m;
@@ -351,7 +334,7 @@ async function heldOutMetrics(
 async function generatorEvalSet(cfg: Config): Promise<EvalSuite | undefined> {
   if (cfg.evalGenerator === 0) return undefined;
   const { bank } = await configBank(cfg);
-  return generatorSet(bank, "generator", cfg.evalGenerator, cfg.pretrainHeldOut);
+  return generatorSet(configSplit(bank, cfg), "generator", cfg.evalGenerator, cfg);
 }
 
 /** A fresh run's weights: a base model's (config `init`), in this world and at these sizes. */

@@ -78,7 +78,7 @@ function heldOutDigest(h: HeldOut): string {
     ).join(" ");
   const generator = digest("generator", "chance/generator/");
   return ` | held-out${h.lastStep === undefined ? "" : ` @${h.lastStep}`} ${
-    digest("acc", "chance/")
+    digest("suite", "chance/suite/")
   }${generator ? ` | generator ${generator}` : ""}`;
 }
 

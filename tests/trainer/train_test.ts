@@ -238,7 +238,7 @@ Deno.test("evalGenerator: self-play's evals also score the generator's held-out 
         // Three tasks of one query each: a multiple of 1/3.
         const v = m[`eval/generator/${t}`] as number;
         assert.ok(Math.abs(v * 3 - Math.round(v * 3)) < 1e-9, `${t}: ${v}`);
-        assert.equal(typeof m[`eval/acc/${t}`], "number", "the suites are still scored");
+        assert.equal(typeof m[`eval/suite/${t}`], "number", "the suites are still scored");
       }
       // The chance levels of the same tasks, once, at the start.
       assert.equal(typeof evals[0]![`chance/generator/${t}`], "number");
