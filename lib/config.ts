@@ -166,6 +166,12 @@ export const ConfigSchema = z.strictObject({
   solverCe: z.number().nonnegative().default(0).describe(
     "Not in the paper: weight of a cross-entropy step on the executor-verified answers of the step's own solver tasks, after the RL update (0 = RL only, as the paper)",
   ),
+  replayBatch: nonNegInt().default(0).describe(
+    "Not in the paper: generator tasks replayed per step (pre-training's views and pretrainViewWeights, from the bank's train split), one cross-entropy step after the RL update so self-play keeps what the base knows (0 = off, as the paper)",
+  ),
+  replayWeight: z.number().nonnegative().default(1).describe(
+    "Weight of the replay step's cross-entropy (replayBatch > 0)",
+  ),
   estimator: z.enum(["trr++", "reinforce++", "grpo"]).default("trr++")
     .describe(
       "Advantage estimator: 6 task-relative baselines, one global, or per-prompt groups (GRPO samples each prompt nRollouts times)",

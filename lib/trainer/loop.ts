@@ -10,7 +10,8 @@
  * @module
  */
 import { type Config, TASK_TYPES, type TaskType } from "../config.ts";
-import { signatureByName } from "../lang/types.ts";
+import { signatureByName, type ValueBounds } from "../lang/types.ts";
+import { constantOnProbes } from "../tasks/constant.ts";
 import type { Policy, TransformerPolicy } from "../model/policy.ts";
 import {
   chanceLevel,
@@ -45,6 +46,7 @@ import { evalSetMetrics, type EvalSetName } from "../eval/eval_sets.ts";
 import { loadBase } from "./init.ts";
 import { configBank } from "./bank_cache.ts";
 import { crossEntropyStep, verifiedAnswerExample } from "./cross_entropy.ts";
+import { makeBatch } from "./pretrain_data.ts";
 import { appendJsonl } from "../jsonl.ts";
 import { appendMetrics, mean, type Metrics } from "./metrics.ts";
 import type { ProposalRow, RunPaths, RunSummary } from "./run_files.ts";
@@ -208,6 +210,26 @@ async function verifiedAnswersStep(
     .loss;
 }
 
+/**
+ * Not in the paper (config `replayBatch`): a step that replays `replayBatch` generator tasks from
+ * the bank's train split in pre-training's views and weights (cross-entropy, weight
+ * `replayWeight`), as pre-training mixed into RL keeps a base's skills; undefined when off.
+ * Returns the step's loss per target token.
+ */
+async function replaySource(run: TrainingRun): Promise<(() => Promise<number>) | undefined> {
+  const { cfg, policy, rng } = run;
+  if (cfg.replayBatch === 0) return undefined;
+  const train = configSplit((await configBank(cfg)).bank, cfg).train;
+  return async () => {
+    const batch = makeBatch(rng, train, cfg.pretrainViews, cfg.replayBatch, cfg);
+    const ce = await crossEntropyStep(policy, policy.optimizer, batch, {
+      ...cfg,
+      weight: cfg.replayWeight,
+    });
+    return ce.loss;
+  };
+}
+
 /** The step's learning metrics: the update's, then per task type rewards, accuracy, proposals. */
 function stepMetrics(s: {
   tasks: readonly TaskType[];
@@ -218,6 +240,7 @@ function stepMetrics(s: {
   outcomes: readonly SolverOutcome[];
   buffers: Buffers;
   update: UpdateStats;
+  bounds: ValueBounds;
 }): Record<string, number> {
   const { update: upd } = s;
   const m: Record<string, number> = {};
@@ -240,6 +263,16 @@ function stepMetrics(s: {
     m[`learn/nonzero/${task}`] = mean(rates.map((r) => (r > 0 && r < 1 ? 1 : 0)));
     m[`propose/program_tokens/${task}`] = mean(rows.map((r) => r.programTokens));
     m[`propose/dup_rate/${task}`] = mean(rows.map((r) => (r.duplicate ? 1 : 0)));
+    if (task !== "induction") {
+      // Valid programs that ignore their input (one output on the gate's probes): abduction is
+      // free on them, and a proposer that drifts there is collapsing.
+      const constant = s.verdicts.flatMap((v) =>
+        v.valid && v.record.task === task
+          ? [constantOnProbes(v.record.tokens, signatureByName(v.record.signature)!, s.bounds)]
+          : []
+      ).filter((c) => c !== undefined);
+      if (constant.length) m[`propose/constant/${task}`] = mean(constant.map((c) => (c ? 1 : 0)));
+    }
     m[`buffer/size/${task}`] = s.buffers[task].size;
   }
   for (const row of s.rows) {
@@ -439,6 +472,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   // GRPO's baseline is per prompt: each prompt is sampled G = nRollouts times (batch size kept).
   const G = cfg.estimator === "grpo" ? Math.min(cfg.nRollouts, cfg.batchSize) : 1;
   const propose = await taskSource(run, buffers, G);
+  const replay = await replaySource(run);
   const heldOut = (atStep: number, chance: boolean) =>
     heldOutMetrics(run, { suites, generator }, hooks, atStep, chance);
   let step = run.begin();
@@ -533,6 +567,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       if (cfg.solverCe > 0) {
         m["loss/solver_ce"] = await verifiedAnswersStep(policy, solver.records, cfg);
       }
+      if (replay) m["loss/replay"] = await replay();
       return u;
     });
 
@@ -542,7 +577,17 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       m["perf/step_s"];
     Object.assign(
       m,
-      stepMetrics({ tasks, verdicts, rows, rewards, attempts, outcomes, buffers, update }),
+      stepMetrics({
+        tasks,
+        verdicts,
+        rows,
+        rewards,
+        attempts,
+        outcomes,
+        buffers,
+        update,
+        bounds: cfg,
+      }),
     );
 
     // ── 9. eval: held-out suites every evalEvery steps ──────────────────────────
