@@ -15,6 +15,11 @@ export const GridSchema = z.strictObject({
   preset: z.string().default("default"),
   /** Overrides shared by all variants. */
   base: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * A variant every other one is compared with, paired: the same eval tasks, seed by seed (e.g.
+   * `base`, the starting point with no updates). The summary's paired table reads it.
+   */
+  pairedWith: z.string().optional(),
   variants: z.array(z.strictObject({
     // Part of the run name, so the same characters as the config's `name`.
     name: z.string().regex(/^[\w.-]+$/, "use letters, digits, '.', '_' or '-'"),
@@ -35,6 +40,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     // A pure step budget (the preset's 20-minute cap off); the search baseline is the same for
     // every run: 20k candidates keep each final eval short.
     base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0 },
+    pairedWith: "base",
     variants: [
       {
         name: "untrained",
@@ -138,6 +144,14 @@ export async function loadGrid(nameOrPath: string): Promise<Grid> {
   const parsed = GridSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`Cannot parse grid '${nameOrPath}':\n${z.prettifyError(parsed.error)}`);
+  }
+  const { pairedWith } = parsed.data;
+  if (pairedWith !== undefined && !parsed.data.variants.some((v) => v.name === pairedWith)) {
+    throw new Error(
+      `Cannot use grid '${nameOrPath}': pairedWith '${pairedWith}' is not one of its variants (${
+        parsed.data.variants.map((v) => v.name).join(", ")
+      })`,
+    );
   }
   // Check every variant's config now, not minutes into the grid when its trainer refuses it.
   for (const v of parsed.data.variants) {

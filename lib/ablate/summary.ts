@@ -11,6 +11,9 @@ import type { Grid } from "./grids.ts";
 import { planGrid, readCellFile, readCellSummary } from "./cell.ts";
 import { type MeanCI, meanCI } from "../stats.ts";
 import { TASK_TYPES } from "../task_types.ts";
+import { type PairedDiff, pairedDifference, scoresByTask } from "../eval/paired.ts";
+import type { TaskOutcome } from "../eval/evaluate.ts";
+import { readEvalFinal } from "../trainer/run_files.ts";
 
 /** One variant's row of the summary. */
 export interface VariantSummary {
@@ -21,6 +24,19 @@ export interface VariantSummary {
   evalSearch: Record<string, MeanCI>;
   finalStep: MeanCI;
   stepsPerS: MeanCI;
+}
+
+/**
+ * One variant against the grid's `pairedWith` variant on one eval set and task type: the mean of
+ * (variant − that variant) over the seeds both finished and the same tasks, with its 95% bootstrap
+ * interval (../eval/paired.ts).
+ */
+export interface PairedRow {
+  variant: string;
+  against: string;
+  set: "suite" | "generator";
+  task: string;
+  diff: PairedDiff;
 }
 
 /** A grid's summary, as written to `summary.json`. */
@@ -43,6 +59,8 @@ export interface GridSummary {
     hi: number;
     seeds: number;
   }[];
+  /** Each variant against the grid's `pairedWith` variant (absent when the grid names none). */
+  paired?: PairedRow[];
 }
 
 /**
@@ -132,6 +150,7 @@ export async function summarizeGrid(
   curves.sort((a, b) =>
     a.variant.localeCompare(b.variant) || a.task.localeCompare(b.task) || a.step - b.step
   );
+  const paired = grid.pairedWith ? await pairedRows(grid, grid.pairedWith, seeds, runsDir) : [];
   return {
     grid: grid.name,
     description: grid.description,
@@ -139,7 +158,73 @@ export async function summarizeGrid(
     createdAt: new Date().toISOString(),
     variants,
     curves,
+    ...(grid.pairedWith ? { paired } : {}),
   };
+}
+
+/** Per seed: a finished cell's final outcomes of each set (eval.json), undefined if unfinished. */
+async function finalOutcomes(grid: Grid, variant: string, seeds: number, runsDir: string) {
+  const out: (Record<"suite" | "generator", TaskOutcome[] | undefined> | undefined)[] = [];
+  for (const cell of planGrid({ grid, seeds, runsDir }).filter((c) => c.variant === variant)) {
+    const e = (await readCellSummary(cell))
+      ? await readCellFile(cell, () => readEvalFinal(`${cell.dir}/eval.json`))
+      : undefined;
+    out[cell.seed] = e && {
+      suite: e.outcomes as TaskOutcome[],
+      generator: e.generator?.outcomes as TaskOutcome[] | undefined,
+    };
+  }
+  return out;
+}
+
+/** Every other variant against `against`, per set and task type, on the seeds both finished. */
+async function pairedRows(
+  grid: Grid,
+  against: string,
+  seeds: number,
+  runsDir: string,
+): Promise<PairedRow[]> {
+  const ref = await finalOutcomes(grid, against, seeds, runsDir);
+  const rows: PairedRow[] = [];
+  for (const v of grid.variants) {
+    if (v.name === against) continue;
+    const mine = await finalOutcomes(grid, v.name, seeds, runsDir);
+    for (const set of ["suite", "generator"] as const) {
+      const both = mine.flatMap((m, s) => {
+        const a = m?.[set];
+        const b = ref[s]?.[set];
+        return a && b ? [[scoresByTask(a), scoresByTask(b)] as const] : [];
+      });
+      if (both.length === 0) continue;
+      for (const task of TASK_TYPES) {
+        if (!both.every(([a, b]) => a.has(task) && b.has(task))) continue;
+        const diff = pairedDifference(
+          both.map(([a]) => a.get(task)!),
+          both.map(([, b]) => b.get(task)!),
+        );
+        rows.push({ variant: v.name, against, set, task, diff });
+      }
+    }
+  }
+  return rows;
+}
+
+const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
+
+/** The paired table: per variant, set and task type, the difference with its interval. */
+export function pairedTable(rows: readonly PairedRow[]): string {
+  if (rows.length === 0) return "";
+  const against = rows[0]!.against;
+  const pct = (x: number) => (100 * x).toFixed(1);
+  return [
+    `| variant | set | task | variant % | ${against} % | difference (points, 95% CI) | seeds × tasks |`,
+    "|---|---|---|---:|---:|---|---:|",
+    ...rows.map(({ variant, set, task, diff: d }) =>
+      `| ${variant} | ${set} | ${task} | ${pct(d.variant)} | ${pct(d.base)} | ${signed(d.mean)} [${
+        signed(d.lo)
+      }, ${signed(d.hi)}] | ${d.seeds} × ${d.tasks} |`
+    ),
+  ].join("\n");
 }
 
 const pct = (m: MeanCI | undefined) =>
@@ -214,7 +299,18 @@ export async function writeSummary(s: GridSummary, dir: string): Promise<string[
     "`bars.svg` (final held-out accuracy, ±95% CI).";
   const files: [string, string][] = [
     ["summary.json", JSON.stringify(s, null, 2) + "\n"],
-    ["summary.md", `# Grid \`${s.grid}\`\n\n${s.description}\n\n${summaryTable(s)}\n${caption}\n`],
+    [
+      "summary.md",
+      `# Grid \`${s.grid}\`\n\n${s.description}\n\n${summaryTable(s)}\n${caption}\n${
+        s.paired?.length
+          ? `\nPaired with \`${
+            s.paired[0]!.against
+          }\` (the same eval tasks, seed by seed; 95% bootstrap interval over seeds and tasks):\n\n${
+            pairedTable(s.paired)
+          }\n`
+          : ""
+      }`,
+    ],
     ["curves.svg", curves],
     ["bars.svg", barsSvg],
   ];

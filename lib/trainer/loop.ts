@@ -446,7 +446,13 @@ function stageTimer(m: Metrics) {
 }
 
 /** What `summary.json` holds of a finished self-play run. */
-function runSummary(name: string, step: number, seconds: number, final: EvalReport): RunSummary {
+function runSummary(
+  name: string,
+  step: number,
+  seconds: number,
+  final: EvalReport,
+  generator: EvalReport | undefined,
+): RunSummary {
   return {
     name,
     step,
@@ -454,7 +460,14 @@ function runSummary(name: string, step: number, seconds: number, final: EvalRepo
     stepsPerS: step / seconds,
     eval: final.accuracy,
     evalSearch: final.searchAccuracy,
+    ...(generator ? { evalGenerator: generator.accuracy } : {}),
   };
+}
+
+/** The generator set's part of eval.json: its tables and outcomes. */
+function generatorTables(r: EvalReport) {
+  const { accuracy, counts, baselines, listLength, outcomes } = r;
+  return { accuracy, counts, baselines, listLength, outcomes };
 }
 
 /** Runs self-play for `config.steps` steps (or `maxMinutes`); returns the run's summary. */
@@ -614,7 +627,15 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   }
   // ── end: final eval (with the search and the chance levels), eval.json, summary, report ──
   const final = await suiteEval(run, suites, { search: true, chance: true });
-  const summary = runSummary(cfg.name, step, run.elapsedS, final);
-  await run.writeFinal({ step, ...final }, summary);
+  // The generator's set too, task by task: what a paired comparison with the base reads.
+  const finalGenerator = generator
+    ? await suiteEval(run, [generator], { search: false, chance: true, whole: true })
+    : undefined;
+  const summary = runSummary(cfg.name, step, run.elapsedS, final, finalGenerator);
+  await run.writeFinal({
+    step,
+    ...final,
+    ...(finalGenerator ? { generator: generatorTables(finalGenerator) } : {}),
+  }, summary);
   return summary;
 }

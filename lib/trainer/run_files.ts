@@ -85,6 +85,8 @@ export const RunSummarySchema = z.object({
   eval: z.record(z.string(), z.number()),
   /** The enumerative-search baseline's accuracy on the same suites (induction). */
   evalSearch: z.record(z.string(), z.number()).optional(),
+  /** The generator's held-out set at the end, per task type (runs with `evalGenerator` > 0). */
+  evalGenerator: z.record(z.string(), z.number()).optional(),
 });
 /** A finished run's summary. */
 export type RunSummary = z.infer<typeof RunSummarySchema>;
@@ -140,15 +142,23 @@ export type EvalTables = z.infer<typeof EvalTablesSchema>;
  * A run's `eval.json`: the final held-out eval after `step` steps (steps done, as
  * `summary.json`'s), task by task, with its tables (as the trainer writes it).
  */
+const OutcomesSchema = z.array(z.object({
+  suite: z.string(),
+  id: z.string(),
+  task: z.string(),
+  score: z.number().min(0).max(1),
+  answer: z.string(),
+  size: z.number().int().nonnegative().optional(),
+}));
+
 export const EvalFinalSchema = z.object({
   step: z.number().int().nonnegative(),
-  outcomes: z.array(z.object({
-    suite: z.string(),
-    id: z.string(),
-    task: z.string(),
-    score: z.number().min(0).max(1),
-    answer: z.string(),
-  })),
+  outcomes: OutcomesSchema,
+  /**
+   * The generator's held-out set at the end, task by task (runs with `evalGenerator` > 0): the
+   * tasks a paired comparison with the base scores on.
+   */
+  generator: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
 }).extend(EvalTablesSchema.partial().shape);
 /** A run's final eval, task by task. */
 export type EvalFinal = z.infer<typeof EvalFinalSchema>;

@@ -132,3 +132,68 @@ Deno.test("summarizeGrid: means, t-intervals, seeds and curves against a hand co
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("summarizeGrid with pairedWith: each variant against it on the same tasks, seed by seed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "azr-paired-" });
+  const pairedGrid = GridSchema.parse({
+    name: "p",
+    preset: "tiny",
+    pairedWith: "base",
+    variants: [{ name: "base" }, { name: "rl" }, { name: "late", description: "one seed" }],
+  });
+  const outcome = (id: string, task: string, score: number) => ({
+    suite: "s",
+    id,
+    task,
+    score,
+    answer: "",
+  });
+  /** A finished cell: summary, metrics, eval.json with these deduction scores on t0..t3. */
+  const cell = async (name: string, suite: number[], generator?: number[]) => {
+    await writeRun(dir, name, { step: 1, seconds: 1, stepsPerS: 1, eval: {} }, [{ step: 0 }]);
+    const eval_ = {
+      step: 1,
+      outcomes: suite.map((x, i) => outcome(`t${i}`, "deduction", x)),
+      ...(generator
+        ? {
+          generator: {
+            accuracy: {},
+            counts: {},
+            baselines: {},
+            listLength: { k: 0, n: 0 },
+            outcomes: generator.map((x, i) => outcome(`g${i}`, "deduction", x)),
+          },
+        }
+        : {}),
+    };
+    await Deno.writeTextFile(`${dir}/${name}/eval.json`, JSON.stringify(eval_));
+  };
+  try {
+    await cell("p-base-s0", [0, 1, 0, 0], [0, 0]);
+    await cell("p-base-s1", [0, 1, 0, 0], [0, 0]);
+    // rl: seed 0 gains t0 (+1/4), seed 1 gains t0 and t2 and loses t1 (+1/4): mean +0.25.
+    await cell("p-rl-s0", [1, 1, 0, 0], [1, 0]);
+    await cell("p-rl-s1", [1, 0, 1, 0], [1, 1]);
+    // late: only seed 1 finished, no generator set: paired on seed 1 alone.
+    await cell("p-late-s1", [0, 0, 0, 0]);
+    const s = await summarizeGrid(pairedGrid, 2, dir);
+    const rows = (s.paired ?? []).map((
+      r,
+    ) => [r.variant, r.set, r.task, r.diff.seeds, r.diff.tasks]);
+    assert.deepEqual(rows, [
+      ["rl", "suite", "deduction", 2, 4],
+      ["rl", "generator", "deduction", 2, 2],
+      ["late", "suite", "deduction", 1, 4],
+    ]);
+    const [suite, generator, late] = s.paired!;
+    assert.equal(suite!.diff.mean, 0.25);
+    assert.equal(suite!.diff.variant, 0.5);
+    assert.equal(suite!.diff.base, 0.25);
+    // Generator: seed 0 +1/2, seed 1 +1 → +0.75.
+    assert.equal(generator!.diff.mean, 0.75);
+    assert.equal(late!.diff.mean, -0.25);
+    assert.ok(suite!.diff.lo <= 0.25 && suite!.diff.hi >= 0.25);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
