@@ -166,6 +166,9 @@ export const ConfigSchema = z.strictObject({
   solverCe: z.number().nonnegative().default(0).describe(
     "Not in the paper: weight of a cross-entropy step on the executor-verified answers of the step's own solver tasks, after the RL update (0 = RL only, as the paper)",
   ),
+  klCoef: z.number().nonnegative().default(0).describe(
+    "Not in the paper (which drops it): β of a KL penalty toward the starting weights (init: the base, or the run's own random init), β·mean_t KL_t with the k3 estimator, in the policy update (0 = none)",
+  ),
   replayBatch: nonNegInt().default(0).describe(
     "Not in the paper: generator tasks replayed per step (pre-training's views and pretrainViewWeights, from the bank's train split), one cross-entropy step after the RL update so self-play keeps what the base knows (0 = off, as the paper)",
   ),

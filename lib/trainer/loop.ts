@@ -12,7 +12,7 @@
 import { type Config, TASK_TYPES, type TaskType } from "../config.ts";
 import { signatureByName, type ValueBounds } from "../lang/types.ts";
 import { constantOnProbes } from "../tasks/constant.ts";
-import type { Policy, TransformerPolicy } from "../model/policy.ts";
+import { type Policy, TransformerPolicy } from "../model/policy.ts";
 import {
   chanceLevel,
   computeAdvantages,
@@ -51,7 +51,7 @@ import { appendJsonl } from "../jsonl.ts";
 import { appendMetrics, mean, type Metrics } from "./metrics.ts";
 import type { ProposalRow, RunPaths, RunSummary } from "./run_files.ts";
 import { type RunOptions, TrainingRun } from "./training_run.ts";
-import { policyUpdate, type UpdateStats } from "./update.ts";
+import { policyUpdate, referenceLogprobs, type UpdateStats } from "./update.ts";
 
 export { RunStopped } from "./training_run.ts";
 
@@ -246,6 +246,7 @@ function stepMetrics(s: {
   const m: Record<string, number> = {};
   m["loss/policy"] = upd.loss;
   m["loss/grad_norm"] = upd.gradNorm;
+  if (upd.kl !== undefined) m["policy/kl_ref"] = upd.kl;
   if (Number.isFinite(upd.entropy)) m["policy/entropy"] = upd.entropy; // absent when the step was skipped
   m["update/skipped"] = upd.tokens > 0 && upd.gradNorm === 0 ? 1 : 0;
   m["policy/clip_frac"] = upd.clipFrac;
@@ -370,6 +371,21 @@ async function generatorEvalSet(cfg: Config): Promise<EvalSuite | undefined> {
   return generatorSet(configSplit(bank, cfg), "generator", cfg.evalGenerator, cfg);
 }
 
+/**
+ * Not in the paper (config `klCoef`): the frozen reference of the KL penalty, the weights the run
+ * started from (its `init`: a base, or the run's own seeded random init, rebuilt the same on
+ * resume); undefined when off. The caller disposes it.
+ */
+async function referencePolicy(run: TrainingRun): Promise<TransformerPolicy | undefined> {
+  const { cfg, vocab } = run;
+  if (cfg.klCoef === 0) return undefined;
+  const ref = TransformerPolicy.fromConfig(cfg, vocab.size);
+  if (cfg.init !== "scratch") {
+    await loadBase(cfg.init, { model: ref.model, cfg, vocabHash: vocab.hash });
+  }
+  return ref;
+}
+
 /** A fresh run's weights: a base model's (config `init`), in this world and at these sizes. */
 async function initWeights(run: TrainingRun, log?: (line: string) => void): Promise<void> {
   const { cfg, policy, vocab } = run;
@@ -486,6 +502,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   const G = cfg.estimator === "grpo" ? Math.min(cfg.nRollouts, cfg.batchSize) : 1;
   const propose = await taskSource(run, buffers, G);
   const replay = await replaySource(run);
+  using reference = disposing(await referencePolicy(run));
   const heldOut = (atStep: number, chance: boolean) =>
     heldOutMetrics(run, { suites, generator }, hooks, atStep, chance);
   let step = run.begin();
@@ -576,7 +593,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     // ── 7. update: one PPO-clip step on proposer and solver rollouts together ───
     if (enter("update")) break;
     const update = await timed("update", async () => {
-      const u = await policyUpdate(policy, policy.optimizer, rollouts, advantages, cfg);
+      const ref = reference.value && referenceLogprobs(reference.value, rollouts, cfg);
+      const u = await policyUpdate(policy, policy.optimizer, rollouts, advantages, cfg, ref);
       if (cfg.solverCe > 0) {
         m["loss/solver_ce"] = await verifiedAnswersStep(policy, solver.records, cfg);
       }
@@ -638,4 +656,9 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     ...(finalGenerator ? { generator: generatorTables(finalGenerator) } : {}),
   }, summary);
   return summary;
+}
+
+/** A value that `using` frees with its own `dispose` (nothing when undefined). */
+function disposing<T extends { dispose(): void }>(value: T | undefined) {
+  return { value, [Symbol.dispose]: () => value?.dispose() };
 }

@@ -285,3 +285,19 @@ Deno.test("replayBatch: a cross-entropy step on generator tasks after each RL up
     await Deno.remove(runs, { recursive: true });
   }
 });
+
+Deno.test("klCoef: the KL to the starting weights is 0 before the first update, then grows", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    // lr raised so that the weights move visibly in two steps.
+    await train(cfg(runs, "kl", { steps: 3, klCoef: 0.1, lr: 1e-2 }));
+    const m = (await readMetrics(`${runs}/kl/metrics.jsonl`)).filter((r) => r.step >= 0);
+    const kl = m.map((r) => r["policy/kl_ref"] as number);
+    assert.equal(kl.length, 3);
+    // Step 0 samples from the reference itself: every r_t = 0 up to float error.
+    assert.ok(Math.abs(kl[0]!) < 1e-5, `step 0: ${kl[0]}`);
+    assert.ok(kl[2]! > 1e-4, `step 2: ${kl[2]}`);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
