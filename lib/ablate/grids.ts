@@ -112,6 +112,49 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       { name: "K_default" },
     ],
   },
+  keep: {
+    name: "keep",
+    description:
+      "Does self-play keep what the base knows? The paper's loop from the shipped base against the fixes, each switchable (issue 20): the constant-output gate, replaying generator tasks, a KL penalty toward the base, a lower learning rate; the generator's held-out set (300 tasks per type) tracked every 100 steps and compared paired with the base. Equal wall clock: 10 minutes per run, the step counts reported.",
+    preset: "default",
+    base: {
+      steps: 100_000,
+      maxMinutes: 10,
+      evalEvery: 100,
+      evalGenerator: 300,
+      searchMaxEvals: 20_000,
+    },
+    pairedWith: "base",
+    variants: [
+      { name: "base", description: "the shipped base, no updates", overrides: { steps: 0 } },
+      { name: "azr", description: "the paper's loop (paper defaults)" },
+      {
+        name: "gate",
+        description: "+ the constant-output gate",
+        overrides: { rejectConstant: true },
+      },
+      {
+        name: "replay",
+        description: "+ 64 generator tasks replayed per step (cross-entropy, pre-training's views)",
+        overrides: { replayBatch: 64 },
+      },
+      {
+        name: "kl",
+        description: "+ a KL penalty toward the base (β 0.1)",
+        overrides: { klCoef: 0.1 },
+      },
+      {
+        name: "low_lr",
+        description: "learning rate 1e-4 instead of 3e-4",
+        overrides: { lr: 1e-4 },
+      },
+      {
+        name: "random_tasks",
+        description: "the solver trained on the generator's tasks (no proposer), same RL",
+        overrides: { curriculum: "random" },
+      },
+    ],
+  },
   tiny: {
     name: "tiny",
     description: "A seconds-long grid that exercises the runner (tests, notebooks).",
