@@ -163,7 +163,12 @@ async function main(parsed: ParsedConfigArgs, options: RunOptions): Promise<void
     );
     if (final?.counts && final.baselines && final.listLength) {
       const { counts, baselines, listLength } = final;
+      console.log(`suites (${parsed.config.evalSuites}):`);
       console.log(finalEvalTable({ counts, baselines, listLength }));
+    }
+    if (final?.generator) {
+      console.log("generator (held-out behaviours):");
+      console.log(finalEvalTable(final.generator));
     }
     console.log(`report: ${paths.report}`);
   } finally {
