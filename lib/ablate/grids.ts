@@ -115,12 +115,13 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   keep: {
     name: "keep",
     description:
-      "Does self-play keep what the base knows? The paper's loop from the shipped base against the fixes, each switchable (issue 20): the constant-output gate, replaying generator tasks, a KL penalty toward the base, a lower learning rate; the generator's held-out set (300 tasks per type) tracked every 100 steps and compared paired with the base. Equal wall clock: 10 minutes per run, the step counts reported.",
+      "Does self-play keep what the base knows? The paper's loop from the shipped base against the fixes, each switchable (issue 20): the constant-output gate, replaying generator tasks, a KL penalty toward the base, a lower learning rate; the generator's held-out set (300 tasks per type) tracked every 200 steps and compared paired with the base. Equal wall clock: 10 minutes per run, the step counts reported.",
     preset: "default",
     base: {
       steps: 100_000,
       maxMinutes: 10,
-      evalEvery: 100,
+      // Each eval of 900 generator tasks and the suites takes about a minute of the budget.
+      evalEvery: 200,
       evalGenerator: 300,
       searchMaxEvals: 20_000,
     },
