@@ -96,14 +96,17 @@ function familyPoints(run: RunData, f: Family): SeriesPoint[] {
 
 /** Each run's final eval tables: self-play's eval.json, or pre-training's suite set. */
 function finalTables(run: RunData): { label: string; tables: EvalTables; step: number }[] {
+  if (run.kind === "pretrain") {
+    const p = run.evalFinal;
+    return p
+      ? EVAL_SETS.flatMap((set) => {
+        const tables = p[set];
+        return tables ? [{ label: SET_TITLES[set], tables, step: p.step }] : [];
+      })
+      : [];
+  }
   const e = run.evalFinal;
   if (!e) return [];
-  if (run.kind === "pretrain" && "generator" in e) {
-    return EVAL_SETS.flatMap((set) => {
-      const tables = e[set];
-      return tables ? [{ label: SET_TITLES[set], tables, step: e.step }] : [];
-    });
-  }
   if ("counts" in e && e.counts && e.baselines && e.listLength && e.accuracy) {
     const { accuracy, counts, baselines, listLength } = e;
     return [{
