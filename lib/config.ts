@@ -181,6 +181,13 @@ export const ConfigSchema = z.strictObject({
     "Padded tokens (prompt + completion; a quarter of it in completions) per gradient micro-batch: bounds memory, not the math",
   ),
 
+  ceBatching: z.enum(["view", "length"]).default("length").describe(
+    "Cross-entropy micro-batches (pre-training, solverCe): 'view', one view each (the old path), or 'length', every view together sorted by length (less padding, fewer micro-batches); the same loss either way",
+  ),
+  logprobsForward: z.enum(["completion", "full"]).default("completion").describe(
+    "Training forward pass: 'completion' runs the last block only on the columns that predict completion tokens, 'full' on every column (the old path); the same log-probs either way",
+  ),
+
   // ── base model: where self-play starts, and pre-training (lib/trainer/pretrain.ts) ──
   init: z.string().min(1).default("scratch").describe(
     "Weights self-play starts from: 'scratch' (random) or a checkpoint or run folder (e.g. data/base); its world and model sizes must match",

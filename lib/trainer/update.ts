@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { AdamW } from "../model/optimizer.ts";
+import type { LogprobsForward } from "../model/logprobs.ts";
 import type { Policy } from "../model/policy.ts";
 import type { Rollout } from "../tasks/propose.ts";
 
@@ -25,6 +26,8 @@ export interface UpdateOptions {
   microBatchTokens: number;
   /** The model's context: a micro-batch's longest prompt + longest completion must fit. */
   contextLen: number;
+  /** The forward pass of the log-probs (config `logprobsForward`; default `"completion"`). */
+  logprobsForward?: LogprobsForward;
 }
 
 /** What one update measured. */
@@ -112,6 +115,7 @@ export async function policyUpdate(
         completions: group.map(({ r }) => r.completion),
         masks: group.map(({ r }) => r.masks),
         temperature: group[0]!.r.temperature,
+        forward: opts.logprobsForward ?? "completion",
       });
       const Tc = out.logprobs.shape[1];
       const old = new Float32Array(B * Tc);
