@@ -21,7 +21,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../rng.ts";
 import "./gradients.ts";
-import { bmm, dense, embed, gelu, layerNorm } from "./ops.ts";
+import { bmm, dense, embed, embedGather, gelu as geluFast, geluTanh, layerNorm } from "./ops.ts";
 
 /** Sizes of a {@linkcode Transformer} (a subset of Config plus the vocabulary size). */
 export interface TransformerOptions {
@@ -41,6 +41,12 @@ export interface TransformerOptions {
   tieEmbeddings: boolean;
   /** Seed of the weight initialisation. */
   seed: number;
+  /**
+   * The kernels of the embeddings and GELU (not a weight: never saved). `"fast"` (default): one-hot
+   * matMuls and GELU through sigmoid; `"reference"`: gather and tanh, the kit's before issue 17,
+   * kept for benchmarks and for tests that pin the two to the same values.
+   */
+  kernels?: "fast" | "reference";
 }
 
 /** Keys and values of every layer for the columns seen so far. */
@@ -89,6 +95,7 @@ export class Transformer {
   /** Every weight by name, in a fixed order (the checkpoint and optimizer order). */
   readonly params: Map<string, tf.Variable>;
   readonly #headDim: number;
+  readonly #kernels: "fast" | "reference";
 
   /** Builds a model with GPT-2-style random weights (normal σ 0.02, residual projections scaled). */
   constructor(options: TransformerOptions) {
@@ -103,7 +110,9 @@ export class Transformer {
     if (dModel % nHeads !== 0) {
       throw new Error(`Transformer: nHeads (${nHeads}) must divide dModel (${dModel})`);
     }
-    this.options = { ...options };
+    const { kernels, ...sizes } = options;
+    this.options = sizes;
+    this.#kernels = kernels ?? "fast";
     this.#headDim = dModel / nHeads;
     const rng = new Rng(options.seed);
     const hidden = dModel * mlpRatio;
@@ -285,7 +294,15 @@ export class Transformer {
     const { dModel: D, nHeads: H, nLayers } = this.options;
     const hd = this.#headDim;
     // [B*T, D]
-    let x = tf.add(embed(this.#p("wte"), ids), embed(this.#p("wpe"), pos)) as tf.Tensor2D;
+    // A full forward's positions are below T (rows of wpe used); a step's are anywhere.
+    const posRows = past ? undefined : T;
+    const fast = this.#kernels === "fast";
+    const gelu = fast ? geluFast : geluTanh;
+    let x =
+      (fast ? tf.add(embed(this.#p("wte"), ids), embed(this.#p("wpe"), pos, posRows)) : tf.add(
+        embedGather(this.#p("wte"), ids),
+        embedGather(this.#p("wpe"), pos),
+      )) as tf.Tensor2D;
     const toHeads = (t: tf.Tensor2D, rows = T) =>
       tf.reshape(tf.transpose(tf.reshape(t, [B, rows, H, hd]), [0, 2, 1, 3]), [
         B * H,

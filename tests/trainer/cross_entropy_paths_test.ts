@@ -2,8 +2,9 @@
  * Speed never changes the math: every way `crossEntropyStep` can run a fixed batch — micro-batches
  * by view (the old path) or by length across views, the full forward (the old path) or the last
  * block on the predicting columns only, per-view losses read back per micro-batch (the old path)
- * or once per step, small and large budgets — gives the same loss, per-view NLL, gradient norm
- * and gradient (float tolerance) as the old path.
+ * or once per step, small and large budgets, the model's reference kernels (gather embeddings,
+ * tanh GELU: the old path) or its fast ones — gives the same loss, per-view NLL, gradient norm and
+ * gradient (float tolerance) as the old path.
  *
  * Reading the gradient: AdamW's first step with beta1 = 0 and no clipping stores it verbatim as
  * the first moment (see ./gradient_helpers.ts).
@@ -65,29 +66,31 @@ Deno.test("ceMicroBatches 'length' mixes views, sorted by prompt length, within 
 
 Deno.test("crossEntropyStep: every batching, forward and read-back gives the old path's loss and gradient", async () => {
   const batch = mixedBatch(2);
-  const old = oraclePolicy(V, 5);
+  const old = oraclePolicy(V, 5, "reference");
   const want = await crossEntropyStep(old, old.optimizer, batch, OLD);
   const wantGrad = gradients(old);
   old.dispose();
-  for (const ceBatching of ["view", "length"] as const) {
-    for (const logprobsForward of ["full", "completion"] as const) {
-      for (const readBack of ["micro-batch", "step"] as const) {
-        for (const microBatchTokens of [64, 100_000]) {
-          const opts = { microBatchTokens, ceBatching, logprobsForward, readBack };
-          const what = JSON.stringify(opts);
-          const p = oraclePolicy(V, 5);
-          const got = await crossEntropyStep(p, p.optimizer, batch, opts);
-          assert.equal(got.tokens, want.tokens, `${what}: tokens`);
-          assertClose(got.loss, want.loss, 1e-6 * want.loss, `${what}: loss`);
-          assertClose(got.gradNorm, want.gradNorm, 1e-5 * want.gradNorm, `${what}: grad norm`);
-          assert.deepEqual(Object.keys(got.perView).sort(), Object.keys(want.perView).sort());
-          for (const [view, nll] of Object.entries(want.perView)) {
-            assertClose(got.perView[view]!, nll, 1e-5 * nll, `${what}: NLL of ${view}`);
+  for (const kernels of ["reference", "fast"] as const) {
+    for (const ceBatching of ["view", "length"] as const) {
+      for (const logprobsForward of ["full", "completion"] as const) {
+        for (const readBack of ["micro-batch", "step"] as const) {
+          for (const microBatchTokens of [64, 100_000]) {
+            const opts = { microBatchTokens, ceBatching, logprobsForward, readBack };
+            const what = JSON.stringify({ kernels, ...opts });
+            const p = oraclePolicy(V, 5, kernels);
+            const got = await crossEntropyStep(p, p.optimizer, batch, opts);
+            assert.equal(got.tokens, want.tokens, `${what}: tokens`);
+            assertClose(got.loss, want.loss, 1e-6 * want.loss, `${what}: loss`);
+            assertClose(got.gradNorm, want.gradNorm, 1e-5 * want.gradNorm, `${what}: grad norm`);
+            assert.deepEqual(Object.keys(got.perView).sort(), Object.keys(want.perView).sort());
+            for (const [view, nll] of Object.entries(want.perView)) {
+              assertClose(got.perView[view]!, nll, 1e-5 * nll, `${what}: NLL of ${view}`);
+            }
+            for (const [name, err] of relativeErrors(gradients(p), wantGrad)) {
+              assert.ok(err < 1e-5, `${what}: ${name}, relative gradient error ${err}`);
+            }
+            p.dispose();
           }
-          for (const [name, err] of relativeErrors(gradients(p), wantGrad)) {
-            assert.ok(err < 1e-5, `${what}: ${name}, relative gradient error ${err}`);
-          }
-          p.dispose();
         }
       }
     }
