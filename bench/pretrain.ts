@@ -182,7 +182,7 @@ for (const { shape, mix, batch } of GRID) {
     },
   });
   const NEW: CrossEntropyOptions = {
-    microBatchTokens: cfg.microBatchTokens,
+    microBatchTokens: cfg.ceMicroBatchTokens,
     ceBatching: cfg.ceBatching,
     logprobsForward: cfg.logprobsForward,
     readBack: "step",

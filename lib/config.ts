@@ -181,6 +181,9 @@ export const ConfigSchema = z.strictObject({
     "Padded tokens (prompt + completion; a quarter of it in completions) per gradient micro-batch: bounds memory, not the math",
   ),
 
+  ceMicroBatchTokens: posInt().default(768).describe(
+    "Padded tokens (prompt + target) per cross-entropy micro-batch (pre-training, solverCe): on wasm, small micro-batches stay in cache and pay (768 measured fastest at the small and medium shapes; the old path used microBatchTokens, 4096); the same loss either way",
+  ),
   ceBatching: z.enum(["view", "length"]).default("length").describe(
     "Cross-entropy micro-batches (pre-training, solverCe): 'view', one view each (the old path), or 'length', every view together sorted by length (less padding, fewer micro-batches); the same loss either way",
   ),

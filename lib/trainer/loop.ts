@@ -202,6 +202,7 @@ async function verifiedAnswersStep(
   });
   return (await crossEntropyStep(policy, policy.optimizer, examples, {
     ...cfg,
+    microBatchTokens: cfg.ceMicroBatchTokens,
     weight: cfg.solverCe,
   }))
     .loss;

@@ -120,7 +120,10 @@ export async function pretrain(
     });
     // ── update: cross-entropy of the target tokens under the decoder's masks ──
     policy.optimizer.options.lr = pretrainLr(cfg, step);
-    const ce = await crossEntropyStep(policy, policy.optimizer, batch, cfg);
+    const ce = await crossEntropyStep(policy, policy.optimizer, batch, {
+      ...cfg,
+      microBatchTokens: cfg.ceMicroBatchTokens,
+    });
     tokens += ce.tokens;
 
     // ── log, and the held-out eval every pretrainEvalEvery steps and at the last ──
