@@ -87,7 +87,9 @@ export function bmm(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
  */
 export function embed(table: tf.Tensor2D, ids: tf.Tensor1D, usedRows?: number): tf.Tensor2D {
   const [rows, D] = table.shape;
-  const used = Math.min(rows, usedRows ?? rows);
+  // tf.oneHot needs a depth of at least 2 (a one-column batch uses two rows).
+  const used = Math.min(rows, Math.max(2, usedRows ?? rows));
+  if (used < 2) return embedGather(table, ids);
   // ids is an input (not a closure) so the tape keeps it alive until the backward pass.
   const f = customOp(2, ([t, i], save) => {
     // int32 one-hot, then cast: wasm's oneHot with a float32 dtype writes int bits (1.4e-45).
