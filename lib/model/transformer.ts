@@ -293,23 +293,20 @@ export class Transformer {
   ): { hidden: tf.Tensor3D; cache: KVCache } {
     const { dModel: D, nHeads: H, nLayers } = this.options;
     const hd = this.#headDim;
-    // [B*T, D]
-    // A full forward's positions are below T (rows of wpe used); a step's are anywhere.
-    const posRows = past ? undefined : T;
     const fast = this.#kernels === "fast";
     const gelu = fast ? geluFast : geluTanh;
-    let x =
-      (fast ? tf.add(embed(this.#p("wte"), ids), embed(this.#p("wpe"), pos, posRows)) : tf.add(
-        embedGather(this.#p("wte"), ids),
-        embedGather(this.#p("wpe"), pos),
-      )) as tf.Tensor2D;
+    // A full forward's positions are below T (the rows of wpe it uses); a step's are anywhere.
+    const [tokens, positions] = fast
+      ? [embed(this.#p("wte"), ids), embed(this.#p("wpe"), pos, past ? undefined : T)]
+      : [embedGather(this.#p("wte"), ids), embedGather(this.#p("wpe"), pos)];
+    let x = tf.add(tokens, positions) as tf.Tensor2D; // [B*T, D]
     const toHeads = (t: tf.Tensor2D, rows = T) =>
       tf.reshape(tf.transpose(tf.reshape(t, [B, rows, H, hd]), [0, 2, 1, 3]), [
         B * H,
         rows,
         hd,
       ]) as tf.Tensor3D;
-    /** Columns from… of rows [B*T, D] → [B*Tq, D]. */
+    /** The last Tq columns of each row: [B*T, D] → [B*Tq, D]. */
     const lastCols = (t: tf.Tensor2D, Tq: number) =>
       tf.reshape(tf.slice(tf.reshape(t, [B, T, D]), [0, T - Tq, 0], [B, Tq, D]), [
         B * Tq,
