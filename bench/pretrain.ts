@@ -3,8 +3,9 @@
  * then `crossEntropyStep`, as `lib/trainer/pretrain.ts` runs them) for three view mixes
  * (deduction only; the three solver views; the base recipe's mix) at the `small` and `medium`
  * shapes, batches of 64 to 1024 examples. Each batch is stepped by the old path (micro-batches by
- * view, the full forward, a read-back per micro-batch, 4,096-token micro-batches) and by the
- * config's defaults, interleaved on the same batches, so the ratio holds on a busy machine. The
+ * view, the full forward, a read-back per micro-batch, 4,096-token micro-batches, the model's
+ * reference kernels) and by the config's defaults, each on its own model from the same seed,
+ * interleaved on the same batches, so the ratio holds on a busy machine. The
  * ceiling is the wasm backend's 2-D matMul rate at the model's MLP shape, measured in the same
  * run; a step's GFLOP/s counts the full model's training FLOPs (3 × forward) on the unpadded
  * tokens, whatever a path skips. With a Python that imports torch ($PYTHON, python3, or Debian's
@@ -20,7 +21,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { type Config, PRETRAIN_VIEW_NAMES, resolveConfig } from "../lib/config.ts";
 import { splitBank } from "../lib/lang/generate.ts";
 import { worldVocab } from "../lib/lang/vocab.ts";
-import { initBackend, TransformerPolicy } from "../lib/model/mod.ts";
+import { initBackend, policyOptionsFromConfig, TransformerPolicy } from "../lib/model/mod.ts";
 import { Rng } from "../lib/rng.ts";
 import { configBank } from "../lib/trainer/bank_cache.ts";
 import { type CrossEntropyOptions, crossEntropyStep } from "../lib/trainer/cross_entropy.ts";
@@ -63,7 +64,10 @@ const GRID: { shape: ShapeName; mix: string; batch: number }[] = QUICK
     Object.keys(MIXES).flatMap((mix) => [64, 256, 1024].map((batch) => ({ shape, mix, batch })))
   );
 
-/** The step as it was before issue 17: per-view micro-batches, full forward, per-batch reads. */
+/**
+ * The step as it was before issue 17: per-view micro-batches, full forward, per-batch reads (and
+ * the model's reference kernels, below).
+ */
 const OLD: CrossEntropyOptions = {
   microBatchTokens: 4096,
   ceBatching: "view",
@@ -190,7 +194,11 @@ for (const { shape, mix, batch } of GRID) {
   const { dModel: D, nLayers: L } = cfg;
   const V = worldVocab(cfg).size;
   if (!matmul.has(shape)) matmul.set(shape, matMulRate(4096, D));
-  const policy = TransformerPolicy.fromConfig(cfg, V);
+  // The old path on the model's reference kernels (gather, tanh), the new one on its fast ones.
+  const policies = {
+    old: new TransformerPolicy({ ...policyOptionsFromConfig(cfg, V), kernels: "reference" }),
+    new: TransformerPolicy.fromConfig(cfg, V),
+  };
   const rng = new Rng(1);
   let dataMs = 0;
   const ms = { old: 0, new: 0 };
@@ -203,6 +211,7 @@ for (const { shape, mix, batch } of GRID) {
     const order = s % 2 === 0 ? (["old", "new"] as const) : (["new", "old"] as const);
     for (const path of order) {
       const t1 = performance.now();
+      const policy = policies[path];
       await crossEntropyStep(policy, policy.optimizer, examples, path === "old" ? OLD : NEW);
       if (s > 0) ms[path] += performance.now() - t1;
     }
@@ -211,7 +220,8 @@ for (const { shape, mix, batch } of GRID) {
       timed.push(examples);
     }
   }
-  policy.dispose();
+  policies.old.dispose();
+  policies.new.dispose();
   const all = timed.flat();
   const flops = all.reduce((f, e) => f + trainFlops(e, D, L, V), 0) / STEPS; // per step
   const perStep = (x: number) => x / STEPS;
@@ -306,7 +316,8 @@ const f = (x: number | null, d = 0) => (x === null ? "–" : x.toFixed(d));
 console.log(
   `Pre-training throughput (wasm, 2 cores; ${STEPS} timed step(s) per row and path after a warm-up; ` +
     `bank up to ${maxSize} tokens). old = micro-batches by view, full forward, a read-back per ` +
-    `micro-batch, 4,096 tokens; new = the config's defaults. Examples/s and tokens/s include data ` +
+    `micro-batch, 4,096 tokens, gather and tanh kernels; new = the config's defaults and fast ` +
+    `kernels. Examples/s and tokens/s include data ` +
     `generation; GFLOP/s and the peer are the step alone.\n${torchNote}\n`,
 );
 console.log(
