@@ -166,6 +166,15 @@ export const ConfigSchema = z.strictObject({
   solverCe: z.number().nonnegative().default(0).describe(
     "Not in the paper: weight of a cross-entropy step on the executor-verified answers of the step's own solver tasks, after the RL update (0 = RL only, as the paper)",
   ),
+  klCoef: z.number().nonnegative().default(0).describe(
+    "Not in the paper (which drops it): β of a KL penalty toward the starting weights (init: the base, or the run's own random init), β·mean_t KL_t with the k3 estimator, in the policy update (0 = none)",
+  ),
+  replayBatch: nonNegInt().default(0).describe(
+    "Not in the paper: generator tasks replayed per step (pre-training's views and pretrainViewWeights, from the bank's train split), one cross-entropy step after the RL update so self-play keeps what the base knows (0 = off, as the paper)",
+  ),
+  replayWeight: z.number().nonnegative().default(1).describe(
+    "Weight of the replay step's cross-entropy (replayBatch > 0)",
+  ),
   estimator: z.enum(["trr++", "reinforce++", "grpo"]).default("trr++")
     .describe(
       "Advantage estimator: 6 task-relative baselines, one global, or per-prompt groups (GRPO samples each prompt nRollouts times)",
@@ -237,8 +246,17 @@ export const ConfigSchema = z.strictObject({
   pretrainHeldOut: z.number().min(0).max(0.5).default(0.1).describe(
     "Fraction of the bank's behaviours held out of pre-training (for its held-out eval)",
   ),
+  pretrainHoldOutSuites: z.boolean().default(false).describe(
+    "Also hold out of pre-training every bank behaviour that a hand-written suite program (evalSuites) has on the bank's probe inputs, so the suites measure unseen behaviours (off for the shipped base, which was trained before this switch)",
+  ),
   pretrainEvalTasks: posInt().default(60).describe(
     "Held-out generator tasks per type in pre-training evals",
+  ),
+  generatorEvalSeed: nonNegInt().default(1_000_003).describe(
+    "Seed of the generator's held-out eval set (eval set 'generator'): every run and deno task eval with the same seed draw the same tasks",
+  ),
+  trainEvalSeed: nonNegInt().default(2_000_003).describe(
+    "Seed of the generator's train-split eval set (eval set 'train'; trained-on behaviours on fresh inputs)",
   ),
   pretrainEvalEvery: nonNegInt().default(250).describe(
     "Pre-training eval every N steps (0 = only at the end)",

@@ -25,7 +25,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["ablate/"],
   // the notebook API, and entry points that read from every layer (eval's CLI builds the
   // generator's bank through trainer/bank_cache.ts)
-  ["mod.ts", "eval/main.ts"],
+  ["mod.ts", "eval/main.ts", "eval/paired_main.ts"],
 ];
 
 /** The layer of a module (its path from lib/): a file entry first, then the longest folder. */

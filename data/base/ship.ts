@@ -16,11 +16,8 @@ import { meanCI } from "../../lib/stats.ts";
 import { TASK_TYPES } from "../../lib/task_types.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { pretrainSeedsFigure } from "../../lib/trainer/pretrain_report.ts";
-import {
-  PRETRAIN_EVAL_SETS,
-  type PretrainSummary,
-  PretrainSummarySchema,
-} from "../../lib/trainer/run_files.ts";
+import { EVAL_SETS } from "../../lib/eval/eval_sets.ts";
+import { type PretrainSummary, PretrainSummarySchema } from "../../lib/trainer/run_files.ts";
 import { z } from "zod";
 
 /** The parts of `deno task eval --json` this script reads. */
@@ -95,7 +92,7 @@ const SET_NAMES: Record<string, string> = {
   train: "generator train split",
   suite: "hand-written suites",
 };
-for (const set of PRETRAIN_EVAL_SETS) {
+for (const set of EVAL_SETS) {
   for (const task of TASK_TYPES) {
     const acc = summaries.map((s) => s.accuracy[set]?.[task] ?? NaN);
     const { mean, ci95 } = meanCI(acc);

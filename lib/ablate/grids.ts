@@ -15,6 +15,11 @@ export const GridSchema = z.strictObject({
   preset: z.string().default("default"),
   /** Overrides shared by all variants. */
   base: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * A variant every other one is compared with, paired: the same eval tasks, seed by seed (e.g.
+   * `base`, the starting point with no updates). The summary's paired table reads it.
+   */
+  pairedWith: z.string().optional(),
   variants: z.array(z.strictObject({
     // Part of the run name, so the same characters as the config's `name`.
     name: z.string().regex(/^[\w.-]+$/, "use letters, digits, '.', '_' or '-'"),
@@ -35,6 +40,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     // A pure step budget (the preset's 20-minute cap off); the search baseline is the same for
     // every run: 20k candidates keep each final eval short.
     base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0 },
+    pairedWith: "base",
     variants: [
       {
         name: "untrained",
@@ -106,6 +112,50 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       { name: "K_default" },
     ],
   },
+  keep: {
+    name: "keep",
+    description:
+      "Does self-play keep what the base knows? The paper's loop from the shipped base against the fixes, each switchable (issue 20): the constant-output gate, replaying generator tasks, a KL penalty toward the base, a lower learning rate; the generator's held-out set (300 tasks per type) tracked every 200 steps and compared paired with the base. Equal wall clock: 10 minutes per run, the step counts reported.",
+    preset: "default",
+    base: {
+      steps: 100_000,
+      maxMinutes: 10,
+      // Each eval of 900 generator tasks and the suites takes about a minute of the budget.
+      evalEvery: 200,
+      evalGenerator: 300,
+      searchMaxEvals: 20_000,
+    },
+    pairedWith: "base",
+    variants: [
+      { name: "base", description: "the shipped base, no updates", overrides: { steps: 0 } },
+      { name: "azr", description: "the paper's loop (paper defaults)" },
+      {
+        name: "gate",
+        description: "+ the constant-output gate",
+        overrides: { rejectConstant: true },
+      },
+      {
+        name: "replay",
+        description: "+ 64 generator tasks replayed per step (cross-entropy, pre-training's views)",
+        overrides: { replayBatch: 64 },
+      },
+      {
+        name: "kl",
+        description: "+ a KL penalty toward the base (β 0.1)",
+        overrides: { klCoef: 0.1 },
+      },
+      {
+        name: "low_lr",
+        description: "learning rate 1e-4 instead of 3e-4",
+        overrides: { lr: 1e-4 },
+      },
+      {
+        name: "random_tasks",
+        description: "the solver trained on the generator's tasks (no proposer), same RL",
+        overrides: { curriculum: "random" },
+      },
+    ],
+  },
   tiny: {
     name: "tiny",
     description: "A seconds-long grid that exercises the runner (tests, notebooks).",
@@ -138,6 +188,14 @@ export async function loadGrid(nameOrPath: string): Promise<Grid> {
   const parsed = GridSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`Cannot parse grid '${nameOrPath}':\n${z.prettifyError(parsed.error)}`);
+  }
+  const { pairedWith } = parsed.data;
+  if (pairedWith !== undefined && !parsed.data.variants.some((v) => v.name === pairedWith)) {
+    throw new Error(
+      `Cannot use grid '${nameOrPath}': pairedWith '${pairedWith}' is not one of its variants (${
+        parsed.data.variants.map((v) => v.name).join(", ")
+      })`,
+    );
   }
   // Check every variant's config now, not minutes into the grid when its trainer refuses it.
   for (const v of parsed.data.variants) {

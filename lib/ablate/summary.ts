@@ -10,6 +10,10 @@ import type { RunSummary } from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
 import { planGrid, readCellFile, readCellSummary } from "./cell.ts";
 import { type MeanCI, meanCI } from "../stats.ts";
+import { TASK_TYPES } from "../task_types.ts";
+import { type PairedDiff, pairedDifference, scoresByTask } from "../eval/paired.ts";
+import type { TaskOutcome } from "../eval/evaluate.ts";
+import { readEvalFinal } from "../trainer/run_files.ts";
 
 /** One variant's row of the summary. */
 export interface VariantSummary {
@@ -20,6 +24,19 @@ export interface VariantSummary {
   evalSearch: Record<string, MeanCI>;
   finalStep: MeanCI;
   stepsPerS: MeanCI;
+}
+
+/**
+ * One variant against the grid's `pairedWith` variant on one eval set and task type: the mean of
+ * (variant − that variant) over the seeds both finished and the same tasks, with its 95% bootstrap
+ * interval (../eval/paired.ts).
+ */
+export interface PairedRow {
+  variant: string;
+  against: string;
+  set: "suite" | "generator";
+  task: string;
+  diff: PairedDiff;
 }
 
 /** A grid's summary, as written to `summary.json`. */
@@ -42,6 +59,30 @@ export interface GridSummary {
     hi: number;
     seeds: number;
   }[];
+  /** Each variant against the grid's `pairedWith` variant (absent when the grid names none). */
+  paired?: PairedRow[];
+}
+
+/**
+ * The summary's column of a metric key: the suites' accuracy per task type as `<task>` (the
+ * grids' first column family), another eval set's as `<set>/<task>` (`generator/deduction`);
+ * undefined for every other key (sizes and list lengths included).
+ */
+export function curveColumn(key: string): string | undefined {
+  const m = /^eval\/(\w+)\/([a-z]+)$/.exec(key);
+  if (!m || !(TASK_TYPES as readonly string[]).includes(m[2]!)) return undefined;
+  return m[1] === "suite" ? m[2] : `${m[1]}/${m[2]}`;
+}
+
+/** Suites' columns first, then each other set's, task types in the kit's order within each. */
+function columnOrder(a: string, b: string): number {
+  const rank = (c: string) => {
+    const [set, task] = c.includes("/") ? c.split("/") as [string, string] : ["", c];
+    return [set, (TASK_TYPES as readonly string[]).indexOf(task)] as const;
+  };
+  const [sa, ta] = rank(a);
+  const [sb, tb] = rank(b);
+  return sa.localeCompare(sb) || ta - tb;
 }
 
 /** Collects the finished runs of a grid into a summary. */
@@ -56,6 +97,7 @@ export async function summarizeGrid(
   for (const v of grid.variants) {
     const runs = planned.filter((r) => r.variant === v.name);
     const done: RunSummary[] = [];
+    const finals: Record<string, number>[] = [];
     const evalByStep = new Map<string, number[]>();
     for (const run of runs) {
       const s = await readCellSummary(run);
@@ -63,22 +105,27 @@ export async function summarizeGrid(
       done.push(s);
       // A finished run always has metrics.jsonl (its eval curve); a read error is reported, not skipped.
       const metrics = await readCellFile(run, () => readMetrics(`${run.dir}/metrics.jsonl`));
+      const lastOfSet: Record<string, number> = {};
       for (const m of metrics) {
         for (const [k, val] of Object.entries(m)) {
-          if (k.startsWith("eval/acc/") && typeof val === "number") {
-            const key = `${k.slice("eval/acc/".length)}@${m.step}`;
+          const column = curveColumn(k);
+          if (column && typeof val === "number") {
+            const key = `${column}@${m.step}`;
             evalByStep.set(key, [...(evalByStep.get(key) ?? []), val]);
+            if (column.includes("/")) lastOfSet[column] = val;
           }
         }
       }
+      // The generator's sets have no final eval of their own: their last periodic eval stands.
+      finals.push({ ...s.eval, ...lastOfSet });
     }
-    const tasks = [...new Set(done.flatMap((s) => Object.keys(s.eval)))].sort();
+    const tasks = [...new Set(finals.flatMap((f) => Object.keys(f)))].sort(columnOrder);
     const searchTasks = [...new Set(done.flatMap((s) => Object.keys(s.evalSearch ?? {})))].sort();
     variants.push({
       variant: v.name,
       description: v.description,
       seeds: done.length,
-      eval: Object.fromEntries(tasks.map((t) => [t, meanCI(done.map((s) => s.eval[t] ?? NaN))])),
+      eval: Object.fromEntries(tasks.map((t) => [t, meanCI(finals.map((f) => f[t] ?? NaN))])),
       evalSearch: Object.fromEntries(
         searchTasks.map((t) => [t, meanCI(done.map((s) => s.evalSearch?.[t] ?? NaN))]),
       ),
@@ -103,6 +150,7 @@ export async function summarizeGrid(
   curves.sort((a, b) =>
     a.variant.localeCompare(b.variant) || a.task.localeCompare(b.task) || a.step - b.step
   );
+  const paired = grid.pairedWith ? await pairedRows(grid, grid.pairedWith, seeds, runsDir) : [];
   return {
     grid: grid.name,
     description: grid.description,
@@ -110,7 +158,73 @@ export async function summarizeGrid(
     createdAt: new Date().toISOString(),
     variants,
     curves,
+    ...(grid.pairedWith ? { paired } : {}),
   };
+}
+
+/** Per seed: a finished cell's final outcomes of each set (eval.json), undefined if unfinished. */
+async function finalOutcomes(grid: Grid, variant: string, seeds: number, runsDir: string) {
+  const out: (Record<"suite" | "generator", TaskOutcome[] | undefined> | undefined)[] = [];
+  for (const cell of planGrid({ grid, seeds, runsDir }).filter((c) => c.variant === variant)) {
+    const e = (await readCellSummary(cell))
+      ? await readCellFile(cell, () => readEvalFinal(`${cell.dir}/eval.json`))
+      : undefined;
+    out[cell.seed] = e && {
+      suite: e.outcomes as TaskOutcome[],
+      generator: e.generator?.outcomes as TaskOutcome[] | undefined,
+    };
+  }
+  return out;
+}
+
+/** Every other variant against `against`, per set and task type, on the seeds both finished. */
+async function pairedRows(
+  grid: Grid,
+  against: string,
+  seeds: number,
+  runsDir: string,
+): Promise<PairedRow[]> {
+  const ref = await finalOutcomes(grid, against, seeds, runsDir);
+  const rows: PairedRow[] = [];
+  for (const v of grid.variants) {
+    if (v.name === against) continue;
+    const mine = await finalOutcomes(grid, v.name, seeds, runsDir);
+    for (const set of ["suite", "generator"] as const) {
+      const both = mine.flatMap((m, s) => {
+        const a = m?.[set];
+        const b = ref[s]?.[set];
+        return a && b ? [[scoresByTask(a), scoresByTask(b)] as const] : [];
+      });
+      if (both.length === 0) continue;
+      for (const task of TASK_TYPES) {
+        if (!both.every(([a, b]) => a.has(task) && b.has(task))) continue;
+        const diff = pairedDifference(
+          both.map(([a]) => a.get(task)!),
+          both.map(([, b]) => b.get(task)!),
+        );
+        rows.push({ variant: v.name, against, set, task, diff });
+      }
+    }
+  }
+  return rows;
+}
+
+const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
+
+/** The paired table: per variant, set and task type, the difference with its interval. */
+export function pairedTable(rows: readonly PairedRow[]): string {
+  if (rows.length === 0) return "";
+  const against = rows[0]!.against;
+  const pct = (x: number) => (100 * x).toFixed(1);
+  return [
+    `| variant | set | task | variant % | ${against} % | difference (points, 95% CI) | seeds × tasks |`,
+    "|---|---|---|---:|---:|---|---:|",
+    ...rows.map(({ variant, set, task, diff: d }) =>
+      `| ${variant} | ${set} | ${task} | ${pct(d.variant)} | ${pct(d.base)} | ${signed(d.mean)} [${
+        signed(d.lo)
+      }, ${signed(d.hi)}] | ${d.seeds} × ${d.tasks} |`
+    ),
+  ].join("\n");
 }
 
 const pct = (m: MeanCI | undefined) =>
@@ -122,7 +236,7 @@ const pct = (m: MeanCI | undefined) =>
 
 /** A markdown table: one row per variant, held-out accuracy (%) per task type, mean ± 95% CI. */
 export function summaryTable(s: GridSummary): string {
-  const tasks = [...new Set(s.variants.flatMap((v) => Object.keys(v.eval)))].sort();
+  const tasks = [...new Set(s.variants.flatMap((v) => Object.keys(v.eval)))].sort(columnOrder);
   const head = `| variant | seeds | ${
     tasks.map((t) => `${t} %`).join(" | ")
   } | final step | steps/s |`;
@@ -185,7 +299,18 @@ export async function writeSummary(s: GridSummary, dir: string): Promise<string[
     "`bars.svg` (final held-out accuracy, ±95% CI).";
   const files: [string, string][] = [
     ["summary.json", JSON.stringify(s, null, 2) + "\n"],
-    ["summary.md", `# Grid \`${s.grid}\`\n\n${s.description}\n\n${summaryTable(s)}\n${caption}\n`],
+    [
+      "summary.md",
+      `# Grid \`${s.grid}\`\n\n${s.description}\n\n${summaryTable(s)}\n${caption}\n${
+        s.paired?.length
+          ? `\nPaired with \`${
+            s.paired[0]!.against
+          }\` (the same eval tasks, seed by seed; 95% bootstrap interval over seeds and tasks):\n\n${
+            pairedTable(s.paired)
+          }\n`
+          : ""
+      }`,
+    ],
     ["curves.svg", curves],
     ["bars.svg", barsSvg],
   ];

@@ -63,6 +63,8 @@ export interface TaskOutcome {
   answer: string;
   /** List-valued deduction: the fraction of queries whose answer is a list of the right length. */
   lengthScore?: number;
+  /** The program's body size in tokens (`EvalTask.size`, else its parsed program's); absent when unknown. */
+  size?: number;
 }
 
 /** The result of an evaluation. */
@@ -129,6 +131,10 @@ export async function evaluateSuites(
       score: own.filter((o) => o === "correct").length / rs.length,
       answer: renderAnswer(first.record, first.rollout.completion),
     };
+    // A parsed program has its signature token and a body; an induction task without one, [0].
+    const size = t.size ??
+      (first.record.tokens.length > 1 ? first.record.tokens.length - 1 : undefined);
+    if (size !== undefined) outcome.size = size;
     const lengths = ownAttempts.map(listLengthRight);
     if (lengths[0] !== undefined) {
       outcome.lengthScore = lengths.filter((x) => x === true).length / rs.length;

@@ -1,42 +1,54 @@
 /**
- * The generator's eval sets: tasks drawn from the canonical generator's bank with a fixed seed,
- * from its held-out behaviours (`generator`: never trained on) or its train split (`train`:
- * trained-on behaviours, fresh inputs; beside the held-out set it tells under- from
- * over-fitting). Pre-training evaluates both, and `deno task eval --set` draws the same tasks.
- * A task's id ends in its program's size (`gen-ded-7-s4`), read back by {@linkcode taskSize}.
+ * The generator's eval sets (see ./eval_sets.ts): tasks drawn from the canonical generator's
+ * bank with a fixed seed (config `generatorEvalSeed`, `trainEvalSeed`), from its held-out
+ * behaviours (`generator`: never trained on) or its train split (`train`: trained-on behaviours,
+ * fresh inputs). Pre-training evaluates both, self-play the held-out one (`evalGenerator`), and
+ * `deno task eval --set` draws the same tasks. Each task carries its program's size.
  * @module
  */
-import { TASK_TYPES } from "../config.ts";
-import { type Bank, generateTask, splitBank } from "../lang/generate.ts";
+import type { Config } from "../config.ts";
+import { TASK_TYPES } from "../task_types.ts";
+import { type Bank, generateTask } from "../lang/generate.ts";
+import type { BankSplit } from "./bank_split.ts";
 import { Rng } from "../rng.ts";
 import type { EvalSuite, EvalTask } from "./suite.ts";
 
-/** Seeds of the generator's eval sets: fixed, so every run and `deno task eval` draw the same tasks. */
-export const GENERATOR_EVAL_SEEDS = { generator: 1_000_003, train: 2_000_003 } as const;
-
 /** A generator eval set: the held-out behaviours, or the train split. */
-export type GeneratorSet = keyof typeof GENERATOR_EVAL_SEEDS;
+export type GeneratorSet = "generator" | "train";
+
+/** The seeds of the generator's eval sets, from the config. */
+export type GeneratorEvalSeeds = Pick<Config, "generatorEvalSeed" | "trainEvalSeed">;
+
+/** The seed the config gives `set`. */
+export function generatorSetSeed(set: GeneratorSet, seeds: GeneratorEvalSeeds): number {
+  return set === "generator" ? seeds.generatorEvalSeed : seeds.trainEvalSeed;
+}
 
 /**
- * The eval set `set` of a whole bank: its held-out or train split (`heldOutFraction` of the
- * behaviours held out, as pre-training splits it), then {@linkcode generatorSuite}.
+ * The eval set `set` of a split bank (`configSplit`, as pre-training splits it): its held-out or
+ * train part, then {@linkcode generatorSuite} with the config's seed.
  */
 export function generatorSet(
-  bank: Bank,
+  split: Pick<BankSplit, "train" | "heldout">,
   set: GeneratorSet,
   perType: number,
-  heldOutFraction: number,
+  seeds: GeneratorEvalSeeds,
 ): EvalSuite {
-  const part = splitBank(bank, set === "generator" ? "heldout" : "train", heldOutFraction);
-  return generatorSuite(part, perType, set);
+  const part = set === "generator" ? split.heldout : split.train;
+  return generatorSuite(part, perType, set, generatorSetSeed(set, seeds));
 }
 
 /**
  * `perType` tasks of each type from `part` (the generator bank's split that `set` names), drawn
- * with the set's fixed seed; the suite is named after the set.
+ * with `seed`; the suite is named after the set.
  */
-export function generatorSuite(part: Bank, perType: number, set: GeneratorSet): EvalSuite {
-  const rng = new Rng(GENERATOR_EVAL_SEEDS[set]);
+export function generatorSuite(
+  part: Bank,
+  perType: number,
+  set: GeneratorSet,
+  seed: number,
+): EvalSuite {
+  const rng = new Rng(seed);
   const tasks: EvalTask[] = [];
   for (const type of TASK_TYPES) {
     for (let k = 0, misses = 0; k < perType && misses < 50 * perType;) {
@@ -53,15 +65,10 @@ export function generatorSuite(part: Bank, perType: number, set: GeneratorSet): 
         signature: t.signature,
         examples: t.task === "induction" ? t.examples : [{ input: t.input, output: t.output }],
         shown: t.task === "induction" ? t.shown : 1,
+        size,
       });
       k++;
     }
   }
   return { name: set, path: "(generated)", tasks };
-}
-
-/** The program size a generator task's id carries; undefined for other tasks. */
-export function taskSize(id: string): number | undefined {
-  const m = /^gen-\w+-\d+-s(\d+)$/.exec(id);
-  return m ? Number(m[1]) : undefined;
 }

@@ -15,7 +15,9 @@
  */
 import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
 import { type Config, ConfigSchema, TASK_TYPES } from "../config.ts";
-import { type Bank, splitBank } from "../lang/generate.ts";
+import type { Bank } from "../lang/generate.ts";
+import { configSplit, formatOverlap, overlapCounts, suiteOverlap } from "./bank_split.ts";
+import { accuracyBySize } from "./eval_sets.ts";
 import { configBank } from "../trainer/bank_cache.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import type { InductionRecord } from "../tasks/records.ts";
@@ -36,7 +38,7 @@ import { loadSuites } from "./suite.ts";
 
 const USAGE =
   `Usage: deno task eval --checkpoint runs/NAME [--set S] [--suites PATH] [--tasks N] [--limit N]
-                      [--bestOf K] [--backend B] [--json]
+                      [--bestOf K] [--proposals N] [--overlap] [--backend B] [--json]
 
   --checkpoint PATH  a run folder (its latest checkpoint) or one checkpoint folder
   --set S            suites (default): the hand-written suites; heldout: the generator's held-out
@@ -50,6 +52,8 @@ const USAGE =
                      searchMaxEvals; 0 skips the search)
   --proposals N      also N proposals per task type sampled as self-play's seeding stage samples
                      them: valid, constant and distinct shares, program sizes beside the bank's
+  --overlap          also where the suites' programs lie in the generator's split for the run's
+                     config (as written, by behaviour on the bank's probes): are the suites unseen?
   --limit N          only the first N tasks of each type per suite (default: the run's evalLimit,
                      so the numbers match the run's final eval; 0 = all)
   --backend NAME     tfjs backend: ${
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
     bestOf: { type: "string" },
     proposals: { type: "string" },
     search: { type: "string" },
+    overlap: { type: "boolean", default: false },
   }, USAGE);
   const set = values.set;
   if (set !== "suites" && set !== "heldout" && set !== "train") {
@@ -118,15 +123,19 @@ async function main(): Promise<void> {
     policy.dispose();
     throw new UsageError(loaded.message);
   }
-  const bank = set !== "suites" || bestOf || nProposals ? (await configBank(cfg)).bank : undefined;
+  const bank = set !== "suites" || bestOf || nProposals || values.overlap
+    ? (await configBank(cfg)).bank
+    : undefined;
   const suites = set === "suites" || !bank
     ? Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg))
-    : [generatorSet(
-      bank,
-      set === "heldout" ? "generator" : "train",
-      tasksFlag ?? cfg.pretrainEvalTasks,
-      cfg.pretrainHeldOut,
-    )];
+    : [
+      generatorSet(
+        configSplit(bank, cfg),
+        set === "heldout" ? "generator" : "train",
+        tasksFlag ?? cfg.pretrainEvalTasks,
+        cfg,
+      ),
+    ];
   const executor = await createSandbox(sandboxOptionsFromConfig(cfg));
   try {
     const report = await evaluateSuites(policy, executor, suites, {
@@ -147,13 +156,31 @@ async function main(): Promise<void> {
           perType: nProposals,
         }),
         bankSizes: bankSizeShares(bank),
-        drawnSizes: drawnSizeShares(splitBank(bank, "train", cfg.pretrainHeldOut), new Rng(0)),
+        drawnSizes: drawnSizeShares(configSplit(bank, cfg).train, new Rng(0)),
       }
+      : undefined;
+    const overlap = values.overlap && bank
+      ? suiteOverlap(
+        bank,
+        Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg)),
+        cfg,
+        cfg.pretrainHeldOut,
+        configSplit(bank, cfg).alsoHeldOut,
+      )
       : undefined;
     if (values.json) {
       console.log(
         JSON.stringify(
-          { checkpoint: path, step: steps, limit, ...report, bestOf: synth, proposals },
+          {
+            checkpoint: path,
+            step: steps,
+            limit,
+            ...report,
+            bySize: accuracyBySize(report),
+            bestOf: synth,
+            proposals,
+            overlap: overlap && overlapCounts(overlap),
+          },
           null,
           2,
         ),
@@ -179,6 +206,9 @@ async function main(): Promise<void> {
       console.log(
         formatChanceTable(report.baselines, report.counts, lengths ? { deduction: lengths } : {}),
       );
+      for (const [task, bySize] of Object.entries(countsBySize(report.outcomes))) {
+        console.log(`  ${task.padEnd(10)} by program size: ${bySize}`);
+      }
       if (synth) {
         console.log(
           `induction as a synthesizer (${synth.bestOf.n} tasks): best-of-${bestOf} ${
@@ -200,6 +230,12 @@ async function main(): Promise<void> {
         }
         console.log(`  bank sizes ${formatSizes(proposals.bankSizes)}`);
         console.log(`  pre-training draws sizes ${formatSizes(proposals.drawnSizes)}`);
+      }
+      if (overlap) {
+        console.log(
+          `suite programs in the generator's split (pretrainHeldOut ${cfg.pretrainHeldOut}, pretrainHoldOutSuites ${cfg.pretrainHoldOutSuites}):`,
+        );
+        for (const line of formatOverlap(overlap)) console.log(`  ${line}`);
       }
       console.log(`${report.notExpressible.length} tasks not expressible in the language:`);
       for (const n of report.notExpressible) {
@@ -256,3 +292,20 @@ function perSuiteCounts(outcomes: readonly TaskOutcome[]): Record<string, string
 }
 
 if (import.meta.main) await runCli(main);
+
+/** Per task type: `size: k/n` for each program size the outcomes carry (scores rounded to tasks). */
+function countsBySize(outcomes: readonly TaskOutcome[]): Record<string, string> {
+  const tally: Record<string, Record<number, Tally>> = {};
+  for (const o of outcomes) {
+    if (o.size === undefined) continue;
+    const c = (tally[o.task] ??= {})[o.size] ??= { k: 0, n: 0 };
+    c.k += o.score;
+    c.n += 1;
+  }
+  return Object.fromEntries(
+    Object.entries(tally).map(([task, bySize]) => [
+      task,
+      Object.entries(bySize).map(([s, c]) => `${s}: ${formatKN(c.k, c.n)}`).join(" · "),
+    ]),
+  );
+}

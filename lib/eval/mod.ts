@@ -8,5 +8,6 @@ export * from "./task_records.ts";
 export * from "./evaluate.ts";
 export * from "./baselines.ts";
 export * from "./generator_suite.ts";
+export * from "./eval_sets.ts";
 export * from "./best_of.ts";
 export * from "./proposals.ts";

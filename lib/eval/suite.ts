@@ -53,6 +53,11 @@ export interface EvalTask {
   shown: number;
   /** E.g. `"(int[], int) -> int[]"`. */
   signature?: string;
+  /**
+   * The program's body size in the language's tokens: set by the generator's sets; for a suite
+   * task the eval derives it from its program when the language parses it.
+   */
+  size?: number;
 }
 
 /** One suite: the tasks of one JSONL file. */

@@ -182,13 +182,29 @@ export function isHeldOut(tokens: readonly number[], fraction = 0.1): boolean {
   return programHash(tokens) < fraction;
 }
 
-/** The bank's train or held-out part (split by behaviour: each program is one behaviour). */
-export function splitBank(bank: Bank, part: "train" | "heldout", fraction = 0.1): Bank {
+/** A program's key in sets of programs (its tokens, comma-separated). */
+export function programKey(tokens: readonly number[]): string {
+  return tokens.join(",");
+}
+
+/**
+ * The bank's train or held-out part (split by behaviour: each program is one behaviour): a
+ * `fraction` of the behaviours by hash, plus the programs of `alsoHeldOut` (by
+ * {@linkcode programKey}; e.g. the behaviours of the hand-written suites).
+ */
+export function splitBank(
+  bank: Bank,
+  part: "train" | "heldout",
+  fraction = 0.1,
+  alsoHeldOut?: ReadonlySet<string>,
+): Bank {
+  const held = (p: BankProgram) =>
+    isHeldOut(p.tokens, fraction) || (alsoHeldOut?.has(programKey(p.tokens)) ?? false);
   return {
     ...bank,
     signatures: bank.signatures.map((s) => ({
       ...s,
-      programs: s.programs.filter((p) => isHeldOut(p.tokens, fraction) === (part === "heldout")),
+      programs: s.programs.filter((p) => held(p) === (part === "heldout")),
     })),
   };
 }

@@ -12,12 +12,15 @@ import { escapeHtml as esc } from "../plot/display.ts";
 import { SET_TITLES, withTokens } from "./pretrain_report.ts";
 import { REPORT_SMOOTHING, stepsDone } from "./report.ts";
 import { reportPage, section, taskLabel } from "./report_html.ts";
-import { type EvalTables, PRETRAIN_EVAL_SETS } from "./run_files.ts";
+import { EVAL_SETS } from "../eval/eval_sets.ts";
+import type { EvalTables } from "./run_files.ts";
 import type { RunData } from "./run_report.ts";
 
 /** One figure of the comparison: a metric family, per task type (`prefix<task>`) or whole. */
 interface Family {
   title: string;
+  /** The loop whose runs it draws (both when absent). */
+  kind?: RunData["kind"];
   prefix: string;
   perTask: boolean;
   x: "steps done" | "target tokens seen";
@@ -26,14 +29,15 @@ interface Family {
 }
 
 const FAMILIES: readonly Family[] = [
-  {
-    title: "Held-out accuracy (periodic evals)",
-    prefix: "eval/acc/",
+  ...EVAL_SETS.filter((set) => set !== "train").map((set): Family => ({
+    title: `Self-play held-out accuracy (periodic evals): ${SET_TITLES[set]}`,
+    kind: "selfplay",
+    prefix: `eval/${set}/`,
     perTask: true,
     x: "steps done",
     smooth: false,
     yDomain: [0, 1],
-  },
+  })),
   {
     title: "Proposer reward (learnability)",
     prefix: "reward/propose/",
@@ -64,9 +68,10 @@ const FAMILIES: readonly Family[] = [
     x: "steps done",
     smooth: true,
   },
-  ...PRETRAIN_EVAL_SETS.map((set): Family => ({
+  ...EVAL_SETS.map((set): Family => ({
     title: `Pre-training held-out accuracy: ${SET_TITLES[set]}`,
-    prefix: `acc/${set}/`,
+    kind: "pretrain",
+    prefix: `eval/${set}/`,
     perTask: true,
     x: "target tokens seen",
     smooth: false,
@@ -78,6 +83,7 @@ const TASKS = Object.keys(TASK_COLORS);
 
 /** The points of one family for one run, series = the run's name, facet = the task type. */
 function familyPoints(run: RunData, f: Family): SeriesPoint[] {
+  if (f.kind && f.kind !== run.kind) return [];
   const metrics = f.x === "target tokens seen" ? withTokens(run.metrics) : stepsDone(run.metrics);
   const opts = f.x === "target tokens seen" ? { x: "pretrain/tokens" } : {};
   if (!f.perTask) {
@@ -93,7 +99,7 @@ function finalTables(run: RunData): { label: string; tables: EvalTables; step: n
   const e = run.evalFinal;
   if (!e) return [];
   if (run.kind === "pretrain" && "generator" in e) {
-    return PRETRAIN_EVAL_SETS.flatMap((set) => {
+    return EVAL_SETS.flatMap((set) => {
       const tables = e[set];
       return tables ? [{ label: SET_TITLES[set], tables, step: e.step }] : [];
     });

@@ -10,9 +10,9 @@
  * @module
  */
 import { type Config, TASK_TYPES, type TaskType } from "../config.ts";
-import { splitBank } from "../lang/generate.ts";
-import { signatureByName } from "../lang/types.ts";
-import type { Policy, TransformerPolicy } from "../model/policy.ts";
+import { signatureByName, type ValueBounds } from "../lang/types.ts";
+import { constantOnProbes } from "../tasks/constant.ts";
+import { type Policy, TransformerPolicy } from "../model/policy.ts";
 import {
   chanceLevel,
   computeAdvantages,
@@ -37,25 +37,28 @@ import { seedInduction, seedTriplets } from "../tasks/seed.ts";
 import { type Attempt, checkAttempts, solveTasks } from "../tasks/solve.ts";
 import { validateProposals, type Verdict } from "../tasks/validate.ts";
 import type { TaskRecord } from "../tasks/records.ts";
-import { bestTrivialLevels, formatKN } from "../eval/baselines.ts";
+import { formatKN } from "../eval/baselines.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, loadSuites } from "../eval/suite.ts";
 import { generatorSet } from "../eval/generator_suite.ts";
+import { configSplit } from "../eval/bank_split.ts";
+import { evalSetMetrics, type EvalSetName } from "../eval/eval_sets.ts";
 import { loadBase } from "./init.ts";
 import { configBank } from "./bank_cache.ts";
 import { crossEntropyStep, verifiedAnswerExample } from "./cross_entropy.ts";
+import { makeBatch } from "./pretrain_data.ts";
 import { appendJsonl } from "../jsonl.ts";
 import { appendMetrics, mean, type Metrics } from "./metrics.ts";
 import type { ProposalRow, RunPaths, RunSummary } from "./run_files.ts";
 import { type RunOptions, TrainingRun } from "./training_run.ts";
-import { policyUpdate, type UpdateStats } from "./update.ts";
+import { policyUpdate, referenceLogprobs, type UpdateStats } from "./update.ts";
 
 export { RunStopped } from "./training_run.ts";
 
 /** Options and callbacks of {@linkcode train}: the run's ({@linkcode RunOptions}), then the loop's. */
 export interface TrainHooks extends RunOptions {
   /**
-   * Called after each held-out eval with its metrics (`eval/acc/<task>`, and `chance/<task>` at
+   * Called after each held-out eval with its metrics (`eval/<set>/<task>`, and `chance/<set>/<task>` at
    * the seeding eval, before any update: the starting point and the chance levels).
    */
   onEval?: (step: number, metrics: Record<string, number>) => void;
@@ -208,6 +211,27 @@ async function verifiedAnswersStep(
     .loss;
 }
 
+/**
+ * Not in the paper (config `replayBatch`): a step that replays `replayBatch` generator tasks from
+ * the bank's train split in pre-training's views and weights (cross-entropy, weight
+ * `replayWeight`), as pre-training mixed into RL keeps a base's skills; undefined when off.
+ * Returns the step's loss per target token.
+ */
+async function replaySource(run: TrainingRun): Promise<(() => Promise<number>) | undefined> {
+  const { cfg, policy, rng } = run;
+  if (cfg.replayBatch === 0) return undefined;
+  const train = configSplit((await configBank(cfg)).bank, cfg).train;
+  return async () => {
+    const batch = makeBatch(rng, train, cfg.pretrainViews, cfg.replayBatch, cfg);
+    const ce = await crossEntropyStep(policy, policy.optimizer, batch, {
+      ...cfg,
+      microBatchTokens: cfg.ceMicroBatchTokens,
+      weight: cfg.replayWeight,
+    });
+    return ce.loss;
+  };
+}
+
 /** The step's learning metrics: the update's, then per task type rewards, accuracy, proposals. */
 function stepMetrics(s: {
   tasks: readonly TaskType[];
@@ -218,11 +242,13 @@ function stepMetrics(s: {
   outcomes: readonly SolverOutcome[];
   buffers: Buffers;
   update: UpdateStats;
+  bounds: ValueBounds;
 }): Record<string, number> {
   const { update: upd } = s;
   const m: Record<string, number> = {};
   m["loss/policy"] = upd.loss;
   m["loss/grad_norm"] = upd.gradNorm;
+  if (upd.kl !== undefined) m["policy/kl_ref"] = upd.kl;
   if (Number.isFinite(upd.entropy)) m["policy/entropy"] = upd.entropy; // absent when the step was skipped
   m["update/skipped"] = upd.tokens > 0 && upd.gradNorm === 0 ? 1 : 0;
   m["policy/clip_frac"] = upd.clipFrac;
@@ -240,6 +266,16 @@ function stepMetrics(s: {
     m[`learn/nonzero/${task}`] = mean(rates.map((r) => (r > 0 && r < 1 ? 1 : 0)));
     m[`propose/program_tokens/${task}`] = mean(rows.map((r) => r.programTokens));
     m[`propose/dup_rate/${task}`] = mean(rows.map((r) => (r.duplicate ? 1 : 0)));
+    if (task !== "induction") {
+      // Valid programs that ignore their input (one output on the gate's probes): abduction is
+      // free on them, and a proposer that drifts there is collapsing.
+      const constant = s.verdicts.flatMap((v) =>
+        v.valid && v.record.task === task
+          ? [constantOnProbes(v.record.tokens, signatureByName(v.record.signature)!, s.bounds)]
+          : []
+      ).filter((c) => c !== undefined);
+      if (constant.length) m[`propose/constant/${task}`] = mean(constant.map((c) => (c ? 1 : 0)));
+    }
     m[`buffer/size/${task}`] = s.buffers[task].size;
   }
   for (const row of s.rows) {
@@ -268,7 +304,7 @@ type Propose = (task: TaskType, atStep: number) => Promise<Proposal[]>;
 async function taskSource(run: TrainingRun, buffers: Buffers, G: number): Promise<Propose> {
   const { cfg, policy, rng } = run;
   if (cfg.curriculum === "random") {
-    const bank = splitBank((await configBank(cfg)).bank, "train", cfg.pretrainHeldOut);
+    const bank = configSplit((await configBank(cfg)).bank, cfg).train;
     return (task) =>
       Promise.resolve(randomProposals(task, buffers, rng, bank, { ...cfg, n: cfg.batchSize }));
   }
@@ -301,27 +337,9 @@ async function suiteEval(
 }
 
 /**
- * Held-out accuracy as `eval/<set>/<task>` (`set` = `acc` for the suites, `generator` for the
- * generator's held-out behaviours); with `chance`, also each task type's best trivial baseline on
- * the same tasks as `chance/<task>` (suites) or `chance/generator/<task>` (the seeding eval: they
- * never change).
- */
-function evalMetrics(r: EvalReport, set: string, chance: boolean): Record<string, number> {
-  const m: Record<string, number> = Object.fromEntries(
-    Object.entries(r.accuracy).map(([k, v]) => [`eval/${set}/${k}`, v]),
-  );
-  if (chance) {
-    for (const [task, level] of Object.entries(bestTrivialLevels(r.baselines))) {
-      m[set === "acc" ? `chance/${task}` : `chance/${set}/${task}`] = level;
-    }
-  }
-  return m;
-}
-
-/**
  * A held-out eval during training (the suites, and the generator's held-out set when
  * `evalGenerator` > 0), logged as k/n per task type, announced to the hooks, as metrics
- * ({@linkcode evalMetrics}).
+ * (`eval/<set>/…`, and with `chance` the levels `chance/<set>/<task>`: ../eval/eval_sets.ts).
  */
 async function heldOutMetrics(
   run: TrainingRun,
@@ -332,7 +350,7 @@ async function heldOutMetrics(
 ): Promise<Record<string, number>> {
   hooks.onStage?.("eval", Math.max(0, atStep));
   const m: Record<string, number> = {};
-  const evals: ["acc" | "generator", readonly EvalSuite[]][] = [["acc", sets.suites]];
+  const evals: [EvalSetName, readonly EvalSuite[]][] = [["suite", sets.suites]];
   if (sets.generator) evals.push(["generator", [sets.generator]]);
   for (const [set, suites] of evals) {
     const r = await suiteEval(run, suites, { search: false, chance, whole: set === "generator" });
@@ -342,7 +360,7 @@ async function heldOutMetrics(
         Object.entries(r.counts).map(([k, c]) => `${k} ${formatKN(c.k, c.n)}`).join(", ")
       }`,
     );
-    Object.assign(m, evalMetrics(r, set, chance));
+    Object.assign(m, evalSetMetrics(set, r, { chance }));
   }
   hooks.onEval?.(atStep, m);
   return m;
@@ -352,7 +370,22 @@ async function heldOutMetrics(
 async function generatorEvalSet(cfg: Config): Promise<EvalSuite | undefined> {
   if (cfg.evalGenerator === 0) return undefined;
   const { bank } = await configBank(cfg);
-  return generatorSet(bank, "generator", cfg.evalGenerator, cfg.pretrainHeldOut);
+  return generatorSet(configSplit(bank, cfg), "generator", cfg.evalGenerator, cfg);
+}
+
+/**
+ * Not in the paper (config `klCoef`): the frozen reference of the KL penalty, the weights the run
+ * started from (its `init`: a base, or the run's own seeded random init, rebuilt the same on
+ * resume); undefined when off. The caller disposes it.
+ */
+async function referencePolicy(run: TrainingRun): Promise<TransformerPolicy | undefined> {
+  const { cfg, vocab } = run;
+  if (cfg.klCoef === 0) return undefined;
+  const ref = TransformerPolicy.fromConfig(cfg, vocab.size);
+  if (cfg.init !== "scratch") {
+    await loadBase(cfg.init, { model: ref.model, cfg, vocabHash: vocab.hash });
+  }
+  return ref;
 }
 
 /** A fresh run's weights: a base model's (config `init`), in this world and at these sizes. */
@@ -431,7 +464,13 @@ function stageTimer(m: Metrics) {
 }
 
 /** What `summary.json` holds of a finished self-play run. */
-function runSummary(name: string, step: number, seconds: number, final: EvalReport): RunSummary {
+function runSummary(
+  name: string,
+  step: number,
+  seconds: number,
+  final: EvalReport,
+  generator: EvalReport | undefined,
+): RunSummary {
   return {
     name,
     step,
@@ -439,7 +478,14 @@ function runSummary(name: string, step: number, seconds: number, final: EvalRepo
     stepsPerS: step / seconds,
     eval: final.accuracy,
     evalSearch: final.searchAccuracy,
+    ...(generator ? { evalGenerator: generator.accuracy } : {}),
   };
+}
+
+/** The generator set's part of eval.json: its tables and outcomes. */
+function generatorTables(r: EvalReport) {
+  const { accuracy, counts, baselines, listLength, outcomes } = r;
+  return { accuracy, counts, baselines, listLength, outcomes };
 }
 
 /** Runs self-play for `config.steps` steps (or `maxMinutes`); returns the run's summary. */
@@ -457,6 +503,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   // GRPO's baseline is per prompt: each prompt is sampled G = nRollouts times (batch size kept).
   const G = cfg.estimator === "grpo" ? Math.min(cfg.nRollouts, cfg.batchSize) : 1;
   const propose = await taskSource(run, buffers, G);
+  const replay = await replaySource(run);
+  using reference = disposing(await referencePolicy(run));
   const heldOut = (atStep: number, chance: boolean) =>
     heldOutMetrics(run, { suites, generator }, hooks, atStep, chance);
   let step = run.begin();
@@ -547,10 +595,12 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     // ── 7. update: one PPO-clip step on proposer and solver rollouts together ───
     if (enter("update")) break;
     const update = await timed("update", async () => {
-      const u = await policyUpdate(policy, policy.optimizer, rollouts, advantages, cfg);
+      const ref = reference.value && referenceLogprobs(reference.value, rollouts, cfg);
+      const u = await policyUpdate(policy, policy.optimizer, rollouts, advantages, cfg, ref);
       if (cfg.solverCe > 0) {
         m["loss/solver_ce"] = await verifiedAnswersStep(policy, solver.records, cfg);
       }
+      if (replay) m["loss/replay"] = await replay();
       return u;
     });
 
@@ -560,7 +610,17 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       m["perf/step_s"];
     Object.assign(
       m,
-      stepMetrics({ tasks, verdicts, rows, rewards, attempts, outcomes, buffers, update }),
+      stepMetrics({
+        tasks,
+        verdicts,
+        rows,
+        rewards,
+        attempts,
+        outcomes,
+        buffers,
+        update,
+        bounds: cfg,
+      }),
     );
 
     // ── 9. eval: held-out suites every evalEvery steps ──────────────────────────
@@ -587,7 +647,20 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   }
   // ── end: final eval (with the search and the chance levels), eval.json, summary, report ──
   const final = await suiteEval(run, suites, { search: true, chance: true });
-  const summary = runSummary(cfg.name, step, run.elapsedS, final);
-  await run.writeFinal({ step, ...final }, summary);
+  // The generator's set too, task by task: what a paired comparison with the base reads.
+  const finalGenerator = generator
+    ? await suiteEval(run, [generator], { search: false, chance: true, whole: true })
+    : undefined;
+  const summary = runSummary(cfg.name, step, run.elapsedS, final, finalGenerator);
+  await run.writeFinal({
+    step,
+    ...final,
+    ...(finalGenerator ? { generator: generatorTables(finalGenerator) } : {}),
+  }, summary);
   return summary;
+}
+
+/** A value that `using` frees with its own `dispose` (nothing when undefined). */
+function disposing<T extends { dispose(): void }>(value: T | undefined) {
+  return { value, [Symbol.dispose]: () => value?.dispose() };
 }

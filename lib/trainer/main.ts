@@ -78,7 +78,7 @@ function heldOutDigest(h: HeldOut): string {
     ).join(" ");
   const generator = digest("generator", "chance/generator/");
   return ` | held-out${h.lastStep === undefined ? "" : ` @${h.lastStep}`} ${
-    digest("acc", "chance/")
+    digest("suite", "chance/suite/")
   }${generator ? ` | generator ${generator}` : ""}`;
 }
 
@@ -163,7 +163,12 @@ async function main(parsed: ParsedConfigArgs, options: RunOptions): Promise<void
     );
     if (final?.counts && final.baselines && final.listLength) {
       const { counts, baselines, listLength } = final;
+      console.log(`suites (${parsed.config.evalSuites}):`);
       console.log(finalEvalTable({ counts, baselines, listLength }));
+    }
+    if (final?.generator) {
+      console.log("generator (held-out behaviours):");
+      console.log(finalEvalTable(final.generator));
     }
     console.log(`report: ${paths.report}`);
   } finally {

@@ -1,12 +1,14 @@
 /**
  * Metrics: one flat JSON object per step in `metrics.jsonl`, keys namespaced
  * by what they measure (`reward/propose/deduction`, `acc/solve/induction`,
- * `sandbox/valid_rate`, `perf/step_s`, `eval/acc/abduction`, …).
+ * `sandbox/valid_rate`, `perf/step_s`, `eval/suite/abduction`, …; the eval sets' keys are
+ * described in ../eval/eval_sets.ts).
  * Non-finite numbers are written as null so that a NaN is visible, not hidden.
  * @module
  */
 import { z } from "zod";
 import { readJsonl } from "../jsonl.ts";
+import { currentMetricKey } from "../eval/eval_sets.ts";
 
 /** One step's metrics. `step` is always present. */
 export type Metrics = Record<string, number | string | null> & { step: number };
@@ -25,11 +27,14 @@ export async function appendMetrics(path: string, record: Metrics): Promise<void
 
 /**
  * Reads metrics, keeping records with step ≤ maxStep. A torn last line (a run killed mid-write)
- * is skipped; any other bad line throws with file:line ({@linkcode readJsonl}).
+ * is skipped; any other bad line throws with file:line ({@linkcode readJsonl}). Keys that runs
+ * wrote before the eval sets' one scheme are read under their current names (`currentMetricKey`).
  */
 export async function readMetrics(path: string, maxStep = Infinity): Promise<Metrics[]> {
   const records = await readJsonl(path, MetricsSchema) as Metrics[];
-  return records.filter((r) => r.step <= maxStep);
+  return records.filter((r) => r.step <= maxStep).map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [currentMetricKey(k), v])) as Metrics
+  );
 }
 
 /** Mean of the finite numbers (NaN when there are none). */

@@ -29,10 +29,8 @@ export {
   EvalFinalSchema,
   type EvalTables,
   EvalTablesSchema,
-  PRETRAIN_EVAL_SETS,
   type PretrainEvalFinal,
   PretrainEvalFinalSchema,
-  type PretrainEvalSet,
   type PretrainSummary,
   PretrainSummarySchema,
   type ProposalRow,
@@ -49,7 +47,7 @@ export {
 export { type Restored, restoreNewest, restoreTrainer, saveTrainer } from "./checkpoint.ts";
 export { etaSeconds, formatDuration } from "./progress.ts";
 export { clearRun, type OpenMode, openRunDir, type OpenRunOptions, RunError } from "./run_dir.ts";
-export { accuracyBySize, curriculumWeights, pretrain, type PretrainHooks } from "./pretrain.ts";
+export { curriculumWeights, pretrain, type PretrainHooks } from "./pretrain.ts";
 export {
   canonicalTask,
   makeBatch,

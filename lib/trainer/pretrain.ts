@@ -15,23 +15,22 @@
 import type { Config } from "../config.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, loadSuites } from "../eval/suite.ts";
-import { generatorSuite, taskSize } from "../eval/generator_suite.ts";
-import { bankSizes, splitBank } from "../lang/generate.ts";
+import { generatorSetSeed, generatorSuite } from "../eval/generator_suite.ts";
+import { accuracyBySize, EVAL_SETS, evalSetMetrics, type EvalSetName } from "../eval/eval_sets.ts";
+import { bankSizes } from "../lang/generate.ts";
+import { configSplit, formatOverlap, overlapCounts, suiteOverlap } from "../eval/bank_split.ts";
 import { configBank } from "./bank_cache.ts";
 import type { Bank } from "../lang/generate.ts";
 import { saveBase } from "./init.ts";
-import { appendMetrics, mean, type Metrics, readMetrics } from "./metrics.ts";
+import { appendMetrics, type Metrics, readMetrics } from "./metrics.ts";
 import { crossEntropyStep } from "./cross_entropy.ts";
 import { inlineBatches, workerBatches } from "./pretrain_batches.ts";
 import { writeAtomic } from "./run_dir.ts";
-import { PRETRAIN_EVAL_SETS, type PretrainEvalSet, type PretrainSummary } from "./run_files.ts";
+import type { PretrainSummary } from "./run_files.ts";
 import { type RunOptions, TrainingRun } from "./training_run.ts";
 
-const EVAL_SETS = PRETRAIN_EVAL_SETS;
-/** The generator's held-out behaviours or train split, or the world's hand-written suites. */
-export type EvalSet = PretrainEvalSet;
-/** One eval of both sets. */
-export type EvalReports = Record<EvalSet, EvalReport>;
+/** One eval of every set (../eval/eval_sets.ts). */
+export type EvalReports = Record<EvalSetName, EvalReport>;
 
 /** Options and callbacks of {@linkcode pretrain}: the run's ({@linkcode RunOptions}), then the loop's. */
 export interface PretrainHooks extends RunOptions {
@@ -52,25 +51,41 @@ export function pretrainLr(
 
 export { curriculumWeights } from "./pretrain_data.ts";
 
-/** The generator's bank for pre-training: its train split and held-out behaviours, logged. */
-async function pretrainBank(run: TrainingRun, log: (line: string) => void) {
+/**
+ * The generator's bank for pre-training: its train split and held-out behaviours, logged with
+ * the check of where the suites' programs lie in the split.
+ */
+async function pretrainBank(
+  run: TrainingRun,
+  suites: readonly EvalSuite[],
+  log: (line: string) => void,
+) {
   const { cfg, paths } = run;
   const t0 = performance.now();
   const { bank, cached } = await configBank(cfg);
   // The time it took to enumerate (also when read back from the cache).
   const buildS = bank.signatures.reduce((s, x) => s + x.ms, 0) / 1000;
   const loadS = (performance.now() - t0) / 1000;
-  const train = splitBank(bank, "train", cfg.pretrainHeldOut);
-  const held = splitBank(bank, "heldout", cfg.pretrainHeldOut);
+  const { train, heldout: held, suiteHeldOut, alsoHeldOut } = configSplit(bank, cfg);
   const count = (b: Bank) => b.signatures.reduce((s, x) => s + x.programs.length, 0);
   log(
     `bank: ${count(bank)} programs (≤ ${cfg.pretrainMaxSize} tokens), enumerated in ${
       buildS.toFixed(1)
     } s${cached ? ` (read from ${cfg.runsDir}/cache in ${loadS.toFixed(1)} s)` : ""}; ` +
-      `${count(held)} behaviours held out`,
+      `${count(held)} behaviours held out${
+        cfg.pretrainHoldOutSuites ? ` (${suiteHeldOut} of them for the suites' programs)` : ""
+      }`,
   );
+  // The suites measure unseen behaviours only where their programs are not in the train split.
+  const overlap = suiteOverlap(bank, suites, cfg, cfg.pretrainHeldOut, alsoHeldOut);
+  for (const line of formatOverlap(overlap)) log(`suites: ${line}`);
   await writeAtomic(`${paths.dir}/bank.json`, JSON.stringify(bankSizes(bank), null, 2) + "\n");
-  return { train, held, summary: { programs: count(bank), heldOut: count(held), buildS } };
+  return {
+    train,
+    held,
+    summary: { programs: count(bank), heldOut: count(held), buildS },
+    suiteOverlap: overlapCounts(overlap),
+  };
 }
 
 /** The target-token count after the restored step (curves are drawn against it). */
@@ -93,13 +108,20 @@ export async function pretrain(
     lr: (c) => c.pretrainLr,
   });
   const { cfg, paths, policy } = run;
-  const { train, held, summary: bank } = await pretrainBank(run, log);
+  const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
+  const { train, held, summary: bank, suiteOverlap: overlap } = await pretrainBank(
+    run,
+    suites,
+    log,
+  );
   // Three eval sets: the generator's held-out behaviours and train split, the world's suites.
-  const evalSets: Record<EvalSet, EvalSuite[]> = {
-    generator: [generatorSuite(held, cfg.pretrainEvalTasks, "generator")],
+  const evalSets: Record<EvalSetName, EvalSuite[]> = {
+    generator: [
+      generatorSuite(held, cfg.pretrainEvalTasks, "generator", generatorSetSeed("generator", cfg)),
+    ],
     // Trained-on behaviours on fresh inputs (another seed): under- vs over-fitting.
-    train: [generatorSuite(train, cfg.pretrainEvalTasks, "train")],
-    suite: Object.values(loadSuites(cfg.evalSuites, cfg)),
+    train: [generatorSuite(train, cfg.pretrainEvalTasks, "train", generatorSetSeed("train", cfg))],
+    suite: suites,
   };
   let tokens = run.restored ? await tokensSoFar(paths.metrics) : 0;
   let last: EvalReports | undefined;
@@ -139,7 +161,7 @@ export async function pretrain(
     const isLast = step === cfg.pretrainSteps - 1;
     if ((cfg.pretrainEvalEvery > 0 && (step + 1) % cfg.pretrainEvalEvery === 0) || isLast) {
       last = await runEval(run, evalSets, isLast);
-      Object.assign(m, evalMetrics(last));
+      Object.assign(m, evalMetrics(last, isLast));
     }
     await appendMetrics(paths.metrics, m);
     hooks.onStep?.(m);
@@ -163,7 +185,7 @@ export async function pretrain(
   const lastStepEvaluated = last !== undefined && done === cfg.pretrainSteps - 1;
   const final = lastStepEvaluated ? last! : await runEval(run, evalSets, true);
   if (!lastStepEvaluated && done >= 0) {
-    await appendMetrics(paths.metrics, { step: done, ...evalMetrics(final) });
+    await appendMetrics(paths.metrics, { step: done, ...evalMetrics(final, true) });
   }
   const summary: PretrainSummary = {
     name: cfg.name,
@@ -177,6 +199,8 @@ export async function pretrain(
     listLength: perSet(final, (r) => r.listLength),
     bySize: accuracyBySize(final.generator),
     bySizeTrain: accuracyBySize(final.train),
+    bySizeSuite: accuracyBySize(final.suite),
+    suiteOverlap: overlap,
   };
   await run.writeFinal({ step, ...final }, summary);
   log(`report: ${paths.report}`);
@@ -190,11 +214,11 @@ export async function pretrain(
  */
 async function runEval(
   run: TrainingRun,
-  evalSets: Record<EvalSet, EvalSuite[]>,
+  evalSets: Record<EvalSetName, EvalSuite[]>,
   final: boolean,
 ): Promise<EvalReports> {
   const { cfg } = run;
-  const one = (set: EvalSet) =>
+  const one = (set: EvalSetName) =>
     evaluateSuites(run.policy, run.executor, evalSets[set], {
       ...cfg,
       greedy: true,
@@ -211,40 +235,14 @@ async function runEval(
 }
 
 /** One field of each set's report. */
-function perSet<T>(r: EvalReports, f: (r: EvalReport) => T): Record<EvalSet, T> {
+function perSet<T>(r: EvalReports, f: (r: EvalReport) => T): Record<EvalSetName, T> {
   return { generator: f(r.generator), train: f(r.train), suite: f(r.suite) };
 }
 
-/** `acc/<set>/<type>`, `acc/<set>/list_length` and generator accuracy by size. */
-function evalMetrics(r: EvalReports): Record<string, number> {
-  const m: Record<string, number> = {};
-  for (const set of EVAL_SETS) {
-    for (const [type, a] of Object.entries(r[set].accuracy)) m[`acc/${set}/${type}`] = a;
-    const ll = r[set].listLength;
-    if (ll.n > 0) m[`acc/${set}/list_length`] = ll.k / ll.n;
-  }
-  for (const set of ["generator", "train"] as const) {
-    for (const [type, bySize] of Object.entries(accuracyBySize(r[set]))) {
-      for (const [size, a] of Object.entries(bySize)) m[`acc/${set}/${type}/size${size}`] = a;
-    }
-  }
-  return m;
-}
-
-/** A generated set's accuracy per task type and program size (from the task ids). */
-export function accuracyBySize(r: EvalReport): Record<string, Record<string, number>> {
-  const acc: Record<string, Record<string, number[]>> = {};
-  for (const o of r.outcomes) {
-    const size = taskSize(o.id);
-    if (size === undefined) continue;
-    ((acc[o.task] ??= {})[size] ??= []).push(o.score);
-  }
-  return Object.fromEntries(
-    Object.entries(acc).map(([t, bySize]) => [
-      t,
-      Object.fromEntries(
-        Object.entries(bySize).map(([s, xs]) => [s, mean(xs)]),
-      ),
-    ]),
+/** Every set's metrics (`eval/<set>/…`; with `final`, the chance levels `chance/<set>/…` too). */
+function evalMetrics(r: EvalReports, final: boolean): Record<string, number> {
+  return Object.assign(
+    {},
+    ...EVAL_SETS.map((set) => evalSetMetrics(set, r[set], { chance: final })),
   );
 }

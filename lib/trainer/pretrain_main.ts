@@ -11,7 +11,7 @@ import { runCli } from "../cli.ts";
 import { type ParsedConfigArgs, TASK_TYPES } from "../config.ts";
 import type { Metrics } from "./metrics.ts";
 import { pretrain } from "./pretrain.ts";
-import { PRETRAIN_EVAL_SETS } from "./run_files.ts";
+import { EVAL_SETS } from "../eval/eval_sets.ts";
 import { formatDuration } from "./progress.ts";
 import { finalEvalTable, runTrainingCli, type TrainingCommand } from "./training_cli.ts";
 import type { RunOptions } from "./training_run.ts";
@@ -49,7 +49,7 @@ function evalLine(m: Metrics): string | undefined {
   if (sets.length === 0) return undefined;
   return sets.map((s) =>
     `${s}: ` +
-    TASK_TYPES.map((t) => `${t.slice(0, 3)} ${pct(m[`acc/${s}/${t}`])}`).join(" ")
+    TASK_TYPES.map((t) => `${t.slice(0, 3)} ${pct(m[`eval/${s}/${t}`])}`).join(" ")
   ).join(" | ");
 }
 
@@ -85,7 +85,7 @@ async function main(parsed: ParsedConfigArgs, options: RunOptions): Promise<void
     train: "generator (train split: trained-on behaviours, fresh inputs)",
     suite: cfg.evalSuites,
   };
-  for (const set of PRETRAIN_EVAL_SETS) {
+  for (const set of EVAL_SETS) {
     const baselines = summary.baselines[set];
     const counts = summary.counts[set];
     const listLength = summary.listLength[set];

@@ -34,16 +34,11 @@ import { escapeHtml as esc } from "../plot/display.ts";
 import type { Metrics } from "./metrics.ts";
 import { bestChance, REPORT_SMOOTHING, stepsDone } from "./report.ts";
 import { evalSize, evalTableHtml, reportPage, section } from "./report_html.ts";
-import {
-  type EvalTables,
-  PRETRAIN_EVAL_SETS,
-  type PretrainEvalFinal,
-  type PretrainEvalSet,
-  type PretrainSummary,
-} from "./run_files.ts";
+import { EVAL_SETS, type EvalSetName } from "../eval/eval_sets.ts";
+import type { EvalTables, PretrainEvalFinal, PretrainSummary } from "./run_files.ts";
 
 /** How the figures title each set. */
-export const SET_TITLES: Record<PretrainEvalSet, string> = {
+export const SET_TITLES: Record<EvalSetName, string> = {
   generator: "generator held-out",
   train: "generator train split",
   suite: "hand-written suites",
@@ -62,7 +57,7 @@ export interface PretrainReportInput {
 
 /** The eval tables of one set: eval.json's, else rebuilt from summary.json. */
 function setTables(
-  set: PretrainEvalSet,
+  set: EvalSetName,
   evalFinal?: PretrainEvalFinal,
   summary?: PretrainSummary,
 ): EvalTables | undefined {
@@ -90,14 +85,14 @@ export function withTokens(metrics: readonly Metrics[]): Metrics[] {
 }
 
 /** Held-out accuracy per task type of one set against target tokens seen (x = `pretrain/tokens`). */
-export function accuracyPoints(metrics: readonly Metrics[], set: PretrainEvalSet): SeriesPoint[] {
-  return metricSeries(withTokens(metrics), `acc/${set}/`, { x: "pretrain/tokens" })
+export function accuracyPoints(metrics: readonly Metrics[], set: EvalSetName): SeriesPoint[] {
+  return metricSeries(withTokens(metrics), `eval/${set}/`, { x: "pretrain/tokens" })
     .filter((p) => !p.series.includes("/") && p.series !== "list_length");
 }
 
-/** Accuracy by program size from the last record that has it (`acc/generator/<type>/size<k>`). */
+/** Accuracy by program size from the last record that has it (`eval/generator/<type>/size<k>`). */
 export function accuracyBySizePoints(metrics: readonly Metrics[]): SeriesPoint[] {
-  const pattern = /^acc\/(generator|train)\/(\w+)\/size(\d+)$/;
+  const pattern = /^eval\/(generator|train)\/(\w+)\/size(\d+)$/;
   const last = [...metrics].reverse().find((m) => Object.keys(m).some((k) => pattern.test(k)));
   if (!last) return [];
   return Object.entries(last).flatMap(([k, v]) => {
@@ -127,7 +122,7 @@ export function renderPretrainReport(opts: PretrainReportInput): string {
       lineChart(loss, { smooth, xLabel: "steps done", yLabel: "loss" }),
     ),
   ];
-  for (const set of PRETRAIN_EVAL_SETS) {
+  for (const set of EVAL_SETS) {
     const points = accuracyPoints(metrics, set);
     const tables = setTables(set, evalFinal, summary);
     sections.push(section(
@@ -155,7 +150,7 @@ export function renderPretrainReport(opts: PretrainReportInput): string {
       "At the last eval.",
     ));
   }
-  const finalTables = PRETRAIN_EVAL_SETS.flatMap((set) => {
+  const finalTables = EVAL_SETS.flatMap((set) => {
     const t = setTables(set, evalFinal, summary);
     return t
       ? [
@@ -174,8 +169,8 @@ export function renderPretrainReport(opts: PretrainReportInput): string {
     ));
   }
   const lengths = [
-    ...PRETRAIN_EVAL_SETS.flatMap((set) =>
-      metricSeries(withTokens(metrics), [`acc/${set}/list_length`], { x: "pretrain/tokens" })
+    ...EVAL_SETS.flatMap((set) =>
+      metricSeries(withTokens(metrics), [`eval/${set}/list_length`], { x: "pretrain/tokens" })
         .map((p) => ({ ...p, series: SET_TITLES[set] }))
     ),
   ];
@@ -226,7 +221,7 @@ export interface SeedRun {
 /** Options of {@linkcode pretrainSeedsFigure}. */
 export interface SeedsFigureOptions {
   /** The sets to draw, one panel each (default both). */
-  sets?: readonly PretrainEvalSet[];
+  sets?: readonly EvalSetName[];
   width?: number;
   height?: number;
 }
@@ -241,7 +236,7 @@ export function pretrainSeedsFigure(
   runs: readonly SeedRun[],
   opts: SeedsFigureOptions = {},
 ): string {
-  const sets = opts.sets ?? PRETRAIN_EVAL_SETS;
+  const sets = opts.sets ?? EVAL_SETS;
   const points: BandPoint[] = [];
   const rules: ReferenceLevel[] = [];
   for (const set of sets) {

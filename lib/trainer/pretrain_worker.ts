@@ -8,7 +8,8 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import { type Bank, splitBank } from "../lang/generate.ts";
+import { configSplit } from "../eval/bank_split.ts";
+import type { Bank } from "../lang/generate.ts";
 import { Rng } from "../rng.ts";
 import { configBank } from "./bank_cache.ts";
 import { type PretrainExample, pretrainStepBatch } from "./pretrain_data.ts";
@@ -39,7 +40,7 @@ scope.onmessage = (e) => {
     try {
       if (msg.kind === "init") {
         const { bank } = await configBank(msg.cfg);
-        const train = splitBank(bank, "train", msg.cfg.pretrainHeldOut);
+        const { train } = configSplit(bank, msg.cfg); // pre-training's own split (pretrain.ts)
         state = { cfg: msg.cfg, train, rng: Rng.fromState(msg.rngState) };
         scope.postMessage({ kind: "ready" });
         return;

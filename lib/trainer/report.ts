@@ -47,8 +47,8 @@ export function bestChance(baselines: EvalTables["baselines"]): ReferenceLevel[]
 }
 
 /**
- * Each task type's best trivial chance level (search excluded): from the final eval's
- * baselines, else from the `chance/<task>` metrics the seeding eval logs.
+ * Each task type's best trivial chance level on the suites (search excluded): from the final
+ * eval's baselines, else from the `chance/suite/<task>` metrics the seeding eval logs.
  */
 export function chanceLevels(
   metrics: readonly Metrics[],
@@ -60,8 +60,8 @@ export function chanceLevels(
   const last = new Map<string, number>();
   for (const m of metrics) {
     for (const [k, v] of Object.entries(m)) {
-      // `chance/<task>`: the suites' levels (`chance/generator/<task>` belong to that set).
-      if (/^chance\/[a-z]+$/.test(k) && typeof v === "number") last.set(k.slice(7), v);
+      const task = /^chance\/suite\/([a-z]+)$/.exec(k)?.[1];
+      if (task && typeof v === "number") last.set(task, v);
     }
   }
   return [...last].map(([series, value]) => ({ series, value }));
@@ -102,7 +102,7 @@ export function renderReport(opts: ReportInput): string {
   const smooth = { smooth: REPORT_SMOOTHING };
 
   // ── held-out accuracy: periodic evals, the final one, chance levels ──
-  const periodic = metricSeries(metrics, "eval/acc/");
+  const periodic = metricSeries(metrics, "eval/suite/").filter((p) => !p.series.includes("/"));
   const dots = final
     ? Object.entries(final.accuracy).map(([series, value]) => ({
       step: opts.evalFinal!.step,

@@ -85,6 +85,8 @@ export const RunSummarySchema = z.object({
   eval: z.record(z.string(), z.number()),
   /** The enumerative-search baseline's accuracy on the same suites (induction). */
   evalSearch: z.record(z.string(), z.number()).optional(),
+  /** The generator's held-out set at the end, per task type (runs with `evalGenerator` > 0). */
+  evalGenerator: z.record(z.string(), z.number()).optional(),
 });
 /** A finished run's summary. */
 export type RunSummary = z.infer<typeof RunSummarySchema>;
@@ -140,27 +142,26 @@ export type EvalTables = z.infer<typeof EvalTablesSchema>;
  * A run's `eval.json`: the final held-out eval after `step` steps (steps done, as
  * `summary.json`'s), task by task, with its tables (as the trainer writes it).
  */
+const OutcomesSchema = z.array(z.object({
+  suite: z.string(),
+  id: z.string(),
+  task: z.string(),
+  score: z.number().min(0).max(1),
+  answer: z.string(),
+  size: z.number().int().nonnegative().optional(),
+}));
+
 export const EvalFinalSchema = z.object({
   step: z.number().int().nonnegative(),
-  outcomes: z.array(z.object({
-    suite: z.string(),
-    id: z.string(),
-    task: z.string(),
-    score: z.number().min(0).max(1),
-    answer: z.string(),
-  })),
+  outcomes: OutcomesSchema,
+  /**
+   * The generator's held-out set at the end, task by task (runs with `evalGenerator` > 0): the
+   * tasks a paired comparison with the base scores on.
+   */
+  generator: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
 }).extend(EvalTablesSchema.partial().shape);
 /** A run's final eval, task by task. */
 export type EvalFinal = z.infer<typeof EvalFinalSchema>;
-
-/**
- * Pre-training's eval sets, as its metrics name them (`acc/<set>/<type>`): the generator's
- * held-out behaviours, the generator's train split (trained-on behaviours, fresh inputs: beside
- * the held-out set it tells under- from over-fitting), and the world's hand-written suites.
- */
-export const PRETRAIN_EVAL_SETS = ["generator", "train", "suite"] as const;
-/** A held-out set of pre-training. */
-export type PretrainEvalSet = (typeof PRETRAIN_EVAL_SETS)[number];
 
 /** One value per pre-training eval set (runs from before the train split was evaluated lack it). */
 const perSet = <T extends z.ZodType>(value: T) =>
@@ -206,6 +207,22 @@ export const PretrainSummarySchema = z.object({
   bySize: z.record(z.string(), z.record(z.string(), z.number())),
   /** The same on the generator's train split (runs before it was evaluated lack it). */
   bySizeTrain: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  /** The suites' accuracy by the size of the programs the language parses (runs before lack it). */
+  bySizeSuite: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  /**
+   * Where the suites' programs lie in the bank's split, per task type (`OverlapCounts` in
+   * ../eval/bank_split.ts; runs before the check lack it).
+   */
+  suiteOverlap: z.record(
+    z.string(),
+    z.object({
+      parsed: z.number().int().nonnegative(),
+      trainWritten: z.number().int().nonnegative(),
+      trainBehaviour: z.number().int().nonnegative(),
+      heldout: z.number().int().nonnegative(),
+      absent: z.number().int().nonnegative(),
+    }),
+  ).optional(),
 });
 /** A finished pre-training run's summary. */
 export type PretrainSummary = z.infer<typeof PretrainSummarySchema>;

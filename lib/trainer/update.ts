@@ -4,7 +4,11 @@
  * advantage; plus an entropy bonus. Token-level mean, as in REINFORCE++.
  *
  *   ratio_t = exp(logπ(a_t) − logπ_old(a_t))
- *   L = −mean_t min(ratio_t·A, clip(ratio_t, 1−ε, 1+ε)·A) − c_ent · mean_t H_t
+ *   L = −mean_t min(ratio_t·A, clip(ratio_t, 1−ε, 1+ε)·A) − c_ent · mean_t H_t + β · mean_t KL_t
+ *
+ * The KL term (config `klCoef` = β; not in the paper, which drops it) keeps the policy near a
+ * reference model, e.g. the base it started from: KL_t = exp(r_t) − r_t − 1 with
+ * r_t = logπ_ref(a_t) − logπ(a_t) (the unbiased, non-negative "k3" estimator GRPO uses).
  *
  * The batch is scored in micro-batches whose gradients are accumulated (same
  * loss, same gradient, bounded memory: the full-vocabulary logits of every
@@ -26,6 +30,8 @@ export interface UpdateOptions {
   microBatchTokens: number;
   /** The model's context: a micro-batch's longest prompt + longest completion must fit. */
   contextLen: number;
+  /** β of the KL penalty toward the reference log-probs (0 or absent: none, as the paper). */
+  klCoef?: number;
   /** The forward pass of the log-probs (config `logprobsForward`; default `"completion"`). */
   logprobsForward?: LogprobsForward;
 }
@@ -39,11 +45,15 @@ export interface UpdateStats {
   /** Fraction of tokens whose ratio was clipped (0 in the first epoch). */
   clipFrac: number;
   tokens: number;
+  /** Mean KL estimate (nats/token) to the reference before the update (with a reference). */
+  kl?: number;
 }
 
 interface Item {
   r: Rollout;
   a: number;
+  /** Reference log-probs of the completion (with a KL penalty). */
+  ref?: readonly number[] | undefined;
 }
 
 /**
@@ -95,12 +105,14 @@ export async function policyUpdate(
   rollouts: readonly Rollout[],
   advantages: readonly number[],
   opts: UpdateOptions,
+  reference?: readonly (readonly number[])[],
 ): Promise<UpdateStats> {
-  const used = rollouts.map((r, i) => ({ r, a: advantages[i]! })).filter(({ r }) =>
-    r.completion.length > 0
-  );
+  const beta = reference ? opts.klCoef ?? 0 : 0;
+  const used = rollouts.map((r, i) => ({ r, a: advantages[i]!, ref: reference?.[i] })).filter((
+    { r },
+  ) => r.completion.length > 0);
   const tokens = used.reduce((s, { r }) => s + r.completion.length, 0);
-  if (used.length === 0 || used.every(({ a }) => a === 0)) {
+  if (used.length === 0 || (beta === 0 && used.every(({ a }) => a === 0))) {
     return { loss: 0, gradNorm: 0, entropy: NaN, clipFrac: 0, tokens };
   }
   const batches = microBatches(used, opts.microBatchTokens, opts.contextLen);
@@ -108,6 +120,7 @@ export async function policyUpdate(
   for (let epoch = 0; epoch < opts.ppoEpochs; epoch++) {
     let entropySum = 0;
     let clipped = 0;
+    let klSum = 0;
     const losses = batches.map((group) => () => {
       const B = group.length;
       const out = policy.logprobs({
@@ -132,13 +145,57 @@ export async function policyUpdate(
         tf.sum(tf.mul(tf.cast(tf.notEqual(unclipped, clippedObj), "float32"), out.weights))
           .dataSync()[0]!
       );
-      return tf.div(
-        tf.add(tf.neg(tf.sum(objective)), tf.mul(entropy, -opts.entropyCoef)),
-        tokens,
-      ) as tf.Scalar;
+      let loss = tf.add(tf.neg(tf.sum(objective)), tf.mul(entropy, -opts.entropyCoef));
+      if (beta > 0) {
+        const ref = new Float32Array(B * Tc);
+        group.forEach(({ ref: r }, b) => ref.set(r!, b * Tc));
+        // k3 at every real token (padding: r = 0 → 0).
+        const r = tf.mul(tf.sub(tf.tensor2d(ref, [B, Tc]), out.logprobs), out.weights);
+        const kl = tf.sum(tf.mul(tf.sub(tf.sub(tf.exp(r), r), 1), out.weights));
+        klSum += kl.dataSync()[0]!;
+        loss = tf.add(loss, tf.mul(kl, beta));
+      }
+      return tf.div(loss, tokens) as tf.Scalar;
     });
     const { loss, gradNorm } = await optimizer.stepAccumulated(losses);
-    stats = { loss, gradNorm, entropy: entropySum / tokens, clipFrac: clipped / tokens, tokens };
+    // The KL before any update of this step: the first epoch's.
+    const kl = epoch === 0 ? klSum / tokens : stats.kl;
+    stats = {
+      loss,
+      gradNorm,
+      entropy: entropySum / tokens,
+      clipFrac: clipped / tokens,
+      tokens,
+      ...(beta > 0 && kl !== undefined ? { kl } : {}),
+    };
   }
   return stats;
+}
+
+/**
+ * Each rollout's completion log-probs under a reference policy (e.g. the frozen base), at the
+ * rollout's temperature and masks, in the update's micro-batches: the KL penalty's reference.
+ */
+export function referenceLogprobs(
+  reference: Policy,
+  rollouts: readonly Rollout[],
+  opts: Pick<UpdateOptions, "microBatchTokens" | "contextLen">,
+): number[][] {
+  const out: number[][] = rollouts.map(() => []);
+  const index = new Map(rollouts.map((r, i) => [r, i]));
+  const items = rollouts.filter((r) => r.completion.length > 0).map((r) => ({ r, a: 0 }));
+  for (const group of microBatches(items, opts.microBatchTokens, opts.contextLen)) {
+    const values = tf.tidy(() =>
+      reference.logprobs({
+        prompts: group.map(({ r }) => r.prompt),
+        completions: group.map(({ r }) => r.completion),
+        masks: group.map(({ r }) => r.masks),
+        temperature: group[0]!.r.temperature,
+      }).logprobs.arraySync() as number[][]
+    );
+    group.forEach(({ r }, b) => {
+      out[index.get(r)!] = values[b]!.slice(0, r.completion.length);
+    });
+  }
+  return out;
 }

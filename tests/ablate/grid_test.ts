@@ -134,7 +134,7 @@ Deno.test({
         }
       }
 
-      // Learning curves: mean over seeds of every eval/acc/<task> at every logged step.
+      // Learning curves: mean over seeds of every eval/suite/<task> at every logged step.
       const expected = new Map<string, number[]>();
       for (const name of RUNS) {
         const variant = name.replace(/^tiny-/, "").replace(/-s\d+$/, "");
@@ -144,7 +144,7 @@ Deno.test({
         for (const line of lines) {
           const rec = JSON.parse(line) as Record<string, number>;
           for (const t of TASKS) {
-            const val = rec[`eval/acc/${t}`];
+            const val = rec[`eval/suite/${t}`];
             if (val === undefined) continue;
             const key = `${variant}|${t}|${rec.step}`;
             expected.set(key, [...(expected.get(key) ?? []), val]);

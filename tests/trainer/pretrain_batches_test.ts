@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { resolveConfig } from "../../lib/config.ts";
-import { splitBank } from "../../lib/lang/generate.ts";
+import { configSplit } from "../../lib/eval/bank_split.ts";
 import { Rng } from "../../lib/rng.ts";
 import { configBank } from "../../lib/trainer/bank_cache.ts";
 import { inlineBatches, workerBatches } from "../../lib/trainer/pretrain_batches.ts";
@@ -24,7 +24,7 @@ Deno.test("workerBatches: the inline batches and generator states, step by step"
       },
     });
     const { bank } = await configBank(cfg);
-    const train = splitBank(bank, "train", cfg.pretrainHeldOut);
+    const { train } = configSplit(bank, cfg);
     const rng = new Rng(9);
     const inline = inlineBatches(train, cfg, Rng.fromState(rng.state()));
     await using worker = await workerBatches(cfg, rng);

@@ -100,7 +100,7 @@ Deno.test("a tiny pre-training run lowers the loss on a fixed batch; its base lo
     assert.ok(
       metrics.every((m) => m["pretrain/loss"] === undefined || Number.isFinite(m["pretrain/loss"])),
     );
-    assert.equal(typeof metrics.at(-1)!["acc/generator/deduction"], "number");
+    assert.equal(typeof metrics.at(-1)!["eval/generator/deduction"], "number");
     // The shipped form: weights only, loaded into a fresh policy through loadBase.
     const { path, step } = await loadBase(`${runs}/pt/base`, {
       model: fresh.model,

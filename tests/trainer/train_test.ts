@@ -12,6 +12,8 @@ import { decodeSafetensors } from "../../lib/model/safetensors.ts";
 import { Transformer } from "../../lib/model/transformer.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { train } from "../../lib/trainer/loop.ts";
+import { readProposals } from "../../lib/trainer/run_files.ts";
+import { isConstantProgram } from "../../lib/tasks/constant.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const tinyArgs = ["--preset=tiny", "--evalLimit=2", "--evalEvery=2", "--checkpointEvery=1"];
@@ -238,7 +240,7 @@ Deno.test("evalGenerator: self-play's evals also score the generator's held-out 
         // Three tasks of one query each: a multiple of 1/3.
         const v = m[`eval/generator/${t}`] as number;
         assert.ok(Math.abs(v * 3 - Math.round(v * 3)) < 1e-9, `${t}: ${v}`);
-        assert.equal(typeof m[`eval/acc/${t}`], "number", "the suites are still scored");
+        assert.equal(typeof m[`eval/suite/${t}`], "number", "the suites are still scored");
       }
       // The chance levels of the same tasks, once, at the start.
       assert.equal(typeof evals[0]![`chance/generator/${t}`], "number");
@@ -246,6 +248,55 @@ Deno.test("evalGenerator: self-play's evals also score the generator's held-out 
     }
     const report = await Deno.readTextFile(`${runs}/g/report.html`);
     assert.match(report, /Generator held-out accuracy per task type/);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("replayBatch: a cross-entropy step on generator tasks after each RL update", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    await train(cfg(runs, "r", { steps: 2, replayBatch: 12, pretrainMaxSize: 3 }));
+    await train(cfg(runs, "plain", { steps: 2 }));
+    const steps = (name: string) =>
+      readMetrics(`${runs}/${name}/metrics.jsonl`).then((ms) => ms.filter((m) => m.step >= 0));
+    const replayed = await steps("r");
+    assert.equal(replayed.length, 2);
+    for (const m of replayed) {
+      // Nats per target token of a model that has learned little: well above 0, finite.
+      const loss = m["loss/replay"] as number;
+      assert.ok(Number.isFinite(loss) && loss > 0.1, `loss/replay ${loss}`);
+    }
+    for (const m of await steps("plain")) assert.equal(m["loss/replay"], undefined);
+    // The valid proposals' constant share, recomputed from the logged program texts.
+    const rows = await readProposals(`${runs}/r/proposals.jsonl`);
+    const c = cfg(runs, "r");
+    for (const m of replayed) {
+      for (const task of ["deduction", "abduction"]) {
+        const valid = rows.filter((r) => r.step === m.step && r.task === task && r.valid);
+        const flags = valid.map((r) => isConstantProgram(r.program, c)).filter((x) =>
+          x !== undefined
+        );
+        const expected = flags.length ? flags.filter((x) => x).length / flags.length : undefined;
+        assert.equal(m[`propose/constant/${task}`], expected, `${task} @${m.step}`);
+      }
+    }
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("klCoef: the KL to the starting weights is 0 before the first update, then grows", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    // lr raised so that the weights move visibly in two steps.
+    await train(cfg(runs, "kl", { steps: 3, klCoef: 0.1, lr: 1e-2 }));
+    const m = (await readMetrics(`${runs}/kl/metrics.jsonl`)).filter((r) => r.step >= 0);
+    const kl = m.map((r) => r["policy/kl_ref"] as number);
+    assert.equal(kl.length, 3);
+    // Step 0 samples from the reference itself: every r_t = 0 up to float error.
+    assert.ok(Math.abs(kl[0]!) < 1e-5, `step 0: ${kl[0]}`);
+    assert.ok(kl[2]! > 1e-4, `step 2: ${kl[2]}`);
   } finally {
     await Deno.remove(runs, { recursive: true });
   }

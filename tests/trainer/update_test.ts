@@ -15,7 +15,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import { completionLogprobs, TransformerPolicy } from "../../lib/model/mod.ts";
 import { Rng } from "../../lib/rng.ts";
 import type { Rollout } from "../../lib/tasks/propose.ts";
-import { microBatches, policyUpdate, type UpdateOptions } from "../../lib/trainer/update.ts";
+import {
+  microBatches,
+  policyUpdate,
+  referenceLogprobs,
+  type UpdateOptions,
+} from "../../lib/trainer/update.ts";
 import { fullLogits, useBackend } from "../model/helpers.ts";
 import { assertClose, gradients, oraclePolicy, relativeErrors } from "./gradient_helpers.ts";
 
@@ -179,4 +184,46 @@ Deno.test("update: clipped ratios match a hand computation; micro-batches give t
   }
   one.dispose();
   many.dispose();
+});
+
+Deno.test("update: the KL penalty to a reference is β·mean(exp(r) − r − 1) and pulls the policy to it", async () => {
+  const policy = freshPolicy();
+  const base = oraclePolicy(V, 8); // another model: the reference
+  const rollouts = makeRollouts(2);
+  const mine = rollouts.map((r) => reference(policy, r));
+  const theirs = rollouts.map((r) => reference(base, r));
+  rollouts.forEach((r, i) => (r.logprobs = mine[i]!.map((x) => x.logprob))); // ratio 1
+  const N = COMPLETION_LENGTHS.reduce((s, n) => s + n, 0);
+  // The reference's log-probs as the trainer computes them, against the float64 forward pass.
+  const refLogprobs = referenceLogprobs(base, rollouts, OPTS);
+  refLogprobs.forEach((lp, i) => {
+    assert.equal(lp.length, rollouts[i]!.completion.length);
+    lp.forEach((x, j) => assertClose(x, theirs[i]![j]!.logprob, 1e-5, `ref ${i}/${j}`));
+  });
+  // Hand computation, zero advantages and no entropy bonus: the loss is the KL term alone.
+  let kl = 0;
+  rollouts.forEach((_, i) =>
+    mine[i]!.forEach((x, j) => {
+      const r = theirs[i]![j]!.logprob - x.logprob;
+      kl += Math.exp(r) - r - 1;
+    })
+  );
+  const beta = 0.5;
+  const opts = { ...OPTS, entropyCoef: 0, klCoef: beta };
+  const zeros = rollouts.map(() => 0);
+  const stats = await policyUpdate(policy, policy.optimizer, rollouts, zeros, opts, refLogprobs);
+  assertClose(stats.loss, (beta * kl) / N, 1e-5, "loss");
+  assertClose(stats.kl!, kl / N, 1e-5, "kl");
+  // Without a reference, zero advantages skip the step, as before.
+  const skipped = await policyUpdate(policy, policy.optimizer, rollouts, zeros, opts);
+  assert.equal(skipped.gradNorm, 0);
+  // More steps on the KL alone: the measured KL falls.
+  let last = stats.kl!;
+  for (let k = 0; k < 15; k++) {
+    rollouts.forEach((r) => (r.logprobs = reference(policy, r).map((x) => x.logprob)));
+    last = (await policyUpdate(policy, policy.optimizer, rollouts, zeros, opts, refLogprobs)).kl!;
+  }
+  assert.ok(last < 0.7 * stats.kl!, `KL ${stats.kl} → ${last}`);
+  policy.dispose();
+  base.dispose();
 });

@@ -1,0 +1,124 @@
+/**
+ * Paired comparison of a variant with the base it started from, on the *same* eval tasks: the
+ * mean over seeds and tasks of (variant score − base score), with a 95% bootstrap interval that
+ * resamples both seeds and tasks (a crossed design: every seed is scored on every task). Pairing
+ * removes the tasks' own difficulty from the comparison, so a difference of a few points is
+ * visible where two unpaired accuracies' intervals would overlap.
+ *
+ * @example
+ * ```ts
+ * import { pairedDifference } from "./paired.ts";
+ * const base = new Map([["t1", 0], ["t2", 1], ["t3", 0]]);
+ * const seeds = [new Map([["t1", 1], ["t2", 1], ["t3", 0]]), new Map([["t1", 0], ["t2", 1], ["t3", 1]])];
+ * const d = pairedDifference(seeds, base); // mean +1/3, with its interval
+ * ```
+ * @module
+ */
+import { InputError } from "../errors.ts";
+import { Rng } from "../rng.ts";
+import type { TaskOutcome } from "./evaluate.ts";
+
+/** One model's score per task (task key → score in [0, 1]). */
+export type TaskScores = ReadonlyMap<string, number>;
+
+/** The paired difference of a variant and its base. */
+export interface PairedDiff {
+  /** Mean of variant − base over seeds and tasks. */
+  mean: number;
+  /** 95% interval (2.5th and 97.5th percentiles of the bootstrap means). */
+  lo: number;
+  hi: number;
+  /** The variant's and the base's mean accuracy on the same tasks. */
+  variant: number;
+  base: number;
+  seeds: number;
+  tasks: number;
+}
+
+/** Options of {@linkcode pairedDifference}. */
+export interface PairedOptions {
+  /** Bootstrap resamples (default 2000). */
+  resamples?: number;
+  /** Seed of the resampling (default 0: the same data give the same interval). */
+  seed?: number;
+}
+
+/**
+ * The paired difference of `variant` (one score map per seed) and `base` (one map shared by
+ * every seed, or one per seed: each seed's own starting point). Every map must score exactly the
+ * base's tasks; a missing or extra task is an error naming it.
+ */
+export function pairedDifference(
+  variant: readonly TaskScores[],
+  base: TaskScores | readonly TaskScores[],
+  opts: PairedOptions = {},
+): PairedDiff {
+  const bases = isList(base) ? base : variant.map(() => base);
+  if (variant.length === 0) throw new InputError("Paired difference: no variant seeds");
+  if (bases.length !== variant.length) {
+    throw new InputError(
+      `Paired difference: ${variant.length} variant seeds but ${bases.length} bases`,
+    );
+  }
+  const tasks = [...bases[0]!.keys()].sort();
+  if (tasks.length === 0) throw new InputError("Paired difference: the base scores no task");
+  // d[s][t] = variant − base, on the same task.
+  const d = variant.map((v, s) => {
+    const b = bases[s]!;
+    for (const m of [v, b]) {
+      const missing = tasks.find((t) => !m.has(t));
+      const extra = [...m.keys()].find((t) => !b.has(t) || !bases[0]!.has(t));
+      if (missing !== undefined || extra !== undefined) {
+        throw new InputError(
+          `Paired difference: seed ${s} is not scored on the base's tasks (${
+            missing !== undefined ? `missing '${missing}'` : `extra '${extra}'`
+          }); compare runs evaluated on the same eval set`,
+        );
+      }
+    }
+    return tasks.map((t) => v.get(t)! - b.get(t)!);
+  });
+  const S = d.length;
+  const T = tasks.length;
+  const meanOf = (seeds: readonly number[], ts: readonly number[]) => {
+    let sum = 0;
+    for (const s of seeds) for (const t of ts) sum += d[s]![t]!;
+    return sum / (seeds.length * ts.length);
+  };
+  const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const rng = new Rng(opts.seed ?? 0);
+  const means: number[] = [];
+  for (let b = 0; b < (opts.resamples ?? 2000); b++) {
+    const seeds = Array.from({ length: S }, () => rng.int(S));
+    const ts = Array.from({ length: T }, () => rng.int(T));
+    means.push(meanOf(seeds, ts));
+  }
+  means.sort((a, b) => a - b);
+  const q = (p: number) => means[Math.min(means.length - 1, Math.floor(p * means.length))]!;
+  const avg = (ms: readonly TaskScores[]) =>
+    ms.reduce((s, m) => s + tasks.reduce((x, t) => x + m.get(t)!, 0), 0) / (ms.length * T);
+  return {
+    mean: meanOf(all(S), all(T)),
+    lo: q(0.025),
+    hi: q(0.975),
+    variant: avg(variant),
+    base: avg(bases),
+    seeds: S,
+    tasks: T,
+  };
+}
+
+function isList(b: TaskScores | readonly TaskScores[]): b is readonly TaskScores[] {
+  return Array.isArray(b);
+}
+
+/** One eval's outcomes as score maps per task type (key: `suite/id`). */
+export function scoresByTask(outcomes: readonly TaskOutcome[]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const o of outcomes) {
+    let m = out.get(o.task);
+    if (!m) out.set(o.task, m = new Map());
+    m.set(`${o.suite}/${o.id}`, o.score);
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { comparePaired, formatPaired, runOutcomes } from "../../lib/eval/paired_main.ts";
+
+const o = (id: string, task: string, score: number) => ({
+  suite: "s",
+  id,
+  task,
+  score,
+  answer: "",
+});
+
+/** A run folder with an eval.json of the given shape. */
+async function run(dir: string, name: string, evalJson: unknown): Promise<string> {
+  await Deno.mkdir(`${dir}/${name}`, { recursive: true });
+  await Deno.writeTextFile(`${dir}/${name}/eval.json`, JSON.stringify(evalJson));
+  return `${dir}/${name}`;
+}
+
+Deno.test("paired CLI: a pre-training base against self-play seeds, per set and task type", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "azr-paired-cli-" });
+  try {
+    // Pre-training's shape: one object per set.
+    const base = await run(dir, "base", {
+      step: 10,
+      generator: { outcomes: [o("g0", "deduction", 0), o("g1", "deduction", 1)] },
+      train: { outcomes: [o("t0", "deduction", 1)] },
+      suite: { outcomes: [o("d0", "deduction", 0), o("a0", "abduction", 1)] },
+    });
+    // Self-play's shape: the suites at the top, the generator set beside them; no train set.
+    const sp = (name: string, g0: number, d0: number) =>
+      run(dir, name, {
+        step: 5,
+        outcomes: [o("d0", "deduction", d0), o("a0", "abduction", 1)],
+        generator: { outcomes: [o("g0", "deduction", g0), o("g1", "deduction", 1)] },
+      });
+    const v0 = await sp("v0", 1, 0);
+    const v1 = await sp("v1", 1, 1);
+    assert.deepEqual(Object.keys(await runOutcomes(base)).sort(), ["generator", "suite", "train"]);
+    const rows = await comparePaired([base], [v0, v1]);
+    // The train set is not in the self-play runs: not compared.
+    assert.deepEqual(rows.map((r) => `${r.set}/${r.task}`), [
+      "generator/deduction",
+      "suite/deduction",
+      "suite/abduction",
+    ]);
+    // generator: both seeds gain g0 → +1/2; suite deduction: seed 1 gains d0 → +1/2 over 2 seeds.
+    assert.equal(rows[0]!.diff.mean, 0.5);
+    assert.equal(rows[1]!.diff.mean, 0.5);
+    assert.equal(rows[2]!.diff.mean, 0);
+    assert.match(formatPaired(rows), /generator\s+deduction\s+100\.0\s+50\.0\s+\+50\.0/);
+
+    await assert.rejects(() => comparePaired([base, base, base], [v0, v1]), /one per --variant/);
+    await assert.rejects(
+      () => comparePaired([`${dir}/none`], [v0]),
+      /Cannot read .*none\/eval.json/,
+    );
+    const bad = await run(dir, "bad", { outcomes: [{ id: 1 }] });
+    await assert.rejects(() => comparePaired([bad], [v0]), /Cannot read .*bad\/eval.json/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { pairedDifference, scoresByTask } from "../../lib/eval/paired.ts";
+import { Rng } from "../../lib/rng.ts";
+
+const map = (xs: readonly number[]) => new Map(xs.map((x, i) => [`t${i}`, x]));
+
+Deno.test("pairedDifference: mean and interval over seeds and tasks; identical models differ by exactly 0", () => {
+  const base = map([0, 1, 0, 0.5]);
+  const v = map([1, 1, 1, 0.5]); // +1 on two tasks of four on every seed
+  const d = pairedDifference([v, v, v], base, { resamples: 500 });
+  assert.equal(d.seeds, 3);
+  assert.equal(d.tasks, 4);
+  assert.equal(d.mean, 0.5);
+  assert.equal(d.variant, 0.875);
+  assert.equal(d.base, 0.375);
+  // Tasks resampled: the interval spans how the +1s fall, within [0, 1].
+  assert.ok(d.lo >= 0 && d.hi <= 1 && d.lo < 0.5 && d.hi > 0.5, JSON.stringify(d));
+  const same = pairedDifference([base], base);
+  assert.deepEqual([same.mean, same.lo, same.hi], [0, 0, 0]);
+});
+
+Deno.test("pairedDifference: the interval matches the normal approximation on a large sample", () => {
+  // One seed, 400 tasks: +1 on a random half, 0 elsewhere. SE of the mean = sqrt(p(1-p)/n).
+  const rng = new Rng(3);
+  const n = 400;
+  const flips = Array.from({ length: n }, () => (rng.next() < 0.5 ? 1 : 0));
+  const base = map(Array(n).fill(0));
+  const d = pairedDifference([map(flips)], base, { resamples: 4000 });
+  const p = d.mean;
+  const half = 1.96 * Math.sqrt((p * (1 - p)) / n);
+  assert.ok(Math.abs(d.hi - d.lo - 2 * half) < 0.015, `${d.lo}..${d.hi} vs ±${half}`);
+  assert.ok(Math.abs((d.lo + d.hi) / 2 - p) < 0.01);
+});
+
+Deno.test("pairedDifference: pairing sees what two unpaired intervals cannot", () => {
+  // 300 tasks of mixed difficulty; the variant solves what the base solves plus 3% more.
+  const rng = new Rng(9);
+  const n = 300;
+  const base = Array.from({ length: n }, () => (rng.next() < 0.4 ? 1 : 0));
+  const variant = base.map((b, i) => (b === 0 && i % 20 === 0 ? 1 : b));
+  const d = pairedDifference([map(variant)], map(base));
+  assert.ok(d.lo > 0, `paired interval excludes 0: ${d.lo}..${d.hi}`);
+  // Unpaired 95% intervals of the two accuracies overlap.
+  const se = (xs: number[]) => {
+    const p = xs.reduce((a, b) => a + b, 0) / xs.length;
+    return [p, 1.96 * Math.sqrt((p * (1 - p)) / xs.length)] as const;
+  };
+  const [pb, hb] = se(base);
+  const [pv, hv] = se(variant);
+  assert.ok(pb + hb > pv - hv, "the unpaired intervals overlap");
+});
+
+Deno.test("pairedDifference: per-seed bases, and tasks that do not match are an error", () => {
+  const d = pairedDifference([map([1, 1]), map([0, 1])], [map([0, 1]), map([0, 0])]);
+  // Seed 0: +1, 0; seed 1: 0, +1 → mean 0.5.
+  assert.equal(d.mean, 0.5);
+  assert.throws(
+    () => pairedDifference([map([1])], map([0, 1])),
+    /seed 0 is not scored on the base's tasks \(missing 't1'\)/,
+  );
+  assert.throws(
+    () => pairedDifference([map([1, 1, 1])], map([0, 1])),
+    /extra 't2'/,
+  );
+  assert.throws(() => pairedDifference([], map([0])), /no variant seeds/);
+});
+
+Deno.test("scoresByTask: outcomes keyed by suite and id, per task type", () => {
+  const m = scoresByTask([
+    { suite: "a", id: "x", task: "deduction", score: 1, answer: "" },
+    { suite: "b", id: "x", task: "deduction", score: 0, answer: "" },
+    { suite: "a", id: "y", task: "induction", score: 0.5, answer: "" },
+  ]);
+  assert.deepEqual([...m.get("deduction")!], [["a/x", 1], ["b/x", 0]]);
+  assert.deepEqual([...m.get("induction")!], [["a/y", 0.5]]);
+});
