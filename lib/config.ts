@@ -190,6 +190,16 @@ export const ConfigSchema = z.strictObject({
     "Padded tokens (prompt + completion; a quarter of it in completions) per gradient micro-batch: bounds memory, not the math",
   ),
 
+  ceMicroBatchTokens: posInt().default(768).describe(
+    "Padded tokens (prompt + target) per cross-entropy micro-batch (pre-training, solverCe): on wasm, small micro-batches stay in cache and pay (768 measured fastest at the small and medium shapes; the old path used microBatchTokens, 4096); the same loss either way",
+  ),
+  ceBatching: z.enum(["view", "length"]).default("length").describe(
+    "Cross-entropy micro-batches (pre-training, solverCe): 'view', one view each (the old path), or 'length', every view together sorted by length (less padding, fewer micro-batches); the same loss either way",
+  ),
+  logprobsForward: z.enum(["completion", "full"]).default("completion").describe(
+    "Training forward pass: 'completion' runs the last block only on the columns that predict completion tokens, 'full' on every column (the old path); the same log-probs either way",
+  ),
+
   // ── base model: where self-play starts, and pre-training (lib/trainer/pretrain.ts) ──
   init: z.string().min(1).default("scratch").describe(
     "Weights self-play starts from: 'scratch' (random) or a checkpoint or run folder (e.g. data/base); its world and model sizes must match",
@@ -256,6 +266,9 @@ export const ConfigSchema = z.strictObject({
   ),
   pretrainLrSchedule: z.enum(["constant", "cosine"]).default("cosine").describe(
     "Pre-training learning rate: constant, or 100 warm-up steps then a cosine decay to a tenth over pretrainSteps",
+  ),
+  pretrainDataWorker: z.boolean().default(false).describe(
+    "Pre-training draws each batch in a worker during the previous step (data generation overlaps the model on a second core); the same batches either way",
   ),
   pretrainSizeCurriculum: z.boolean().default(false).describe(
     "Pre-training draws small programs first: size k is unlocked after (k-1)/maxSize of the steps",

@@ -18,7 +18,20 @@ export interface LogprobsBatch {
   masks?: readonly (readonly Uint8Array[])[];
   /** Softmax temperature used when sampling (default 1). */
   temperature?: number;
+  /**
+   * How the forward pass runs (see {@linkcode LogprobsForward}; default `"completion"`): the same
+   * log-probs either way, to float tolerance.
+   */
+  forward?: LogprobsForward;
 }
+
+/**
+ * `"full"`: every block over every column, then the predicting columns sliced out (the old path).
+ * `"completion"`: the last block computes its queries, output projection and MLP only for the
+ * columns that predict completion tokens (its keys and values still cover the prompt): fewer
+ * FLOPs, most of all for long prompts.
+ */
+export type LogprobsForward = "full" | "completion";
 
 /** Tensors [B, Tc] (Tc = the longest completion); the caller disposes them (or uses tf.tidy). */
 export interface LogprobsResult {
@@ -88,12 +101,12 @@ export function completionLogprobs(model: Transformer, batch: LogprobsBatch): Lo
   }
   const padded: PaddedBatch = { ids, batch: B, time: T, padLeft };
   return tf.tidy(() => {
-    const { hidden } = model.forward(padded); // [B, T, D]
     const D = model.options.dModel;
-    const h = tf.reshape(tf.slice(hidden, [0, Pmax - 1, 0], [B, Tc, D]), [
-      B * Tc,
-      D,
-    ]) as tf.Tensor2D;
+    const from = Pmax - 1; // the column that predicts the first completion token
+    const hidden = (batch.forward ?? "completion") === "full"
+      ? tf.slice(model.forward(padded).hidden, [0, from, 0], [B, Tc, D]) // [B, T, D] → [B, Tc, D]
+      : model.forward(padded, { from }).hidden; // [B, Tc, D]
+    const h = tf.reshape(hidden, [B * Tc, D]) as tf.Tensor2D;
     const logits = tf.div(model.logits(h), temperature) as tf.Tensor2D; // [B*Tc, V]
     const allowed = tf.cast(tf.tensor2d(mask, [B * Tc, V], "int32"), "bool") as tf.Tensor2D;
     const logp = maskedLogSoftmaxFinite(logits, allowed); // [B*Tc, V], ≈ -1e30 outside the mask

@@ -79,10 +79,40 @@ export function bmm(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
 }
 
 /**
- * Rows of a table: table [V, D], ids int32 [N] → [N, D]. Forward is a gather; the gradient is a
+ * Rows of a table: table [V, D], ids int32 [N] → [N, D], as a one-hot matMul (onehot(ids) @ table)
+ * both ways: wasm's gather kernel is several times slower than XNNPACK's matMul at these sizes,
+ * and gather's own gradient is missing on wasm (the gradient is onehot(ids)ᵀ @ dy). When every id
+ * is below `usedRows` (positions in a T-column batch: T), only those rows take part, and the
+ * gradient of the others is 0. Exact: each output is 1 × a table entry plus zeros.
+ */
+export function embed(table: tf.Tensor2D, ids: tf.Tensor1D, usedRows?: number): tf.Tensor2D {
+  const [rows, D] = table.shape;
+  // tf.oneHot needs a depth of at least 2 (a one-column batch uses two rows).
+  const used = Math.min(rows, Math.max(2, usedRows ?? rows));
+  if (used < 2) return embedGather(table, ids);
+  // ids is an input (not a closure) so the tape keeps it alive until the backward pass.
+  const f = customOp(2, ([t, i], save) => {
+    // int32 one-hot, then cast: wasm's oneHot with a float32 dtype writes int bits (1.4e-45).
+    const hot = tf.cast(tf.oneHot(i as tf.Tensor1D, used), "float32") as tf.Tensor2D; // [N, used]
+    save([hot, i!]);
+    const part = used === rows ? t as tf.Tensor2D : tf.slice(t as tf.Tensor2D, [0, 0], [used, D]);
+    return {
+      value: tf.matMul(hot, part),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [h, idx] = saved as [tf.Tensor2D, tf.Tensor1D];
+        const g = tf.matMul(tf.transpose(h), dy as tf.Tensor2D); // [used, D]
+        return [used === rows ? g : tf.pad(g, [[0, rows - used], [0, 0]]), tf.zerosLike(idx)];
+      },
+    };
+  });
+  return f(table, ids) as tf.Tensor2D;
+}
+
+/**
+ * The reference {@linkcode embed} (the kit's before issue 17): forward is a gather; the gradient is a
  * one-hot matMul (onehot(ids)ᵀ @ dy), because gather's own gradient is missing on wasm.
  */
-export function embed(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+export function embedGather(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const rows = table.shape[0];
   // ids is an input (not a closure) so the tape keeps it alive until the backward pass.
   const f = customOp(2, ([t, i], save) => {
@@ -130,8 +160,32 @@ export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): tf.Te
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-/** GELU, tanh approximation (as in GPT-2), with an analytic gradient. */
+/**
+ * GELU, tanh approximation (as in GPT-2), with an analytic gradient. Written as x·σ(2u), u =
+ * c(x + 0.044715x³), which equals 0.5x(1 + tanh u): wasm's sigmoid kernel is SIMD, its tanh is
+ * many times slower.
+ */
 export function gelu<T extends tf.Tensor>(x: T): T {
+  const f = customOp(1, ([xi], save) => {
+    const x2 = tf.mul(xi!, xi!);
+    const s = tf.sigmoid(tf.mul(tf.mul(xi!, tf.add(tf.mul(x2, 0.044715), 1)), 2 * GELU_C)); // σ(2u)
+    save([xi!, s]);
+    return {
+      value: tf.mul(xi!, s),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ss] = saved as [tf.Tensor, tf.Tensor];
+        // d/dx = σ(2u) + x σ(2u)(1 − σ(2u)) · 2c(1 + 3·0.044715 x²)
+        const du = tf.mul(tf.add(tf.mul(tf.mul(xs, xs), 3 * 0.044715), 1), 2 * GELU_C);
+        const d = tf.add(ss, tf.mul(tf.mul(tf.mul(xs, ss), tf.sub(1, ss)), du));
+        return [tf.mul(dy, d)];
+      },
+    };
+  });
+  return f(x) as T;
+}
+
+/** The reference {@linkcode gelu} (the kit's before issue 17): 0.5x(1 + tanh u) with wasm's tanh. */
+export function geluTanh<T extends tf.Tensor>(x: T): T {
   const f = customOp(1, ([xi], save) => {
     const x2 = tf.mul(xi!, xi!);
     const t = tf.tanh(tf.mul(tf.mul(xi!, tf.add(tf.mul(x2, 0.044715), 1)), GELU_C)); // tanh(u)

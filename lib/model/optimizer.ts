@@ -81,12 +81,11 @@ export class AdamW {
     if (losses.length === 0) throw new Error("AdamW.stepAccumulated: no loss to step on");
     const vars = [...this.#params.values()];
     let grads: tf.NamedTensorMap = {};
-    let lossValue = 0;
+    const values: tf.Scalar[] = []; // each closure's loss, read once with the gradient norm
     try {
       for (const loss of losses) {
         const r = tf.variableGrads(loss, vars);
-        lossValue += (await r.value.data())[0]!; // async reads: webgpu cannot read synchronously in Deno
-        r.value.dispose();
+        values.push(r.value);
         const summed: tf.NamedTensorMap = {};
         for (const [name, g] of Object.entries(r.grads)) {
           const prev = grads[name];
@@ -99,11 +98,19 @@ export class AdamW {
         for (const [name, g] of Object.entries(grads)) if (!(name in summed)) summed[name] = g;
         grads = summed;
       }
-      const gradNorm = tf.tidy(() =>
-        tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))))
+      // One read-back per step (async: webgpu cannot read synchronously in Deno): the losses, then
+      // the global gradient norm.
+      const read = tf.tidy(() =>
+        tf.concat([
+          tf.stack(values),
+          tf.reshape(tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))), [1]),
+        ])
       );
-      const norm = (await gradNorm.data())[0]!;
-      gradNorm.dispose();
+      const data = await read.data();
+      read.dispose();
+      let lossValue = 0;
+      for (let i = 0; i < values.length; i++) lossValue += data[i]!;
+      const norm = data[values.length]!;
       if (!Number.isFinite(norm) || !Number.isFinite(lossValue)) {
         throw new Error(
           `AdamW.step: non-finite loss (${lossValue}) or gradient norm (${norm}); lower lr`,
@@ -132,6 +139,7 @@ export class AdamW {
       return { loss: lossValue, gradNorm: norm };
     } finally {
       tf.dispose(Object.values(grads));
+      tf.dispose(values);
     }
   }
 

@@ -21,7 +21,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../rng.ts";
 import "./gradients.ts";
-import { bmm, dense, embed, gelu, layerNorm } from "./ops.ts";
+import { bmm, dense, embed, embedGather, gelu as geluFast, geluTanh, layerNorm } from "./ops.ts";
 
 /** Sizes of a {@linkcode Transformer} (a subset of Config plus the vocabulary size). */
 export interface TransformerOptions {
@@ -41,6 +41,12 @@ export interface TransformerOptions {
   tieEmbeddings: boolean;
   /** Seed of the weight initialisation. */
   seed: number;
+  /**
+   * The kernels of the embeddings and GELU (not a weight: never saved). `"fast"` (default): one-hot
+   * matMuls and GELU through sigmoid; `"reference"`: gather and tanh, the kit's before issue 17,
+   * kept for benchmarks and for tests that pin the two to the same values.
+   */
+  kernels?: "fast" | "reference";
 }
 
 /** Keys and values of every layer for the columns seen so far. */
@@ -89,6 +95,7 @@ export class Transformer {
   /** Every weight by name, in a fixed order (the checkpoint and optimizer order). */
   readonly params: Map<string, tf.Variable>;
   readonly #headDim: number;
+  readonly #kernels: "fast" | "reference";
 
   /** Builds a model with GPT-2-style random weights (normal σ 0.02, residual projections scaled). */
   constructor(options: TransformerOptions) {
@@ -103,7 +110,9 @@ export class Transformer {
     if (dModel % nHeads !== 0) {
       throw new Error(`Transformer: nHeads (${nHeads}) must divide dModel (${dModel})`);
     }
-    this.options = { ...options };
+    const { kernels, ...sizes } = options;
+    this.options = sizes;
+    this.#kernels = kernels ?? "fast";
     this.#headDim = dModel / nHeads;
     const rng = new Rng(options.seed);
     const hidden = dModel * mlpRatio;
@@ -168,15 +177,25 @@ export class Transformer {
   }
 
   /**
-   * Full forward over a left-padded batch. Returns the final hidden states [B, T, D] (before the
-   * final LayerNorm) and the KV cache of every column (for sampling). Call inside tf.tidy.
+   * Full forward over a left-padded batch. Returns the final hidden states [B, T - from, D] of
+   * columns `from`… (before the final LayerNorm; `from` default 0: every column) and the KV cache
+   * of every column (for sampling). With `from` > 0 the last block runs its queries, output
+   * projection and MLP only on those columns (its keys and values still cover every column): the
+   * same values for those columns, fewer FLOPs when only they are scored. Call inside tf.tidy.
    */
-  forward(batch: PaddedBatch): { hidden: tf.Tensor3D; cache: KVCache } {
+  forward(
+    batch: PaddedBatch,
+    opts: { from?: number } = {},
+  ): { hidden: tf.Tensor3D; cache: KVCache } {
     const { batch: B, time: T, padLeft } = batch;
     if (T > this.options.contextLen) {
       throw new Error(
         `Transformer: sequence of ${T} tokens exceeds contextLen ${this.options.contextLen}`,
       );
+    }
+    const from = opts.from ?? 0;
+    if (!Number.isInteger(from) || from < 0 || from >= T) {
+      throw new Error(`Transformer: 'from' must be an integer in [0, ${T}), got ${from}`);
     }
     const pos = new Int32Array(B * T);
     const pad = new Float32Array(B * T);
@@ -198,6 +217,8 @@ export class Transformer {
       T,
       bias,
       padBias,
+      undefined,
+      from,
     );
   }
 
@@ -256,7 +277,10 @@ export class Transformer {
     };
   }
 
-  /** x: token ids [B*T], pos [B*T]; bias [B, 1, T|1, Tk]; past: the cache before these columns. */
+  /**
+   * x: token ids [B*T], pos [B*T]; bias [B, 1, T|1, Tk]; past: the cache before these columns;
+   * from: the first column the last block computes queries for (0 = all).
+   */
   #run(
     ids: tf.Tensor1D,
     pos: tf.Tensor1D,
@@ -265,28 +289,43 @@ export class Transformer {
     bias: tf.Tensor4D,
     padBias: tf.Tensor4D,
     past?: KVCache,
+    from = 0,
   ): { hidden: tf.Tensor3D; cache: KVCache } {
     const { dModel: D, nHeads: H, nLayers } = this.options;
     const hd = this.#headDim;
-    const N = B * T;
-    // [B*T, D]
-    let x = tf.add(embed(this.#p("wte"), ids), embed(this.#p("wpe"), pos)) as tf.Tensor2D;
-    const toHeads = (t: tf.Tensor2D) =>
-      tf.reshape(tf.transpose(tf.reshape(t, [B, T, H, hd]), [0, 2, 1, 3]), [
+    const fast = this.#kernels === "fast";
+    const gelu = fast ? geluFast : geluTanh;
+    // A full forward's positions are below T (the rows of wpe it uses); a step's are anywhere.
+    const [tokens, positions] = fast
+      ? [embed(this.#p("wte"), ids), embed(this.#p("wpe"), pos, past ? undefined : T)]
+      : [embedGather(this.#p("wte"), ids), embedGather(this.#p("wpe"), pos)];
+    let x = tf.add(tokens, positions) as tf.Tensor2D; // [B*T, D]
+    const toHeads = (t: tf.Tensor2D, rows = T) =>
+      tf.reshape(tf.transpose(tf.reshape(t, [B, rows, H, hd]), [0, 2, 1, 3]), [
         B * H,
-        T,
+        rows,
         hd,
       ]) as tf.Tensor3D;
+    /** The last Tq columns of each row: [B*T, D] → [B*Tq, D]. */
+    const lastCols = (t: tf.Tensor2D, Tq: number) =>
+      tf.reshape(tf.slice(tf.reshape(t, [B, T, D]), [0, T - Tq, 0], [B, Tq, D]), [
+        B * Tq,
+        D,
+      ]) as tf.Tensor2D;
     const ks: tf.Tensor3D[] = [];
     const vs: tf.Tensor3D[] = [];
     for (let l = 0; l < nLayers; l++) {
+      // The last block's queries: only columns from… when asked (Tq of them), else all T.
+      const Tq = l === nLayers - 1 ? T - from : T;
       const h = layerNorm(x, this.#p(`h${l}.ln1.g`), this.#p(`h${l}.ln1.b`));
       // Three [D, D] projections: column-slicing one [N, 3D] product is slow on wasm.
-      const proj = (n: string) =>
-        toHeads(dense(h, this.#p(`h${l}.attn.${n}.w`), this.#p(`h${l}.attn.${n}.b`)));
-      const q = tf.mul(proj("q"), 1 / Math.sqrt(hd)) as tf.Tensor3D; // scaled here: fewer entries than the scores
-      let k = proj("k");
-      let v = proj("v");
+      const proj = (n: string, hn: tf.Tensor2D, rows: number) =>
+        toHeads(dense(hn, this.#p(`h${l}.attn.${n}.w`), this.#p(`h${l}.attn.${n}.b`)), rows);
+      const hq = Tq === T ? h : lastCols(h, Tq);
+      // scaled here: fewer entries than the scores
+      const q = tf.mul(proj("q", hq, Tq), 1 / Math.sqrt(hd)) as tf.Tensor3D;
+      let k = proj("k", h, T);
+      let v = proj("v", h, T);
       if (past) {
         k = tf.concat([past.k[l]!, k], 1);
         v = tf.concat([past.v[l]!, v], 1);
@@ -294,22 +333,27 @@ export class Transformer {
       ks.push(k);
       vs.push(v);
       const Tk = k.shape[1];
+      const biasQ = Tq === T ? bias : tf.slice(bias, [0, 0, T - Tq, 0], [B, 1, Tq, Tk]);
       // Batched matMuls take a slow kernel on wasm (no XNNPACK path when both operands are
       // batched): attention is the largest cost of a step there at T ≈ 128 despite few FLOPs.
-      const scores = bmm(q, tf.transpose(k, [0, 2, 1])); // [B*H, T, Tk]
-      const probs = tf.softmax(tf.add(tf.reshape(scores, [B, H, T, Tk]), bias)); // [B, H, T, Tk]
-      const att = bmm(tf.reshape(probs, [B * H, T, Tk]), v); // [B*H, T, hd]
-      const merged = tf.reshape(tf.transpose(tf.reshape(att, [B, H, T, hd]), [0, 2, 1, 3]), [N, D]);
+      const scores = bmm(q, tf.transpose(k, [0, 2, 1])); // [B*H, Tq, Tk]
+      const probs = tf.softmax(tf.add(tf.reshape(scores, [B, H, Tq, Tk]), biasQ)); // [B, H, Tq, Tk]
+      const att = bmm(tf.reshape(probs, [B * H, Tq, Tk]), v); // [B*H, Tq, hd]
+      const merged = tf.reshape(tf.transpose(tf.reshape(att, [B, H, Tq, hd]), [0, 2, 1, 3]), [
+        B * Tq,
+        D,
+      ]);
+      const xq = Tq === T ? x : lastCols(x, Tq);
       x = tf.add(
-        x,
+        xq,
         dense(merged as tf.Tensor2D, this.#p(`h${l}.attn.out.w`), this.#p(`h${l}.attn.out.b`)),
       );
       const h2 = layerNorm(x, this.#p(`h${l}.ln2.g`), this.#p(`h${l}.ln2.b`));
-      const fc = gelu(dense(h2, this.#p(`h${l}.mlp.fc.w`), this.#p(`h${l}.mlp.fc.b`))); // [N, rD]
+      const fc = gelu(dense(h2, this.#p(`h${l}.mlp.fc.w`), this.#p(`h${l}.mlp.fc.b`))); // [B*Tq, rD]
       x = tf.add(x, dense(fc, this.#p(`h${l}.mlp.proj.w`), this.#p(`h${l}.mlp.proj.b`)));
     }
     return {
-      hidden: tf.reshape(x, [B, T, D]),
+      hidden: tf.reshape(x, [B, T - from, D]),
       cache: { k: ks, v: vs, padBias, batch: B },
     };
   }

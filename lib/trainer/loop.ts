@@ -205,6 +205,7 @@ async function verifiedAnswersStep(
   });
   return (await crossEntropyStep(policy, policy.optimizer, examples, {
     ...cfg,
+    microBatchTokens: cfg.ceMicroBatchTokens,
     weight: cfg.solverCe,
   }))
     .loss;
@@ -224,6 +225,7 @@ async function replaySource(run: TrainingRun): Promise<(() => Promise<number>) |
     const batch = makeBatch(rng, train, cfg.pretrainViews, cfg.replayBatch, cfg);
     const ce = await crossEntropyStep(policy, policy.optimizer, batch, {
       ...cfg,
+      microBatchTokens: cfg.ceMicroBatchTokens,
       weight: cfg.replayWeight,
     });
     return ce.loss;

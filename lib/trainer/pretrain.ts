@@ -24,7 +24,7 @@ import type { Bank } from "../lang/generate.ts";
 import { saveBase } from "./init.ts";
 import { appendMetrics, type Metrics, readMetrics } from "./metrics.ts";
 import { crossEntropyStep } from "./cross_entropy.ts";
-import { makeBatch } from "./pretrain_data.ts";
+import { inlineBatches, workerBatches } from "./pretrain_batches.ts";
 import { writeAtomic } from "./run_dir.ts";
 import type { PretrainSummary } from "./run_files.ts";
 import { type RunOptions, TrainingRun } from "./training_run.ts";
@@ -49,11 +49,7 @@ export function pretrainLr(
   return cfg.pretrainLr * warm * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
 
-/** Size weights of the curriculum at `progress` ∈ [0, 1): sizes unlock one by one. */
-export function curriculumWeights(maxSize: number, progress: number): number[] {
-  const unlocked = 1 + Math.floor(progress * maxSize);
-  return Array.from({ length: maxSize + 1 }, (_, k) => (k >= 1 && k <= unlocked ? 1 : 0));
-}
+export { curriculumWeights } from "./pretrain_data.ts";
 
 /**
  * The generator's bank for pre-training: its train split and held-out behaviours, logged with
@@ -111,7 +107,7 @@ export async function pretrain(
     steps: (c) => c.pretrainSteps,
     lr: (c) => c.pretrainLr,
   });
-  const { cfg, paths, policy, rng } = run;
+  const { cfg, paths, policy } = run;
   const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
   const { train, held, summary: bank, suiteOverlap: overlap } = await pretrainBank(
     run,
@@ -130,19 +126,20 @@ export async function pretrain(
   let tokens = run.restored ? await tokensSoFar(paths.metrics) : 0;
   let last: EvalReports | undefined;
   let step = run.begin();
+  await using batches = cfg.pretrainDataWorker
+    ? await workerBatches(cfg, run.rng)
+    : inlineBatches(train, cfg, run.rng);
   for (; run.continues(step); step++) {
     const tStep = performance.now();
-    // ── data: a batch of generated tasks in every view ──
-    const sizeWeights = cfg.pretrainSizeCurriculum
-      ? curriculumWeights(cfg.pretrainMaxSize, step / cfg.pretrainSteps)
-      : undefined;
-    const batch = makeBatch(rng, train, cfg.pretrainViews, cfg.pretrainBatch, {
-      ...cfg,
-      ...(sizeWeights ? { sizeWeights } : {}),
-    });
+    // ── data: a batch of generated tasks in every view (the worker's: drawn during the last step) ──
+    const { batch, rng } = await batches.take(step);
+    run.rng = rng; // the generator's state after this batch: what a checkpoint after it saves
     // ── update: cross-entropy of the target tokens under the decoder's masks ──
     policy.optimizer.options.lr = pretrainLr(cfg, step);
-    const ce = await crossEntropyStep(policy, policy.optimizer, batch, cfg);
+    const ce = await crossEntropyStep(policy, policy.optimizer, batch, {
+      ...cfg,
+      microBatchTokens: cfg.ceMicroBatchTokens,
+    });
     tokens += ce.tokens;
 
     // ── log, and the held-out eval every pretrainEvalEvery steps and at the last ──

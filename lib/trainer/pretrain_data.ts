@@ -17,7 +17,7 @@
  * world, e.g. `v * 3` of a list before a filter brings it back) yields no example.
  * @module
  */
-import { PRETRAIN_VIEW_NAMES, type TaskType } from "../config.ts";
+import { type Config, PRETRAIN_VIEW_NAMES, type TaskType } from "../config.ts";
 import { type Bank, type GeneratedTask, generateTask } from "../lang/generate.ts";
 import { smallestFittingProgram, smallestInput } from "../lang/canonical.ts";
 import { signatureByName, type World } from "../lang/types.ts";
@@ -215,4 +215,30 @@ export function makeBatch(
     }
   }
   return out;
+}
+
+/** Size weights of the curriculum at `progress` ∈ [0, 1): sizes unlock one by one. */
+export function curriculumWeights(maxSize: number, progress: number): number[] {
+  const unlocked = 1 + Math.floor(progress * maxSize);
+  return Array.from({ length: maxSize + 1 }, (_, k) => (k >= 1 && k <= unlocked ? 1 : 0));
+}
+
+/**
+ * Pre-training's batch at `step`: `pretrainBatch` examples of `pretrainViews`, with the size
+ * curriculum's weights at that step when `pretrainSizeCurriculum` is on. The one definition the
+ * main thread and the data worker (`pretrain_batches.ts`) share, so both draw the same batches.
+ */
+export function pretrainStepBatch(
+  rng: Rng,
+  train: Bank,
+  cfg: Config,
+  step: number,
+): PretrainExample[] {
+  const sizeWeights = cfg.pretrainSizeCurriculum
+    ? curriculumWeights(cfg.pretrainMaxSize, step / cfg.pretrainSteps)
+    : undefined;
+  return makeBatch(rng, train, cfg.pretrainViews, cfg.pretrainBatch, {
+    ...cfg,
+    ...(sizeWeights ? { sizeWeights } : {}),
+  });
 }

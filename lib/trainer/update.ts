@@ -17,6 +17,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { AdamW } from "../model/optimizer.ts";
+import type { LogprobsForward } from "../model/logprobs.ts";
 import type { Policy } from "../model/policy.ts";
 import type { Rollout } from "../tasks/propose.ts";
 
@@ -31,6 +32,8 @@ export interface UpdateOptions {
   contextLen: number;
   /** β of the KL penalty toward the reference log-probs (0 or absent: none, as the paper). */
   klCoef?: number;
+  /** The forward pass of the log-probs (config `logprobsForward`; default `"completion"`). */
+  logprobsForward?: LogprobsForward;
 }
 
 /** What one update measured. */
@@ -125,6 +128,7 @@ export async function policyUpdate(
         completions: group.map(({ r }) => r.completion),
         masks: group.map(({ r }) => r.masks),
         temperature: group[0]!.r.temperature,
+        forward: opts.logprobsForward ?? "completion",
       });
       const Tc = out.logprobs.shape[1];
       const old = new Float32Array(B * Tc);

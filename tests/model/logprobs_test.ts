@@ -81,3 +81,32 @@ Deno.test("completionLogprobs rejects a token outside its own mask and mismatche
   );
   model.dispose();
 });
+
+Deno.test("completionLogprobs: the 'completion' forward gives the 'full' forward's log-probs and entropies", async () => {
+  const model = tinyModel();
+  const V = model.options.vocabSize;
+  const odd = Uint8Array.from({ length: V }, (_, i) => i % 2);
+  const all = new Uint8Array(V).fill(1);
+  const batch = {
+    prompts: [[1, 2, 3, 4, 5, 6], [5], [6, 7]],
+    completions: [[3, 5], [2, 4, 6, 8], [1]],
+    masks: [[odd, odd], [all, all, all, all], [all]],
+    temperature: 0.7,
+  };
+  const [full, part] = await Promise.all((["full", "completion"] as const).map(async (forward) => {
+    const r = completionLogprobs(model, { ...batch, forward });
+    const out = await Promise.all([r.logprobs.data(), r.entropy.data()]);
+    tf.dispose([r.logprobs, r.weights, r.entropy]);
+    return out;
+  }));
+  for (const k of [0, 1]) {
+    full![k]!.forEach((x, i) => {
+      assert.ok(Math.abs(part![k]![i]! - x) < 1e-5, `${["logprob", "entropy"][k]} ${i}`);
+    });
+  }
+  assert.throws(
+    () => model.forward({ ids: new Int32Array(3), batch: 1, time: 3, padLeft: [0] }, { from: 3 }),
+    /'from' must be an integer in \[0, 3\)/,
+  );
+  model.dispose();
+});

@@ -47,10 +47,15 @@ export function assertClose(got: number, want: number, tol: number, what: string
  * A small policy whose first step's moment is its gradient (beta1 = 0, no clipping, no weight
  * decay); every call with the same `seed` gives the same weights.
  */
-export function oraclePolicy(vocabSize: number, seed: number): TransformerPolicy {
+export function oraclePolicy(
+  vocabSize: number,
+  seed: number,
+  kernels: "fast" | "reference" = "fast",
+): TransformerPolicy {
   return new TransformerPolicy({
     vocabSize,
     ...TINY_SIZES,
+    kernels,
     seed,
     lr: 1e-3,
     weightDecay: 0,

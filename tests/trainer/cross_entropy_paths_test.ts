@@ -1,0 +1,98 @@
+/**
+ * Speed never changes the math: every way `crossEntropyStep` can run a fixed batch — micro-batches
+ * by view (the old path) or by length across views, the full forward (the old path) or the last
+ * block on the predicting columns only, per-view losses read back per micro-batch (the old path)
+ * or once per step, small and large budgets, the model's reference kernels (gather embeddings,
+ * tanh GELU: the old path) or its fast ones — gives the same loss, per-view NLL, gradient norm and
+ * gradient (float tolerance) as the old path.
+ *
+ * Reading the gradient: AdamW's first step with beta1 = 0 and no clipping stores it verbatim as
+ * the first moment (see ./gradient_helpers.ts).
+ */
+import assert from "node:assert/strict";
+import { Rng } from "../../lib/rng.ts";
+import {
+  ceMicroBatches,
+  type CrossEntropyOptions,
+  crossEntropyStep,
+  type SupervisedExample,
+} from "../../lib/trainer/cross_entropy.ts";
+import { useBackend } from "../model/helpers.ts";
+import { assertClose, gradients, oraclePolicy, relativeErrors } from "./gradient_helpers.ts";
+
+await useBackend("wasm");
+
+const V = 13;
+
+/**
+ * Three views of different prompt lengths (1 to 24 tokens: a one-token prompt has no column
+ * before its predicting one), targets of 1 to 7 tokens, masks of every token or the even ones.
+ */
+function mixedBatch(seed: number): SupervisedExample[] {
+  const rng = new Rng(seed);
+  const all = new Uint8Array(V).fill(1);
+  const even = new Uint8Array(V).map((_, i) => (i % 2 === 0 ? 1 : 0));
+  const views = ["deduction", "abduction", "induction"];
+  return Array.from({ length: 21 }, (_, i) => {
+    const view = views[i % 3]!;
+    const promptLen = i === 0 ? 1 : view === "induction" ? 12 + rng.int(13) : 1 + rng.int(8);
+    const prompt = Array.from({ length: promptLen }, () => rng.int(V));
+    const masks = Array.from({ length: 1 + rng.int(7) }, () => (rng.next() < 0.5 ? even : all));
+    const target = masks.map((m) => (m === even ? 2 * rng.int(6) : rng.int(V)));
+    return { view, prompt, target, masks };
+  });
+}
+
+const OLD: CrossEntropyOptions = {
+  microBatchTokens: 64,
+  ceBatching: "view",
+  logprobsForward: "full",
+  readBack: "micro-batch",
+};
+
+Deno.test("ceMicroBatches 'length' mixes views, sorted by prompt length, within the budget", () => {
+  const batch = mixedBatch(1);
+  const groups = ceMicroBatches(batch, 64, "length");
+  assert.equal(groups.flat().length, batch.length, "every example once");
+  assert.ok(groups.some((g) => new Set(g.map((e) => e.view)).size > 1), "views mixed");
+  const lengths = groups.flat().map((e) => e.prompt.length);
+  assert.deepEqual(lengths, [...lengths].sort((a, b) => a - b), "sorted by prompt length");
+  for (const g of groups) {
+    const padded = g.length *
+      (Math.max(...g.map((e) => e.prompt.length)) + Math.max(...g.map((e) => e.target.length)));
+    assert.ok(g.length === 1 || padded <= 64, `a micro-batch of ${padded} padded tokens > 64`);
+  }
+});
+
+Deno.test("crossEntropyStep: every batching, forward and read-back gives the old path's loss and gradient", async () => {
+  const batch = mixedBatch(2);
+  const old = oraclePolicy(V, 5, "reference");
+  const want = await crossEntropyStep(old, old.optimizer, batch, OLD);
+  const wantGrad = gradients(old);
+  old.dispose();
+  for (const kernels of ["reference", "fast"] as const) {
+    for (const ceBatching of ["view", "length"] as const) {
+      for (const logprobsForward of ["full", "completion"] as const) {
+        for (const readBack of ["micro-batch", "step"] as const) {
+          for (const microBatchTokens of [64, 100_000]) {
+            const opts = { microBatchTokens, ceBatching, logprobsForward, readBack };
+            const what = JSON.stringify({ kernels, ...opts });
+            const p = oraclePolicy(V, 5, kernels);
+            const got = await crossEntropyStep(p, p.optimizer, batch, opts);
+            assert.equal(got.tokens, want.tokens, `${what}: tokens`);
+            assertClose(got.loss, want.loss, 1e-6 * want.loss, `${what}: loss`);
+            assertClose(got.gradNorm, want.gradNorm, 1e-5 * want.gradNorm, `${what}: grad norm`);
+            assert.deepEqual(Object.keys(got.perView).sort(), Object.keys(want.perView).sort());
+            for (const [view, nll] of Object.entries(want.perView)) {
+              assertClose(got.perView[view]!, nll, 1e-5 * nll, `${what}: NLL of ${view}`);
+            }
+            for (const [name, err] of relativeErrors(gradients(p), wantGrad)) {
+              assert.ok(err < 1e-5, `${what}: ${name}, relative gradient error ${err}`);
+            }
+            p.dispose();
+          }
+        }
+      }
+    }
+  }
+});
