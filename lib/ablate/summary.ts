@@ -116,8 +116,11 @@ export async function summarizeGrid(
           }
         }
       }
-      // The generator's sets have no final eval of their own: their last periodic eval stands.
-      finals.push({ ...s.eval, ...lastOfSet });
+      // The generator's held-out set: its final eval (summary.json), else its last periodic one.
+      const finalGenerator = Object.fromEntries(
+        Object.entries(s.evalGenerator ?? {}).map(([task, a]) => [`generator/${task}`, a]),
+      );
+      finals.push({ ...s.eval, ...lastOfSet, ...finalGenerator });
     }
     const tasks = [...new Set(finals.flatMap((f) => Object.keys(f)))].sort(columnOrder);
     const searchTasks = [...new Set(done.flatMap((s) => Object.keys(s.evalSearch ?? {})))].sort();

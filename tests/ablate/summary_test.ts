@@ -48,6 +48,7 @@ Deno.test("summarizeGrid: means, t-intervals, seeds and curves against a hand co
         stepsPerS: s + 1,
         eval: { deduction: deduction[s], induction: 0.5 },
         evalSearch: { induction: 0.25 },
+        evalGenerator: { induction: 0.1 },
       }, [
         { step: -1, "eval/suite/deduction": 0 },
         { step: 0, "loss/x": 1 },
@@ -91,8 +92,14 @@ Deno.test("summarizeGrid: means, t-intervals, seeds and curves against a hand co
     near(a.stepsPerS.ci95, 4.303 * 1 / Math.sqrt(3), "a steps/s ci");
     near(a.evalSearch.induction?.mean, 0.25, "a search");
     near(a.eval["generator/deduction"]?.mean, 0.3, "a generator set, from its last periodic eval");
+    near(a.eval["generator/induction"]?.mean, 0.1, "its final eval, where summary.json has one");
     near(a.eval["generator/deduction"]?.ci95, 0, "a generator set ci");
-    assert.deepEqual(Object.keys(a.eval), ["deduction", "induction", "generator/deduction"]);
+    assert.deepEqual(Object.keys(a.eval), [
+      "deduction",
+      "induction",
+      "generator/deduction",
+      "generator/induction",
+    ]);
     near(b.eval.deduction?.mean, 0.1, "b deduction");
     assert.ok(Number.isNaN(b.eval.deduction?.ci95), "one seed: no interval");
     assert.deepEqual(c.eval, {});
@@ -122,11 +129,14 @@ Deno.test("summarizeGrid: means, t-intervals, seeds and curves against a hand co
     const lines = table.trim().split("\n");
     assert.equal(
       lines[0],
-      "| variant | seeds | deduction % | induction % | generator/deduction % | final step | steps/s |",
+      "| variant | seeds | deduction % | induction % | generator/deduction % | generator/induction % | final step | steps/s |",
     );
-    assert.equal(lines[2], "| a | 3 | 40.0 ± 49.7 | 50.0 ± 0.0 | 30.0 ± 0.0 | 20 | 2.000 |");
-    assert.equal(lines[3], "| b | 1 | 10.0 | 0.0 | – | 7 | 1.000 |");
-    assert.equal(lines[4], "| c | 0 | – | – | – | – | – |");
+    assert.equal(
+      lines[2],
+      "| a | 3 | 40.0 ± 49.7 | 50.0 ± 0.0 | 30.0 ± 0.0 | 10.0 ± 0.0 | 20 | 2.000 |",
+    );
+    assert.equal(lines[3], "| b | 1 | 10.0 | 0.0 | – | – | 7 | 1.000 |");
+    assert.equal(lines[4], "| c | 0 | – | – | – | – | – | – |");
     assert.match(table, /Enumerative-search baseline on the same suites: induction 25\.0 ± 0\.0 %/);
   } finally {
     await Deno.remove(dir, { recursive: true });
