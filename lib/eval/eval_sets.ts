@@ -22,7 +22,8 @@
  */
 import { TASK_TYPES } from "../task_types.ts";
 import { bestTrivialLevels } from "./baselines.ts";
-import type { EvalReport } from "./evaluate.ts";
+import type { EvalReport, TaskOutcome } from "./evaluate.ts";
+import type { Tally } from "./baselines.ts";
 
 /** The eval sets, in the order tables show them. */
 export const EVAL_SETS = ["generator", "train", "suite"] as const;
@@ -62,21 +63,31 @@ export function evalSetMetrics(
   return m;
 }
 
-/** Accuracy per task type and program size (body tokens), over the outcomes that carry a size. */
+/**
+ * Per task type and program size (body tokens): summed score (k) and tasks (n), over the outcomes
+ * that carry a size.
+ */
+export function tallyBySize(
+  outcomes: readonly Pick<TaskOutcome, "task" | "score" | "size">[],
+): Record<string, Record<string, Tally>> {
+  const tally: Record<string, Record<string, Tally>> = {};
+  for (const o of outcomes) {
+    if (o.size === undefined) continue;
+    const c = (tally[o.task] ??= {})[o.size] ??= { k: 0, n: 0 };
+    c.k += o.score;
+    c.n += 1;
+  }
+  return tally;
+}
+
+/** Accuracy per task type and program size ({@linkcode tallyBySize} as k / n). */
 export function accuracyBySize(
   r: Pick<EvalReport, "outcomes">,
 ): Record<string, Record<string, number>> {
-  const scores: Record<string, Record<string, number[]>> = {};
-  for (const o of r.outcomes) {
-    if (o.size === undefined) continue;
-    ((scores[o.task] ??= {})[o.size] ??= []).push(o.score);
-  }
   return Object.fromEntries(
-    Object.entries(scores).map(([task, bySize]) => [
+    Object.entries(tallyBySize(r.outcomes)).map(([task, bySize]) => [
       task,
-      Object.fromEntries(
-        Object.entries(bySize).map(([s, xs]) => [s, xs.reduce((a, b) => a + b, 0) / xs.length]),
-      ),
+      Object.fromEntries(Object.entries(bySize).map(([s, c]) => [s, c.k / c.n])),
     ]),
   );
 }

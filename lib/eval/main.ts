@@ -17,7 +17,7 @@ import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
 import { type Config, ConfigSchema, TASK_TYPES } from "../config.ts";
 import type { Bank } from "../lang/generate.ts";
 import { configSplit, formatOverlap, overlapCounts, suiteOverlap } from "./bank_split.ts";
-import { accuracyBySize } from "./eval_sets.ts";
+import { accuracyBySize, tallyBySize } from "./eval_sets.ts";
 import { configBank } from "../trainer/bank_cache.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import type { InductionRecord } from "../tasks/records.ts";
@@ -293,17 +293,10 @@ function perSuiteCounts(outcomes: readonly TaskOutcome[]): Record<string, string
 
 if (import.meta.main) await runCli(main);
 
-/** Per task type: `size: k/n` for each program size the outcomes carry (scores rounded to tasks). */
+/** Per task type: `size: k/n` for each program size the outcomes carry. */
 function countsBySize(outcomes: readonly TaskOutcome[]): Record<string, string> {
-  const tally: Record<string, Record<number, Tally>> = {};
-  for (const o of outcomes) {
-    if (o.size === undefined) continue;
-    const c = (tally[o.task] ??= {})[o.size] ??= { k: 0, n: 0 };
-    c.k += o.score;
-    c.n += 1;
-  }
   return Object.fromEntries(
-    Object.entries(tally).map(([task, bySize]) => [
+    Object.entries(tallyBySize(outcomes)).map(([task, bySize]) => [
       task,
       Object.entries(bySize).map(([s, c]) => `${s}: ${formatKN(c.k, c.n)}`).join(" · "),
     ]),
