@@ -17,6 +17,7 @@ import {
   probeSet,
   programKey,
   runInWorld,
+  type SignatureBank,
   splitBank,
 } from "../lang/generate.ts";
 import { signatureByName, type World } from "../lang/types.ts";
@@ -41,10 +42,17 @@ export interface BankSplit {
   alsoHeldOut: ReadonlySet<string>;
 }
 
-/** The split a config makes of a bank (`pretrainHeldOut`, `pretrainHoldOutSuites`). */
-export function configSplit(bank: Bank, cfg: SplitConfig): BankSplit {
+/**
+ * The split a config makes of a bank (`pretrainHeldOut`, `pretrainHoldOutSuites`); `suites`: the
+ * config's suites when the caller has them loaded (else read from `evalSuites` when needed).
+ */
+export function configSplit(
+  bank: Bank,
+  cfg: SplitConfig,
+  suites?: readonly EvalSuite[],
+): BankSplit {
   const also = cfg.pretrainHoldOutSuites
-    ? suiteBehaviourPrograms(bank, Object.values(loadSuites(cfg.evalSuites, cfg)), cfg)
+    ? suiteBehaviourPrograms(bank, suites ?? Object.values(loadSuites(cfg.evalSuites, cfg)), cfg)
     : new Set<string>();
   const fraction = cfg.pretrainHeldOut;
   const newlyHeld = bank.signatures.reduce(
@@ -96,16 +104,23 @@ function suitePrograms(suites: readonly EvalSuite[], world: World) {
   return out;
 }
 
+/** Each signature bank's behaviours, computed once (a pre-training run checks and splits alike). */
+const BEHAVIOURS = new WeakMap<SignatureBank, Map<string, readonly number[]>>();
+
 /** Per signature: behaviour → the bank's program of that behaviour. */
 function bankBehaviours(bank: Bank, signatures: ReadonlySet<string>) {
   const out = new Map<string, Map<string, readonly number[]>>();
   for (const s of bank.signatures) {
     if (!signatures.has(s.signature.name)) continue;
-    const probes = probeSet(s.signature, bank.world, PROBES, 0);
-    const byBehaviour = new Map<string, readonly number[]>();
-    for (const p of s.programs) {
-      const key = behaviour(p.tokens, s.signature, probes, bank.world);
-      if (!byBehaviour.has(key)) byBehaviour.set(key, p.tokens);
+    let byBehaviour = BEHAVIOURS.get(s);
+    if (!byBehaviour) {
+      const probes = probeSet(s.signature, bank.world, PROBES, 0);
+      byBehaviour = new Map();
+      for (const p of s.programs) {
+        const key = behaviour(p.tokens, s.signature, probes, bank.world);
+        if (!byBehaviour.has(key)) byBehaviour.set(key, p.tokens);
+      }
+      BEHAVIOURS.set(s, byBehaviour);
     }
     out.set(s.signature.name, byBehaviour);
   }

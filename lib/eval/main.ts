@@ -126,11 +126,12 @@ async function main(): Promise<void> {
   const bank = set !== "suites" || bestOf || nProposals || values.overlap
     ? (await configBank(cfg)).bank
     : undefined;
-  const suites = set === "suites" || !bank
+  const split = bank && configSplit(bank, cfg);
+  const suites = set === "suites" || !split
     ? Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg))
     : [
       generatorSet(
-        configSplit(bank, cfg),
+        split,
         set === "heldout" ? "generator" : "train",
         tasksFlag ?? cfg.pretrainEvalTasks,
         cfg,
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
     const synth = bestOf && bank
       ? await synthesizerRows(policy, executor, bank, suites, { ...cfg, limit, k: bestOf })
       : undefined;
-    const proposals = nProposals && bank
+    const proposals = nProposals && bank && split
       ? {
         rows: await proposerQuality(policy, executor, new Rng(cfg.seed), {
           ...cfg,
@@ -156,16 +157,16 @@ async function main(): Promise<void> {
           perType: nProposals,
         }),
         bankSizes: bankSizeShares(bank),
-        drawnSizes: drawnSizeShares(configSplit(bank, cfg).train, new Rng(0)),
+        drawnSizes: drawnSizeShares(split.train, new Rng(0)),
       }
       : undefined;
-    const overlap = values.overlap && bank
+    const overlap = values.overlap && bank && split
       ? suiteOverlap(
         bank,
         Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg)),
         cfg,
         cfg.pretrainHeldOut,
-        configSplit(bank, cfg).alsoHeldOut,
+        split.alsoHeldOut,
       )
       : undefined;
     if (values.json) {

@@ -41,7 +41,7 @@ import { formatKN } from "../eval/baselines.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, loadSuites } from "../eval/suite.ts";
 import { generatorSet } from "../eval/generator_suite.ts";
-import { configSplit } from "../eval/bank_split.ts";
+import { type BankSplit, configSplit } from "../eval/bank_split.ts";
 import { evalSetMetrics, type EvalSetName } from "../eval/eval_sets.ts";
 import { loadBase } from "./init.ts";
 import { configBank } from "./bank_cache.ts";
@@ -217,10 +217,13 @@ async function verifiedAnswersStep(
  * `replayWeight`), as pre-training mixed into RL keeps a base's skills; undefined when off.
  * Returns the step's loss per target token.
  */
-async function replaySource(run: TrainingRun): Promise<(() => Promise<number>) | undefined> {
+async function replaySource(
+  run: TrainingRun,
+  split: () => Promise<BankSplit>,
+): Promise<(() => Promise<number>) | undefined> {
   const { cfg, policy, rng } = run;
   if (cfg.replayBatch === 0) return undefined;
-  const train = configSplit((await configBank(cfg)).bank, cfg).train;
+  const { train } = await split();
   return async () => {
     const batch = makeBatch(rng, train, cfg.pretrainViews, cfg.replayBatch, cfg);
     const ce = await crossEntropyStep(policy, policy.optimizer, batch, {
@@ -301,10 +304,15 @@ type Propose = (task: TaskType, atStep: number) => Promise<Proposal[]>;
  * generator (config `curriculum: random`, an ablation): its train split, so the held-out
  * behaviours stay out.
  */
-async function taskSource(run: TrainingRun, buffers: Buffers, G: number): Promise<Propose> {
+async function taskSource(
+  run: TrainingRun,
+  buffers: Buffers,
+  G: number,
+  split: () => Promise<BankSplit>,
+): Promise<Propose> {
   const { cfg, policy, rng } = run;
   if (cfg.curriculum === "random") {
-    const bank = configSplit((await configBank(cfg)).bank, cfg).train;
+    const bank = (await split()).train;
     return (task) =>
       Promise.resolve(randomProposals(task, buffers, rng, bank, { ...cfg, n: cfg.batchSize }));
   }
@@ -367,10 +375,12 @@ async function heldOutMetrics(
 }
 
 /** The generator's held-out eval set of a self-play run (`evalGenerator` tasks per type). */
-async function generatorEvalSet(cfg: Config): Promise<EvalSuite | undefined> {
+async function generatorEvalSet(
+  cfg: Config,
+  split: () => Promise<BankSplit>,
+): Promise<EvalSuite | undefined> {
   if (cfg.evalGenerator === 0) return undefined;
-  const { bank } = await configBank(cfg);
-  return generatorSet(configSplit(bank, cfg), "generator", cfg.evalGenerator, cfg);
+  return generatorSet(await split(), "generator", cfg.evalGenerator, cfg);
 }
 
 /**
@@ -497,13 +507,16 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   });
   const { cfg, paths, policy, executor, rng } = run;
   const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
-  const generator = await generatorEvalSet(cfg);
+  // The generator bank's split (read and split once, only if a part of the run needs it).
+  let splitOnce: Promise<BankSplit> | undefined;
+  const split = () => splitOnce ??= configBank(cfg).then(({ bank }) => configSplit(bank, cfg));
+  const generator = await generatorEvalSet(cfg, split);
   const buffers = emptyBuffers();
   const tasks = TASK_TYPES.filter((t) => cfg.taskTypes.includes(t));
   // GRPO's baseline is per prompt: each prompt is sampled G = nRollouts times (batch size kept).
   const G = cfg.estimator === "grpo" ? Math.min(cfg.nRollouts, cfg.batchSize) : 1;
-  const propose = await taskSource(run, buffers, G);
-  const replay = await replaySource(run);
+  const propose = await taskSource(run, buffers, G, split);
+  const replay = await replaySource(run, split);
   using reference = disposing(await referencePolicy(run));
   const heldOut = (atStep: number, chance: boolean) =>
     heldOutMetrics(run, { suites, generator }, hooks, atStep, chance);

@@ -66,7 +66,7 @@ async function pretrainBank(
   // The time it took to enumerate (also when read back from the cache).
   const buildS = bank.signatures.reduce((s, x) => s + x.ms, 0) / 1000;
   const loadS = (performance.now() - t0) / 1000;
-  const { train, heldout: held, suiteHeldOut, alsoHeldOut } = configSplit(bank, cfg);
+  const { train, heldout: held, suiteHeldOut, alsoHeldOut } = configSplit(bank, cfg, suites);
   const count = (b: Bank) => b.signatures.reduce((s, x) => s + x.programs.length, 0);
   log(
     `bank: ${count(bank)} programs (≤ ${cfg.pretrainMaxSize} tokens), enumerated in ${
