@@ -204,6 +204,9 @@ export const ConfigSchema = z.strictObject({
   init: z.string().min(1).default("scratch").describe(
     "Weights self-play starts from: 'scratch' (random) or a checkpoint or run folder (e.g. data/base); its world and model sizes must match",
   ),
+  pretrainInit: z.string().min(1).default("scratch").describe(
+    "Weights pre-training starts from: 'scratch' (random) or a checkpoint or run folder, e.g. data/base to train a base further (the pretrain_more control); its world and model sizes must match",
+  ),
   pretrainSteps: nonNegInt().default(3000).describe("Pre-training steps (deno task pretrain)"),
   pretrainBatch: posInt().default(48).describe(
     "Pre-training examples per step, spread evenly over pretrainViews",
@@ -289,7 +292,7 @@ export type ConfigOverrides = Partial<z.input<typeof ConfigSchema>>;
 const SMALL = { dModel: 64, nLayers: 2, nHeads: 2, batchSize: 8, refK: 2, nRollouts: 4 } as const;
 
 /** Pre-training's budget where the signal is: 256 examples a step, solver views first. */
-const BASE_RECIPE = {
+export const BASE_RECIPE = {
   name: "base",
   pretrainBatch: 256,
   pretrainViewWeights: {

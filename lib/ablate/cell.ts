@@ -11,7 +11,12 @@ import { z } from "zod";
 import { parseConfigArgs } from "../config.ts";
 import { JsonlError } from "../jsonl.ts";
 import { exists, RunError } from "../trainer/run_dir.ts";
-import { readRunJson, type RunSummary, RunSummarySchema } from "../trainer/run_files.ts";
+import {
+  PretrainSummarySchema,
+  readRunJson,
+  type RunSummary,
+  RunSummarySchema,
+} from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
 
 /** One cell of a grid: a (variant, seed) run. */
@@ -24,6 +29,8 @@ export interface GridCell {
   name: string;
   /** The run's folder (absolute). */
   dir: string;
+  /** What it runs: self-play's trainer or pre-training. */
+  command: "train" | "pretrain";
   /** `--key=value` arguments for the trainer (`--runsDir` absolute). */
   args: string[];
 }
@@ -55,9 +62,11 @@ export function planGrid(opts: PlanOptions): GridCell[] {
       const name = `${grid.name}-${variant.name}-s${seed}`;
       const merged: Record<string, unknown> = { ...grid.base, ...variant.overrides };
       if (opts.minutes !== undefined) merged.maxMinutes = opts.minutes;
-      // A budget from the command line applies to every run except those a variant pins (untrained: steps=0).
-      if (opts.steps !== undefined && variant.overrides.steps === undefined) {
-        merged.steps = opts.steps;
+      // A budget from the command line applies to every run except those a variant pins
+      // (untrained: steps=0); a pre-training cell's steps are its pretrainSteps.
+      const stepsKey = variant.command === "pretrain" ? "pretrainSteps" : "steps";
+      if (opts.steps !== undefined && variant.overrides[stepsKey] === undefined) {
+        merged[stepsKey] = opts.steps;
       }
       const args = [
         `--preset=${grid.preset}`,
@@ -72,6 +81,7 @@ export function planGrid(opts: PlanOptions): GridCell[] {
         seed,
         name,
         dir: `${runsDir}/${name}`,
+        command: variant.command,
         args,
       });
     }
@@ -101,8 +111,32 @@ export async function readCellSummary(cell: GridCell): Promise<RunSummary | unde
       `${cellLabel(cell)}: ${cell.dir} is not a folder; move or delete it to run that cell`,
     );
   }
-  return await readCellFile(cell, () => readRunJson(`${cell.dir}/summary.json`, RunSummarySchema));
+  const schema = cell.command === "pretrain" ? PretrainCellSummarySchema : RunSummarySchema;
+  return await readCellFile(cell, () => readRunJson(`${cell.dir}/summary.json`, schema));
 }
+
+/**
+ * A pre-training cell's `summary.json` in self-play's terms, as the grid reads it: its suites'
+ * accuracy as `eval`, its generator held-out set's as `evalGenerator`, the search on the suites
+ * as `evalSearch`.
+ */
+const PretrainCellSummarySchema = PretrainSummarySchema.transform((p): RunSummary => {
+  const seconds = p.minutes * 60;
+  const search = Object.fromEntries(
+    Object.entries(p.baselines.suite).flatMap(([task, scores]) =>
+      scores.filter((b) => b.kind === "search").map((b) => [task, b.n > 0 ? b.k / b.n : 0])
+    ),
+  );
+  return {
+    name: p.name,
+    step: p.steps,
+    seconds,
+    stepsPerS: seconds > 0 ? p.steps / seconds : 0,
+    eval: p.accuracy.suite,
+    ...(Object.keys(search).length > 0 ? { evalSearch: search } : {}),
+    evalGenerator: p.accuracy.generator,
+  };
+});
 
 /**
  * Reads one of a cell's files with `read`; a file that is missing, unreadable or malformed is a
@@ -232,7 +266,7 @@ export async function runCell(cell: GridCell, opts: { echo?: boolean } = {}): Pr
     args: [
       "run",
       "-A",
-      `${ROOT}lib/trainer/main.ts`,
+      `${ROOT}lib/trainer/${cell.command === "pretrain" ? "pretrain_main" : "main"}.ts`,
       ...cell.args,
       "--quiet",
       ...(resume ? ["--resume"] : []),

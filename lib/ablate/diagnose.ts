@@ -17,9 +17,9 @@ import type { ValueBounds } from "../lang/types.ts";
 import { constantOnProbes } from "../tasks/constant.ts";
 import { mean, type Metrics, readMetrics } from "../trainer/metrics.ts";
 import {
-  type EvalFinal,
+  type Outcomes,
   type ProposalRow,
-  readEvalFinal,
+  readEvalOutcomes,
   readProposals,
 } from "../trainer/run_files.ts";
 import type { Grid } from "./grids.ts";
@@ -142,7 +142,8 @@ export async function gridSelfPlay(
     const metrics: Metrics[] = [];
     let lastStep = -1;
     let done = 0;
-    for (const run of planned.filter((r) => r.variant === v.name)) {
+    // Pre-training cells propose nothing.
+    for (const run of planned.filter((r) => r.variant === v.name && r.command === "train")) {
       const summary = await readCellSummary(run);
       if (!summary || summary.step === 0) continue; // unfinished, or never trained
       done++;
@@ -230,15 +231,15 @@ export async function gridSolved(grid: Grid, seeds: number, runsDir: string): Pr
   const out: GridSolved = { grid: grid.name, variants: [], solved: [], answers: [] };
   const solved = new Map<string, GridSolved["solved"][number]>();
   for (const v of grid.variants) {
-    const evals: EvalFinal[] = [];
+    const evals: Outcomes[] = [];
     for (const run of planned.filter((r) => r.variant === v.name)) {
       if (!(await readCellSummary(run))) continue;
-      const e = await readCellFile(run, () => readEvalFinal(`${run.dir}/eval.json`));
-      if (e) evals.push(e);
+      const e = await readCellFile(run, () => readEvalOutcomes(`${run.dir}/eval.json`));
+      if (e?.suite) evals.push(e.suite);
     }
     if (evals.length === 0) continue;
     out.variants.push({ variant: v.name, seeds: evals.length });
-    const all = evals.flatMap((e) => e.outcomes);
+    const all = evals.flat();
     for (const o of all.filter((o) => o.score === 1)) {
       const key = `${o.suite}/${o.id}`;
       const row = solved.get(key) ?? { suite: o.suite, id: o.id, task: o.task, seeds: {} };

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { resolveConfig } from "../config.ts";
+import { BASE_RECIPE, resolveConfig } from "../config.ts";
 
 /** A grid: every variant runs with `base` ∪ its overrides, for each seed. */
 export const GridSchema = z.strictObject({
@@ -24,6 +24,11 @@ export const GridSchema = z.strictObject({
     // Part of the run name, so the same characters as the config's `name`.
     name: z.string().regex(/^[\w.-]+$/, "use letters, digits, '.', '_' or '-'"),
     description: z.string().default(""),
+    /**
+     * What the cell runs: self-play (`deno task train`), or supervised pre-training (`deno task
+     * pretrain`, e.g. a base trained further for the same minutes: the `pretrain_more` control).
+     */
+    command: z.enum(["train", "pretrain"]).default("train"),
     overrides: z.record(z.string(), z.unknown()).default({}),
   })).min(1),
 });
@@ -118,7 +123,9 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       "Does self-play keep what the base knows? The paper's loop from the shipped base against the fixes, each switchable (issue 20): the constant-output gate, replaying generator tasks, a KL penalty toward the base, a lower learning rate; the generator's held-out set (300 tasks per type) tracked every 200 steps and compared paired with the base. Equal wall clock: 10 minutes per run, the step counts reported.",
     preset: "default",
     base: {
+      // Wall clock decides (pretrainSteps: the pre-training cell's own step count).
       steps: 100_000,
+      pretrainSteps: 100_000,
       maxMinutes: 10,
       // Each eval of 900 generator tasks and the suites takes about a minute of the budget.
       evalEvery: 200,
@@ -153,6 +160,21 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
         name: "random_tasks",
         description: "the solver trained on the generator's tasks (no proposer), same RL",
         overrides: { curriculum: "random" },
+      },
+      {
+        name: "pretrain_more",
+        description:
+          "no self-play: the base pre-trained further on the generator's train split for the same minutes (its recipe at a constant rate), the strongest non-self-play use of the compute",
+        command: "pretrain",
+        overrides: {
+          pretrainInit: "data/base",
+          pretrainBatch: BASE_RECIPE.pretrainBatch,
+          pretrainViewWeights: BASE_RECIPE.pretrainViewWeights,
+          pretrainLrSchedule: "constant",
+          // The same 300 held-out generator tasks per type as the self-play cells (evalGenerator).
+          pretrainEvalTasks: 300,
+          pretrainEvalEvery: 400,
+        },
       },
     ],
   },

@@ -13,7 +13,8 @@ import { type MeanCI, meanCI } from "../stats.ts";
 import { TASK_TYPES } from "../task_types.ts";
 import { type PairedDiff, pairedDifference, scoresByTask } from "../eval/paired.ts";
 import type { TaskOutcome } from "../eval/evaluate.ts";
-import { readEvalFinal } from "../trainer/run_files.ts";
+import { readEvalOutcomes } from "../trainer/run_files.ts";
+import { exists } from "../trainer/run_dir.ts";
 
 /** One variant's row of the summary. */
 export interface VariantSummary {
@@ -103,8 +104,12 @@ export async function summarizeGrid(
       const s = await readCellSummary(run);
       if (!s) continue;
       done.push(s);
-      // A finished run always has metrics.jsonl (its eval curve); a read error is reported, not skipped.
-      const metrics = await readCellFile(run, () => readMetrics(`${run.dir}/metrics.jsonl`));
+      // A finished run that trained has metrics.jsonl (its eval curve); a read error is reported,
+      // not skipped. One that made no step may have logged nothing (no eval curve asked for).
+      const path = `${run.dir}/metrics.jsonl`;
+      const metrics = s.step === 0 && !(await exists(path))
+        ? []
+        : await readCellFile(run, () => readMetrics(path));
       const lastOfSet: Record<string, number> = {};
       for (const m of metrics) {
         for (const [k, val] of Object.entries(m)) {
@@ -170,11 +175,11 @@ async function finalOutcomes(grid: Grid, variant: string, seeds: number, runsDir
   const out: (Record<"suite" | "generator", TaskOutcome[] | undefined> | undefined)[] = [];
   for (const cell of planGrid({ grid, seeds, runsDir }).filter((c) => c.variant === variant)) {
     const e = (await readCellSummary(cell))
-      ? await readCellFile(cell, () => readEvalFinal(`${cell.dir}/eval.json`))
+      ? await readCellFile(cell, () => readEvalOutcomes(`${cell.dir}/eval.json`))
       : undefined;
     out[cell.seed] = e && {
-      suite: e.outcomes as TaskOutcome[],
-      generator: e.generator?.outcomes as TaskOutcome[] | undefined,
+      suite: e.suite as TaskOutcome[] | undefined,
+      generator: e.generator as TaskOutcome[] | undefined,
     };
   }
   return out;

@@ -8,10 +8,10 @@
  * variant seed (paired seed by seed, in the order given) or one base shared by all.
  * @module
  */
-import { z } from "zod";
 import { parseFlags, runCli, UsageError } from "../cli.ts";
 import { TASK_TYPES } from "../task_types.ts";
 import type { TaskOutcome } from "./evaluate.ts";
+import { readEvalOutcomes } from "../trainer/run_files.ts";
 import { type PairedDiff, pairedDifference, scoresByTask } from "./paired.ts";
 
 const USAGE = `Usage: deno task paired --base RUN [RUN ...] --variant RUN [RUN ...] [--json]
@@ -20,41 +20,18 @@ const USAGE = `Usage: deno task paired --base RUN [RUN ...] --variant RUN [RUN .
   --variant RUN ...  the runs compared (e.g. the seeds of one variant)
   --json             print the rows as JSON`;
 
-const OutcomeSchema = z.object({
-  suite: z.string(),
-  id: z.string(),
-  task: z.enum(TASK_TYPES),
-  score: z.number().min(0).max(1),
-  answer: z.string(),
-});
-const SetSchema = z.object({ outcomes: z.array(OutcomeSchema) });
-/** The parts of either loop's eval.json this command reads. */
-const EvalOutcomesSchema = z.object({
-  outcomes: z.array(OutcomeSchema).optional(),
-  generator: SetSchema.optional(),
-  train: SetSchema.optional(),
-  suite: SetSchema.optional(),
-});
-
 /** One run's final outcomes per eval set (self-play's top-level outcomes are its suites). */
 export async function runOutcomes(run: string): Promise<Record<string, TaskOutcome[]>> {
   const path = `${run.replace(/\/+$/, "")}/eval.json`;
-  let raw: unknown;
+  let sets: Record<string, TaskOutcome[]> | undefined;
   try {
-    raw = JSON.parse(await Deno.readTextFile(path));
+    sets = await readEvalOutcomes(path) as Record<string, TaskOutcome[]> | undefined;
   } catch (e) {
-    throw new UsageError(`Cannot read ${path}: ${(e as Error).message} (has the run finished?)`);
+    throw new UsageError((e as Error).message);
   }
-  const parsed = EvalOutcomesSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new UsageError(`Cannot read ${path}: ${z.prettifyError(parsed.error)}`);
+  if (sets === undefined) {
+    throw new UsageError(`Cannot read ${path}: no such file (has the run finished?)`);
   }
-  const e = parsed.data;
-  const sets: Record<string, TaskOutcome[]> = {};
-  const suite = e.suite?.outcomes ?? e.outcomes;
-  if (suite) sets.suite = suite;
-  if (e.generator) sets.generator = e.generator.outcomes;
-  if (e.train) sets.train = e.train.outcomes;
   return sets;
 }
 

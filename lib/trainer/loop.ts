@@ -398,14 +398,6 @@ async function referencePolicy(run: TrainingRun): Promise<TransformerPolicy | un
   return ref;
 }
 
-/** A fresh run's weights: a base model's (config `init`), in this world and at these sizes. */
-async function initWeights(run: TrainingRun, log?: (line: string) => void): Promise<void> {
-  const { cfg, policy, vocab } = run;
-  if (cfg.init === "scratch") return;
-  const base = await loadBase(cfg.init, { model: policy.model, cfg, vocabHash: vocab.hash });
-  log?.(`initial weights: ${base.path} (pre-trained for ${base.step + 1} steps)`);
-}
-
 /**
  * Seeding (paper: batch × 4): the identity program in every buffer, then rounds of proposals
  * without updates until each trained task type's buffer holds `batchSize × seedingFactor`.
@@ -525,7 +517,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   // ── buffers: the checkpoint's, or a base's weights, seeding and the starting eval ──
   if (run.restored) await restoreBuffers(paths, buffers, run.restored.step);
   else {
-    await initWeights(run, hooks.log);
+    await run.initWeights(cfg.init);
     await seedBuffers(run, buffers, tasks, propose, hooks);
     if (cfg.evalEvery > 0 && !run.stopping) {
       const m = await heldOut(SEEDING_STEP, true);

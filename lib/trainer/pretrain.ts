@@ -125,6 +125,7 @@ export async function pretrain(
   };
   let tokens = run.restored ? await tokensSoFar(paths.metrics) : 0;
   let last: EvalReports | undefined;
+  await run.initWeights(cfg.pretrainInit);
   let step = run.begin();
   await using batches = cfg.pretrainDataWorker
     ? await workerBatches(cfg, run.rng)

@@ -42,7 +42,10 @@ function evalLine(m: Metrics): string | undefined {
     ...new Set(
       Object.keys(m).flatMap((k) => {
         const p = k.split("/");
-        return p[0] === "acc" && p.length === 3 ? [p[1]!] : [];
+        return p[0] === "eval" && p.length === 3 &&
+            (TASK_TYPES as readonly string[]).includes(p[2]!)
+          ? [p[1]!]
+          : [];
       }),
     ),
   ];

@@ -236,6 +236,35 @@ export async function readRunJson<T>(path: string, schema: z.ZodType<T>): Promis
   return r.data;
 }
 
+/** One eval set's outcomes, task by task. */
+export type Outcomes = z.infer<typeof OutcomesSchema>;
+
+/** The outcome lists of either loop's `eval.json` (self-play's top level is its suites). */
+const EvalOutcomesSchema = z.object({
+  outcomes: OutcomesSchema.optional(),
+  generator: z.object({ outcomes: OutcomesSchema }).optional(),
+  train: z.object({ outcomes: OutcomesSchema }).optional(),
+  suite: z.object({ outcomes: OutcomesSchema }).optional(),
+});
+
+/**
+ * A finished run's final outcomes per eval set (`suite`, `generator`, `train`: those the run
+ * evaluated), from self-play's or pre-training's `eval.json` alike; undefined when the file does
+ * not exist. A malformed file is an Error "Cannot read PATH: …".
+ */
+export async function readEvalOutcomes(
+  path: string,
+): Promise<Partial<Record<"suite" | "generator" | "train", Outcomes>> | undefined> {
+  const e = await readRunJson(path, EvalOutcomesSchema);
+  if (e === undefined) return undefined;
+  const suite = e.suite?.outcomes ?? e.outcomes;
+  return {
+    ...(suite ? { suite } : {}),
+    ...(e.generator ? { generator: e.generator.outcomes } : {}),
+    ...(e.train ? { train: e.train.outcomes } : {}),
+  };
+}
+
 /** Reads a run's `eval.json`; undefined when the run has none (older runs). */
 export async function readEvalFinal(path: string): Promise<EvalFinal | undefined> {
   const data = await readJsonFile(path);

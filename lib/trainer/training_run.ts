@@ -24,6 +24,7 @@ import { TransformerPolicy } from "../model/policy.ts";
 import { Rng } from "../rng.ts";
 import { createSandbox, type Executor, sandboxOptionsFromConfig } from "../sandbox/mod.ts";
 import { type Restored, restoreNewest, saveTrainer } from "./checkpoint.ts";
+import { loadBase } from "./init.ts";
 import { clearRun, openRunDir, RunError, truncateJsonl, writeAtomic } from "./run_dir.ts";
 import type { RunPaths } from "./run_files.ts";
 import { writeRunReport } from "./run_report.ts";
@@ -201,6 +202,18 @@ export class TrainingRun implements AsyncDisposable {
 
   #log(line: string): void {
     this.opts.log?.(line);
+  }
+
+  /**
+   * A fresh run's weights: a base model's (`from`: a checkpoint or run folder, in this world and
+   * at these model sizes; self-play's config `init`, pre-training's `pretrainInit`), or the
+   * seeded random init (`scratch`). Not on resume, where the checkpoint's weights are the run's.
+   */
+  async initWeights(from: string): Promise<void> {
+    const { cfg, policy, vocab } = this;
+    if (from === "scratch" || this.restored) return;
+    const base = await loadBase(from, { model: policy.model, cfg, vocabHash: vocab.hash });
+    this.#log(`initial weights: ${base.path} (pre-trained for ${base.step + 1} steps)`);
   }
 
   /** Wall-clock seconds the run has used, across resumes. */

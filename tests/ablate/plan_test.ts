@@ -109,6 +109,21 @@ Deno.test("planGrid: budgets from the command line; untrained keeps steps = 0", 
   for (const r of planGrid({ grid: tiny, seeds: 1, runsDir: "runs", steps: 7 })) {
     assert.equal(argMap(r).get("steps"), "7");
   }
+  // A pre-training cell (keep's pretrain_more) takes --steps as its pretrainSteps, --minutes as is.
+  const keep = await loadGrid("keep");
+  const more = planGrid({ grid: keep, seeds: 1, runsDir: "runs", steps: 9, minutes: 3 })
+    .find((r) => r.variant === "pretrain_more")!;
+  assert.equal(more.command, "pretrain");
+  const a = argMap(more);
+  assert.deepEqual([a.get("pretrainSteps"), a.get("maxMinutes"), a.get("pretrainInit")], [
+    "9",
+    "3",
+    "data/base",
+  ]);
+  assert.ok(
+    planGrid({ grid: keep, seeds: 1, runsDir: "runs" }).filter((r) => r.command === "train")
+      .length === keep.variants.length - 1,
+  );
 });
 
 Deno.test("planGrid: every built-in grid's args are accepted by the trainer's parser with the intended values", async () => {

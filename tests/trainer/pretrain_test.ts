@@ -198,6 +198,43 @@ Deno.test("pre-training cut after 4 steps and resumed matches an uninterrupted r
   }
 });
 
+Deno.test("pre-training from a base (pretrainInit) starts from its weights, not the seeded init", async () => {
+  const runs = await Deno.makeTempDir();
+  const loaded: TransformerPolicy[] = [];
+  try {
+    const c = cfg(runs, "first", { pretrainSteps: 20, pretrainLr: 3e-3 });
+    await pretrain(c);
+    // One step at a vanishing rate: the saved weights are the starting ones to ~1e-9.
+    const lines: string[] = [];
+    const more = { pretrainSteps: 1, pretrainLr: 1e-9 };
+    await pretrain(cfg(runs, "more", { ...more, pretrainInit: `${runs}/first` }), {
+      log: (l) => lines.push(l),
+    });
+    assert.match(
+      lines.join("\n"),
+      /initial weights: .*first\/checkpoints\/step-000019 \(pre-trained for 20 steps\)/,
+    );
+    await pretrain(cfg(runs, "fresh", more));
+    const fixed = makeBatch(new Rng(99), bank, PRETRAIN_VIEWS, 36, c);
+    const lossOf = async (dir: string) => {
+      const p = TransformerPolicy.fromConfig(c, worldVocab(c).size);
+      loaded.push(p);
+      await loadBase(dir, { model: p.model, cfg: c, vocabHash: worldVocab(c).hash });
+      return batchLoss(p, fixed);
+    };
+    const [first, fromIt, fresh] = [
+      await lossOf(`${runs}/first/base`),
+      await lossOf(`${runs}/more/base`),
+      await lossOf(`${runs}/fresh/base`),
+    ];
+    assert.ok(Math.abs(fromIt - first) < 1e-4, `from the base ${fromIt}, the base ${first}`);
+    assert.ok(fresh > first + 0.1, `the seeded init ${fresh}, the base ${first}`);
+  } finally {
+    loaded.forEach((p) => p.dispose());
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
 Deno.test("pre-training resumed without a checkpoint starts over: no step is logged twice", async () => {
   const runs = await Deno.makeTempDir();
   try {
