@@ -258,6 +258,15 @@ export const ConfigSchema = z.strictObject({
   generatorEvalSeed: nonNegInt().default(1_000_003).describe(
     "Seed of the generator's held-out eval set (eval set 'generator'): every run and deno task eval with the same seed draw the same tasks",
   ),
+  evalBeyond: nonNegInt().default(0).describe(
+    "Self-play: tasks per type of the eval set beyond the bank (programs 1 to beyondExtra tokens longer than pretrainMaxSize whose behaviour no bank program has), scored at every eval and at the end (0 = off)",
+  ),
+  beyondExtra: posInt().max(4).default(2).describe(
+    "Eval set 'beyond': program sizes up to pretrainMaxSize + this many body tokens",
+  ),
+  beyondEvalSeed: nonNegInt().default(3_000_003).describe(
+    "Seed of the eval set beyond the bank (eval set 'beyond')",
+  ),
   trainEvalSeed: nonNegInt().default(2_000_003).describe(
     "Seed of the generator's train-split eval set (eval set 'train'; trained-on behaviours on fresh inputs)",
   ),

@@ -27,6 +27,11 @@ export interface VariantSummary {
   stepsPerS: MeanCI;
 }
 
+/** The eval sets a grid's paired table compares, in its order. */
+const PAIRED_SETS = ["suite", "generator", "beyond"] as const;
+/** One of them. */
+type PairedSet = (typeof PAIRED_SETS)[number];
+
 /**
  * One variant against the grid's `pairedWith` variant on one eval set and task type: the mean of
  * (variant − that variant) over the seeds both finished and the same tasks, with its 95% bootstrap
@@ -35,7 +40,7 @@ export interface VariantSummary {
 export interface PairedRow {
   variant: string;
   against: string;
-  set: "suite" | "generator";
+  set: PairedSet;
   task: string;
   diff: PairedDiff;
 }
@@ -122,9 +127,10 @@ export async function summarizeGrid(
         }
       }
       // The generator's held-out set: its final eval (summary.json), else its last periodic one.
-      const finalGenerator = Object.fromEntries(
-        Object.entries(s.evalGenerator ?? {}).map(([task, a]) => [`generator/${task}`, a]),
-      );
+      const finalGenerator = Object.fromEntries([
+        ...Object.entries(s.evalGenerator ?? {}).map(([task, a]) => [`generator/${task}`, a]),
+        ...Object.entries(s.evalBeyond ?? {}).map(([task, a]) => [`beyond/${task}`, a]),
+      ]);
       finals.push({ ...s.eval, ...lastOfSet, ...finalGenerator });
     }
     const tasks = [...new Set(finals.flatMap((f) => Object.keys(f)))].sort(columnOrder);
@@ -172,7 +178,7 @@ export async function summarizeGrid(
 
 /** Per seed: a finished cell's final outcomes of each set (eval.json), undefined if unfinished. */
 async function finalOutcomes(grid: Grid, variant: string, seeds: number, runsDir: string) {
-  const out: (Record<"suite" | "generator", TaskOutcome[] | undefined> | undefined)[] = [];
+  const out: (Record<PairedSet, TaskOutcome[] | undefined> | undefined)[] = [];
   for (const cell of planGrid({ grid, seeds, runsDir }).filter((c) => c.variant === variant)) {
     const e = (await readCellSummary(cell))
       ? await readCellFile(cell, () => readEvalOutcomes(`${cell.dir}/eval.json`))
@@ -180,6 +186,7 @@ async function finalOutcomes(grid: Grid, variant: string, seeds: number, runsDir
     out[cell.seed] = e && {
       suite: e.suite as TaskOutcome[] | undefined,
       generator: e.generator as TaskOutcome[] | undefined,
+      beyond: e.beyond as TaskOutcome[] | undefined,
     };
   }
   return out;
@@ -197,7 +204,7 @@ async function pairedRows(
   for (const v of grid.variants) {
     if (v.name === against) continue;
     const mine = await finalOutcomes(grid, v.name, seeds, runsDir);
-    for (const set of ["suite", "generator"] as const) {
+    for (const set of PAIRED_SETS) {
       const both = mine.flatMap((m, s) => {
         const a = m?.[set];
         const b = ref[s]?.[set];

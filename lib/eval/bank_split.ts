@@ -25,7 +25,7 @@ import { type EvalSuite, loadSuites } from "./suite.ts";
 import { evalTaskRecords } from "./task_records.ts";
 
 /** Probe inputs per signature that define a behaviour (the bank's default). */
-const PROBES = 24;
+export const PROBES = 24;
 
 /** The config values a split reads. */
 export type SplitConfig =
@@ -70,7 +70,7 @@ export function configSplit(
 }
 
 /** A program's outputs on the probe inputs, as one string (a failure or out-of-world value: null). */
-function behaviour(
+export function behaviour(
   tokens: readonly number[],
   signature: NonNullable<ReturnType<typeof signatureByName>>,
   probes: readonly (readonly unknown[])[],
@@ -108,7 +108,7 @@ function suitePrograms(suites: readonly EvalSuite[], world: World) {
 const BEHAVIOURS = new WeakMap<SignatureBank, Map<string, readonly number[]>>();
 
 /** Per signature: behaviour → the bank's program of that behaviour. */
-function bankBehaviours(bank: Bank, signatures: ReadonlySet<string>) {
+export function bankBehaviours(bank: Bank, signatures: ReadonlySet<string>) {
   const out = new Map<string, Map<string, readonly number[]>>();
   for (const s of bank.signatures) {
     if (!signatures.has(s.signature.name)) continue;

@@ -7,6 +7,7 @@
  * | `generator` | the canonical generator's held-out behaviours, never trained on (config `generatorEvalSeed`) |
  * | `train` | the generator's train split on fresh inputs: beside `generator` it tells under- from over-fitting (`trainEvalSeed`) |
  * | `suite` | the world's hand-written suites (config `evalSuites`) |
+ * | `beyond` | programs longer than the bank's, of behaviours no bank program has (./beyond.ts; self-play's `evalBeyond`) |
  *
  * | metric | what |
  * |---|---|
@@ -25,10 +26,12 @@ import { bestTrivialLevels } from "./baselines.ts";
 import type { EvalReport, TaskOutcome } from "./evaluate.ts";
 import type { Tally } from "./baselines.ts";
 
-/** The eval sets, in the order tables show them. */
+/** The eval sets pre-training scores, in the order tables show them. */
 export const EVAL_SETS = ["generator", "train", "suite"] as const;
-/** The name of an eval set. */
-export type EvalSetName = (typeof EVAL_SETS)[number];
+/** The name of an eval set pre-training scores. */
+export type PretrainSetName = (typeof EVAL_SETS)[number];
+/** The name of an eval set (self-play may also score `beyond`). */
+export type EvalSetName = PretrainSetName | "beyond";
 
 /** The metric key of a set's accuracy on one task type (or `list_length`, or `<task>/size<k>`). */
 export function evalKey(set: EvalSetName, what: string): string {

@@ -13,14 +13,20 @@ import type { BankSplit } from "./bank_split.ts";
 import { Rng } from "../rng.ts";
 import type { EvalSuite, EvalTask } from "./suite.ts";
 
-/** A generator eval set: the held-out behaviours, or the train split. */
-export type GeneratorSet = "generator" | "train";
+/**
+ * A generator eval set: the held-out behaviours, the train split, or the programs beyond the
+ * bank's sizes (./beyond.ts).
+ */
+export type GeneratorSet = "generator" | "train" | "beyond";
 
 /** The seeds of the generator's eval sets, from the config. */
 export type GeneratorEvalSeeds = Pick<Config, "generatorEvalSeed" | "trainEvalSeed">;
 
 /** The seed the config gives `set`. */
-export function generatorSetSeed(set: GeneratorSet, seeds: GeneratorEvalSeeds): number {
+export function generatorSetSeed(
+  set: "generator" | "train",
+  seeds: GeneratorEvalSeeds,
+): number {
   return set === "generator" ? seeds.generatorEvalSeed : seeds.trainEvalSeed;
 }
 
@@ -30,7 +36,7 @@ export function generatorSetSeed(set: GeneratorSet, seeds: GeneratorEvalSeeds): 
  */
 export function generatorSet(
   split: Pick<BankSplit, "train" | "heldout">,
-  set: GeneratorSet,
+  set: "generator" | "train",
   perType: number,
   seeds: GeneratorEvalSeeds,
 ): EvalSuite {

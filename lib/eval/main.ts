@@ -1,5 +1,5 @@
 /**
- * `deno task eval --checkpoint runs/NAME [--set suites|heldout|train] [--suites data/eval]
+ * `deno task eval --checkpoint runs/NAME [--set suites|heldout|train|beyond] [--suites data/eval]
  * [--tasks N] [--limit N] [--bestOf K] [--json]`
  *
  * Loads a checkpoint (a run folder's latest, or a checkpoint folder), rebuilds
@@ -9,7 +9,8 @@
  * By default it evaluates as the run's final eval did (the run's `evalLimit` tasks per type and
  * suite, its sandbox limits and decoding), so the two agree; steps are counted as steps done.
  * `--set heldout|train` scores the generator's held-out behaviours or its train split instead
- * (the tasks pre-training evaluates, same seeds), and `--bestOf K` adds induction as a
+ * (the tasks pre-training evaluates, same seeds), `--set beyond` programs longer than the bank's
+ * (self-play's `evalBeyond` set), and `--bestOf K` adds induction as a
  * synthesizer: best-of-K samples beside the enumerative search at K program checks.
  * @module
  */
@@ -25,6 +26,7 @@ import { bankSearchAt, inductionBestOf } from "./best_of.ts";
 import { bankSizeShares, drawnSizeShares, formatSizes, proposerQuality } from "./proposals.ts";
 import { Rng } from "../rng.ts";
 import { generatorSet } from "./generator_suite.ts";
+import { beyondSet } from "./beyond.ts";
 import { type EvalSuite } from "./suite.ts";
 import { evalTaskRecords } from "./task_records.ts";
 import { worldVocab } from "../lang/vocab.ts";
@@ -43,7 +45,8 @@ const USAGE =
   --checkpoint PATH  a run folder (its latest checkpoint) or one checkpoint folder
   --set S            suites (default): the hand-written suites; heldout: the generator's held-out
                      behaviours; train: the generator's train split (trained-on behaviours, fresh
-                     inputs) — the sets pre-training evaluates, drawn with the same seeds
+                     inputs) — the sets pre-training evaluates, drawn with the same seeds;
+                     beyond: programs longer than the bank's, of behaviours it lacks (evalBeyond)
   --suites PATH      folder or .jsonl file of eval suites (default: the run's evalSuites)
   --tasks N          generator sets: tasks per type (default: the run's pretrainEvalTasks)
   --bestOf K         also induction best-of-K (K samples, the first fitting the shown pairs is
@@ -77,8 +80,8 @@ async function main(): Promise<void> {
     overlap: { type: "boolean", default: false },
   }, USAGE);
   const set = values.set;
-  if (set !== "suites" && set !== "heldout" && set !== "train") {
-    throw new UsageError(`--set must be suites, heldout or train, got '${set}'`);
+  if (set !== "suites" && set !== "heldout" && set !== "train" && set !== "beyond") {
+    throw new UsageError(`--set must be suites, heldout, train or beyond, got '${set}'`);
   }
   const tasksFlag = numberFlag(values.tasks, "tasks", true);
   const bestOf = numberFlag(values.bestOf, "bestOf", true);
@@ -127,16 +130,12 @@ async function main(): Promise<void> {
     ? (await configBank(cfg)).bank
     : undefined;
   const split = bank && configSplit(bank, cfg);
-  const suites = set === "suites" || !split
+  const perType = tasksFlag ?? cfg.pretrainEvalTasks;
+  const suites = set === "suites" || !split || !bank
     ? Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg))
-    : [
-      generatorSet(
-        split,
-        set === "heldout" ? "generator" : "train",
-        tasksFlag ?? cfg.pretrainEvalTasks,
-        cfg,
-      ),
-    ];
+    : set === "beyond"
+    ? [beyondSet(bank, perType, cfg)]
+    : [generatorSet(split, set === "heldout" ? "generator" : "train", perType, cfg)];
   const executor = await createSandbox(sandboxOptionsFromConfig(cfg));
   try {
     const report = await evaluateSuites(policy, executor, suites, {

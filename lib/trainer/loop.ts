@@ -41,6 +41,7 @@ import { formatKN } from "../eval/baselines.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, loadSuites } from "../eval/suite.ts";
 import { generatorSet } from "../eval/generator_suite.ts";
+import { beyondSet } from "../eval/beyond.ts";
 import { type BankSplit, configSplit } from "../eval/bank_split.ts";
 import { evalSetMetrics, type EvalSetName } from "../eval/eval_sets.ts";
 import { loadBase } from "./init.ts";
@@ -351,7 +352,11 @@ async function suiteEval(
  */
 async function heldOutMetrics(
   run: TrainingRun,
-  sets: { suites: readonly EvalSuite[]; generator: EvalSuite | undefined },
+  sets: {
+    suites: readonly EvalSuite[];
+    generator: EvalSuite | undefined;
+    beyond: EvalSuite | undefined;
+  },
   hooks: TrainHooks,
   atStep: number,
   chance: boolean,
@@ -360,11 +365,12 @@ async function heldOutMetrics(
   const m: Record<string, number> = {};
   const evals: [EvalSetName, readonly EvalSuite[]][] = [["suite", sets.suites]];
   if (sets.generator) evals.push(["generator", [sets.generator]]);
+  if (sets.beyond) evals.push(["beyond", [sets.beyond]]);
   for (const [set, suites] of evals) {
-    const r = await suiteEval(run, suites, { search: false, chance, whole: set === "generator" });
+    const r = await suiteEval(run, suites, { search: false, chance, whole: set !== "suite" });
     // k/n (p%): how many tasks the accuracy is of (evalLimit per type and suite).
     hooks.log?.(
-      `eval after ${atStep + 1} steps${set === "generator" ? " (generator held-out)" : ""}: ${
+      `eval after ${atStep + 1} steps${SET_LABELS[set]}: ${
         Object.entries(r.counts).map(([k, c]) => `${k} ${formatKN(c.k, c.n)}`).join(", ")
       }`,
     );
@@ -373,6 +379,14 @@ async function heldOutMetrics(
   hooks.onEval?.(atStep, m);
   return m;
 }
+
+/** How the eval log line names each set. */
+const SET_LABELS: Record<EvalSetName, string> = {
+  suite: "",
+  generator: " (generator held-out)",
+  train: " (generator train split)",
+  beyond: " (beyond the bank)",
+};
 
 /** The generator's held-out eval set of a self-play run (`evalGenerator` tasks per type). */
 async function generatorEvalSet(
@@ -472,6 +486,7 @@ function runSummary(
   seconds: number,
   final: EvalReport,
   generator: EvalReport | undefined,
+  beyond: EvalReport | undefined,
 ): RunSummary {
   return {
     name,
@@ -481,6 +496,7 @@ function runSummary(
     eval: final.accuracy,
     evalSearch: final.searchAccuracy,
     ...(generator ? { evalGenerator: generator.accuracy } : {}),
+    ...(beyond ? { evalBeyond: beyond.accuracy } : {}),
   };
 }
 
@@ -499,10 +515,15 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   });
   const { cfg, paths, policy, executor, rng } = run;
   const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
-  // The generator bank's split (read and split once, only if a part of the run needs it).
+  // The generator bank and its split (read and split once, only if a part of the run needs it).
+  let bankOnce: ReturnType<typeof configBank> | undefined;
+  const bank = () => bankOnce ??= configBank(cfg);
   let splitOnce: Promise<BankSplit> | undefined;
-  const split = () => splitOnce ??= configBank(cfg).then(({ bank }) => configSplit(bank, cfg));
+  const split = () => splitOnce ??= bank().then(({ bank }) => configSplit(bank, cfg));
   const generator = await generatorEvalSet(cfg, split);
+  const beyond = cfg.evalBeyond > 0
+    ? beyondSet((await bank()).bank, cfg.evalBeyond, cfg)
+    : undefined;
   const buffers = emptyBuffers();
   const tasks = TASK_TYPES.filter((t) => cfg.taskTypes.includes(t));
   // GRPO's baseline is per prompt: each prompt is sampled G = nRollouts times (batch size kept).
@@ -511,7 +532,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   const replay = await replaySource(run, split);
   using reference = disposing(await referencePolicy(run));
   const heldOut = (atStep: number, chance: boolean) =>
-    heldOutMetrics(run, { suites, generator }, hooks, atStep, chance);
+    heldOutMetrics(run, { suites, generator, beyond }, hooks, atStep, chance);
   let step = run.begin();
 
   // ── buffers: the checkpoint's, or a base's weights, seeding and the starting eval ──
@@ -653,14 +674,16 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   // ── end: final eval (with the search and the chance levels), eval.json, summary, report ──
   const final = await suiteEval(run, suites, { search: true, chance: true });
   // The generator's set too, task by task: what a paired comparison with the base reads.
-  const finalGenerator = generator
-    ? await suiteEval(run, [generator], { search: false, chance: true, whole: true })
-    : undefined;
-  const summary = runSummary(cfg.name, step, run.elapsedS, final, finalGenerator);
+  const wholeSet = (set: EvalSuite | undefined) =>
+    set ? suiteEval(run, [set], { search: false, chance: true, whole: true }) : undefined;
+  const finalGenerator = await wholeSet(generator);
+  const finalBeyond = await wholeSet(beyond);
+  const summary = runSummary(cfg.name, step, run.elapsedS, final, finalGenerator, finalBeyond);
   await run.writeFinal({
     step,
     ...final,
     ...(finalGenerator ? { generator: generatorTables(finalGenerator) } : {}),
+    ...(finalBeyond ? { beyond: generatorTables(finalBeyond) } : {}),
   }, summary);
   return summary;
 }

@@ -16,7 +16,12 @@ import type { Config } from "../config.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, loadSuites } from "../eval/suite.ts";
 import { generatorSetSeed, generatorSuite } from "../eval/generator_suite.ts";
-import { accuracyBySize, EVAL_SETS, evalSetMetrics, type EvalSetName } from "../eval/eval_sets.ts";
+import {
+  accuracyBySize,
+  EVAL_SETS,
+  evalSetMetrics,
+  type PretrainSetName as EvalSetName,
+} from "../eval/eval_sets.ts";
 import { bankSizes } from "../lang/generate.ts";
 import { configSplit, formatOverlap, overlapCounts, suiteOverlap } from "../eval/bank_split.ts";
 import { configBank } from "./bank_cache.ts";

@@ -34,7 +34,7 @@ import { escapeHtml as esc } from "../plot/display.ts";
 import type { Metrics } from "./metrics.ts";
 import { bestChance, REPORT_SMOOTHING, stepsDone } from "./report.ts";
 import { evalSize, evalTableHtml, reportPage, section } from "./report_html.ts";
-import { EVAL_SETS, type EvalSetName } from "../eval/eval_sets.ts";
+import { EVAL_SETS, type PretrainSetName as EvalSetName } from "../eval/eval_sets.ts";
 import type { EvalTables, PretrainEvalFinal, PretrainSummary } from "./run_files.ts";
 
 /** How the figures title each set. */

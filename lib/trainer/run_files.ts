@@ -87,6 +87,8 @@ export const RunSummarySchema = z.object({
   evalSearch: z.record(z.string(), z.number()).optional(),
   /** The generator's held-out set at the end, per task type (runs with `evalGenerator` > 0). */
   evalGenerator: z.record(z.string(), z.number()).optional(),
+  /** The set beyond the bank at the end, per task type (runs with `evalBeyond` > 0). */
+  evalBeyond: z.record(z.string(), z.number()).optional(),
 });
 /** A finished run's summary. */
 export type RunSummary = z.infer<typeof RunSummarySchema>;
@@ -159,6 +161,8 @@ export const EvalFinalSchema = z.object({
    * tasks a paired comparison with the base scores on.
    */
   generator: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
+  /** The set beyond the bank at the end, task by task (runs with `evalBeyond` > 0). */
+  beyond: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
 }).extend(EvalTablesSchema.partial().shape);
 /** A run's final eval, task by task. */
 export type EvalFinal = z.infer<typeof EvalFinalSchema>;
@@ -245,6 +249,7 @@ const EvalOutcomesSchema = z.object({
   generator: z.object({ outcomes: OutcomesSchema }).optional(),
   train: z.object({ outcomes: OutcomesSchema }).optional(),
   suite: z.object({ outcomes: OutcomesSchema }).optional(),
+  beyond: z.object({ outcomes: OutcomesSchema }).optional(),
 });
 
 /**
@@ -254,7 +259,7 @@ const EvalOutcomesSchema = z.object({
  */
 export async function readEvalOutcomes(
   path: string,
-): Promise<Partial<Record<"suite" | "generator" | "train", Outcomes>> | undefined> {
+): Promise<Partial<Record<"suite" | "generator" | "train" | "beyond", Outcomes>> | undefined> {
   const e = await readRunJson(path, EvalOutcomesSchema);
   if (e === undefined) return undefined;
   const suite = e.suite?.outcomes ?? e.outcomes;
@@ -262,6 +267,7 @@ export async function readEvalOutcomes(
     ...(suite ? { suite } : {}),
     ...(e.generator ? { generator: e.generator.outcomes } : {}),
     ...(e.train ? { train: e.train.outcomes } : {}),
+    ...(e.beyond ? { beyond: e.beyond.outcomes } : {}),
   };
 }
 

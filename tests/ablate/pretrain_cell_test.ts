@@ -30,7 +30,7 @@ async function generatorOutcomes(dir: string): Promise<RawOutcome[]> {
 
 Deno.test({
   name:
-    "a pre-training cell: starts from the base, same generator tasks, in the summary and pairing",
+    "a pre-training cell: from the base, same generator tasks, summary and pairing; the beyond set",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -53,10 +53,11 @@ Deno.test({
       const grid = GridSchema.parse({
         name: "pc",
         preset: "tiny",
-        base: { ...shared, init, evalEvery: 5 },
+        base: { ...shared, init, evalEvery: 5, evalBeyond: 3 },
         pairedWith: "base",
         variants: [
           { name: "base", overrides: { steps: 0 } },
+          { name: "azr" },
           {
             name: "more0",
             command: "pretrain",
@@ -108,7 +109,18 @@ Deno.test({
       const sp = await gridSelfPlay(grid, 1, runsDir, { windows: 2 });
       assert.ok(sp.variants.every((v) => !v.variant.startsWith("more")));
       const solved = await gridSolved(grid, 1, runsDir);
-      assert.deepEqual(solved.variants.map((v) => v.variant), ["base", "more0", "more"]);
+      assert.deepEqual(solved.variants.map((v) => v.variant), ["base", "azr", "more0", "more"]);
+
+      // Self-play's set beyond the bank (evalBeyond): in eval.json, the summary and the pairing.
+      const beyond = JSON.parse(await Deno.readTextFile(`${runsDir}/pc-azr-s0/eval.json`)).beyond;
+      assert.equal(beyond.outcomes.length, 9);
+      const azrSummary = JSON.parse(await Deno.readTextFile(`${runsDir}/pc-azr-s0/summary.json`));
+      const azr = s.variants.find((v) => v.variant === "azr")!;
+      for (const [task, acc] of Object.entries(azrSummary.evalBeyond as Record<string, number>)) {
+        assert.equal(azr.eval[`beyond/${task}`]!.mean, acc, task);
+      }
+      assert.equal(s.paired!.filter((p) => p.variant === "azr" && p.set === "beyond").length, 3);
+      assert.ok(!("beyond/deduction" in row.eval), "pre-training does not score beyond");
     } finally {
       await Deno.remove(tmp, { recursive: true });
     }
