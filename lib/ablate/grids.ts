@@ -178,6 +178,59 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       },
     ],
   },
+  improve: {
+    name: "improve",
+    description:
+      "Does self-play improve a competent base? The paper's loop from the shipped base against its controls at equal wall clock (issue 20): the base itself, solver_only, random_tasks (the generator's tasks, same RL), pretrain_more (the base pre-trained further on the generator, no self-play), and replay (the loop with generator tasks replayed); scored on the base's own held-out generator set (300 tasks per type), on programs beyond the base's bank (300 per type, 6-7 tokens) and on the suites, each paired with the base.",
+    preset: "default",
+    base: {
+      steps: 100_000,
+      pretrainSteps: 100_000,
+      maxMinutes: 8,
+      evalEvery: 250,
+      // The base's own world: its bank (≤ 5 tokens) and split (the suites' behaviours held out),
+      // so the generator set is the base's held-out set and beyond is past what it was taught.
+      pretrainMaxSize: 5,
+      pretrainHoldOutSuites: true,
+      evalGenerator: 300,
+      evalBeyond: 300,
+      searchMaxEvals: 20_000,
+    },
+    pairedWith: "base",
+    variants: [
+      { name: "base", description: "the shipped base, no updates", overrides: { steps: 0 } },
+      { name: "azr", description: "the paper's loop (paper defaults)" },
+      {
+        name: "solver_only",
+        description: "the paper's loop with a frozen proposer: only the solver role is updated",
+        overrides: { trainProposer: false },
+      },
+      {
+        name: "random_tasks",
+        description: "the solver trained on the generator's tasks (no proposer), same RL",
+        overrides: { curriculum: "random" },
+      },
+      {
+        name: "replay",
+        description: "the paper's loop + 64 generator tasks replayed per step (cross-entropy)",
+        overrides: { replayBatch: 64 },
+      },
+      {
+        name: "pretrain_more",
+        description:
+          "no self-play: the base pre-trained further on the generator's train split for the same minutes (its recipe at a constant rate)",
+        command: "pretrain",
+        overrides: {
+          pretrainInit: "data/base",
+          pretrainBatch: BASE_RECIPE.pretrainBatch,
+          pretrainViewWeights: BASE_RECIPE.pretrainViewWeights,
+          pretrainLrSchedule: "constant",
+          pretrainEvalTasks: 300,
+          pretrainEvalEvery: 0,
+        },
+      },
+    ],
+  },
   tiny: {
     name: "tiny",
     description: "A seconds-long grid that exercises the runner (tests, notebooks).",

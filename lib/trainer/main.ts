@@ -66,7 +66,8 @@ const pct = (x: number | undefined) => x === undefined ? "–" : `${(100 * x).to
 
 /**
  * ` | held-out ded 23.4% (start 20.8%, chance 10.4%) … | generator ded …`: did self-play move
- * it? The suites, then the generator's held-out set when the run scores it (`evalGenerator`).
+ * it? The suites, then the generator's held-out set and the set beyond the bank when the run
+ * scores them (`evalGenerator`, `evalBeyond`).
  */
 function heldOutDigest(h: HeldOut): string {
   if (!h.last) return "";
@@ -77,9 +78,10 @@ function heldOutDigest(h: HeldOut): string {
       }, chance ${pct(h.start?.[`${chance}${t}`])})`
     ).join(" ");
   const generator = digest("generator", "chance/generator/");
+  const beyond = digest("beyond", "chance/beyond/");
   return ` | held-out${h.lastStep === undefined ? "" : ` @${h.lastStep}`} ${
     digest("suite", "chance/suite/")
-  }${generator ? ` | generator ${generator}` : ""}`;
+  }${generator ? ` | generator ${generator}` : ""}${beyond ? ` | beyond ${beyond}` : ""}`;
 }
 
 /** `--from runs/NAME/checkpoints/step-N` without `--name`: the run that holds the checkpoint. */
@@ -169,6 +171,12 @@ async function main(parsed: ParsedConfigArgs, options: RunOptions): Promise<void
     if (final?.generator) {
       console.log("generator (held-out behaviours):");
       console.log(finalEvalTable(final.generator));
+    }
+    if (final?.beyond) {
+      console.log(
+        `beyond the bank (programs of ${parsed.config.pretrainMaxSize + 1} tokens and more):`,
+      );
+      console.log(finalEvalTable(final.beyond));
     }
     console.log(`report: ${paths.report}`);
   } finally {

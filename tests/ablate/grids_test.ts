@@ -9,7 +9,9 @@ async function gridFile(text: string): Promise<string> {
 }
 
 Deno.test("loadGrid: every built-in grid parses and its variants are valid configs", async () => {
-  for (const name of ["core", "rewards", "tasks", "estimator", "references", "keep", "tiny"]) {
+  for (
+    const name of ["core", "rewards", "tasks", "estimator", "references", "keep", "improve", "tiny"]
+  ) {
     const grid = await loadGrid(name);
     assert.equal(grid.name, name);
     assert.ok(grid.variants.length >= 2, `${name} has ${grid.variants.length} variants`);
@@ -17,6 +19,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
   assert.deepEqual(Object.keys(GRIDS).sort(), [
     "core",
     "estimator",
+    "improve",
     "keep",
     "references",
     "rewards",
