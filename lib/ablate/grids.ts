@@ -195,6 +195,10 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       evalGenerator: 300,
       evalBeyond: 300,
       searchMaxEvals: 20_000,
+      // The paper's loop unless a variant says otherwise, whatever the preset's default.
+      replayBatch: 0,
+      klCoef: 0,
+      rejectConstant: false,
     },
     pairedWith: "base",
     variants: [
