@@ -187,11 +187,14 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       steps: 100_000,
       pretrainSteps: 100_000,
       maxMinutes: 8,
-      evalEvery: 250,
-      // The base's own world: its bank (≤ 5 tokens) and split (the suites' behaviours held out),
-      // so the generator set is the base's held-out set and beyond is past what it was taught.
+      // The final eval only: three sets of 900 tasks would take most of a short run's minutes
+      // (the keep grid has the curves during self-play).
+      evalEvery: 0,
+      // The base's own world: its bank (≤ 5 tokens) and split (the shipped base was split without
+      // pretrainHoldOutSuites), so the generator set is the base's held-out set and beyond is past
+      // what it was taught.
       pretrainMaxSize: 5,
-      pretrainHoldOutSuites: true,
+      pretrainHoldOutSuites: false,
       evalGenerator: 300,
       evalBeyond: 300,
       searchMaxEvals: 20_000,
