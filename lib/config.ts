@@ -343,8 +343,9 @@ export const PRESETS = {
   /**
    * `deno task train` with no flags: the `small` model in the small world, starting from the
    * shipped base (`data/base`, pre-trained at this size with `deno task pretrain --preset base`),
-   * 500 steps of about 1 s on 2 CPU cores (at most 20 minutes), held-out eval every 50 steps (the
-   * suites, and 150 tasks per type of the generator's held-out behaviours).
+   * 500 steps on 2 CPU cores (at most 20 minutes), held-out eval every 50 steps (the suites, and
+   * 150 tasks per type of the generator's held-out behaviours), the paper's loop plus 64 replayed
+   * generator tasks a step (`replayBatch`; 0 for the paper's loop alone).
    */
   default: {
     ...SMALL,
@@ -353,6 +354,9 @@ export const PRESETS = {
     maxMinutes: 20,
     evalEvery: 50,
     evalGenerator: 150,
+    // Not in the paper: 64 generator tasks replayed a step keep what the base knows (the paper's
+    // loop alone loses it: data/results/improve); --replayBatch=0 runs the paper's loop.
+    replayBatch: 64,
   },
   /**
    * The shipped base's recipe (`deno task pretrain --preset base`): the `small` model, programs of

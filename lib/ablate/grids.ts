@@ -43,8 +43,9 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       "Does self-play improve the base? The paper's loop from the shipped base against its baselines, in the small world (2 CPU cores). Equal step budget: every variant gets the same number of solver updates.",
     preset: "default",
     // A pure step budget (the preset's 20-minute cap off); the search baseline is the same for
-    // every run: 20k candidates keep each final eval short.
-    base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0 },
+    // every run: 20k candidates keep each final eval short. The paper's loop: no replay (the
+    // default preset's).
+    base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0, replayBatch: 0 },
     pairedWith: "base",
     variants: [
       {
@@ -80,7 +81,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     description:
       "Reward and update variants from the base (issue 12): learnability as in the paper, chance-corrected, R-Zero's min(s, 1-s), s(1-s); the constant-output gate; RL plus cross-entropy on verified answers.",
     preset: "default",
-    base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0 },
+    base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0, replayBatch: 0 },
     variants: [
       { name: "paper", description: "learnability 1 - s (paper default)" },
       { name: "chance", overrides: { learnability: "chance" } },
@@ -93,6 +94,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   tasks: {
     name: "tasks",
     description: "Which task types matter?",
+    base: { replayBatch: 0 },
     variants: [
       { name: "no_deduction", overrides: { taskTypes: ["abduction", "induction"] } },
       { name: "no_abduction", overrides: { taskTypes: ["deduction", "induction"] } },
@@ -103,6 +105,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   estimator: {
     name: "estimator",
     description: "Advantage estimator: TRR++ against REINFORCE++ and GRPO.",
+    base: { replayBatch: 0 },
     variants: [
       { name: "trr_pp", description: "TRR++ (paper default)", overrides: { estimator: "trr++" } },
       { name: "reinforce_pp", description: "REINFORCE++", overrides: { estimator: "reinforce++" } },
@@ -112,6 +115,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   references: {
     name: "references",
     description: "Do the K reference triplets shown to the proposer help?",
+    base: { replayBatch: 0 },
     variants: [
       { name: "K0", overrides: { refK: 0 } },
       { name: "K_default" },
@@ -131,6 +135,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       evalEvery: 200,
       evalGenerator: 300,
       searchMaxEvals: 20_000,
+      replayBatch: 0, // the paper's loop unless a variant adds replay
     },
     pairedWith: "base",
     variants: [

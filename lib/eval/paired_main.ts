@@ -2,7 +2,7 @@
  * `deno task paired --base RUN [RUN ...] --variant RUN [RUN ...] [--json]`
  *
  * Compares finished runs on the *same* eval tasks (their `eval.json`: self-play's suites and
- * generator set, pre-training's generator, train and suite sets): per eval set and task type,
+ * generator set and the set beyond the bank, pre-training's generator, train and suite sets): per eval set and task type,
  * the variant's and the base's accuracy and the mean paired difference (variant − base) over
  * seeds and tasks with its 95% bootstrap interval (./paired.ts). Give one base for every
  * variant seed (paired seed by seed, in the order given) or one base shared by all.
@@ -55,7 +55,7 @@ export async function comparePaired(
   const b = await Promise.all(bases.map(runOutcomes));
   const v = await Promise.all(variants.map(runOutcomes));
   const rows: PairedCompareRow[] = [];
-  for (const set of ["generator", "train", "suite"]) {
+  for (const set of ["generator", "beyond", "train", "suite"]) {
     if (![...b, ...v].every((r) => r[set])) continue;
     const bScores = b.map((r) => scoresByTask(r[set]!));
     const vScores = v.map((r) => scoresByTask(r[set]!));

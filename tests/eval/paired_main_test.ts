@@ -32,12 +32,13 @@ Deno.test("paired CLI: a pre-training base against self-play seeds, per set and 
         step: 5,
         outcomes: [o("d0", "deduction", d0), o("a0", "abduction", 1)],
         generator: { outcomes: [o("g0", "deduction", g0), o("g1", "deduction", 1)] },
+        beyond: { outcomes: [o("b0", "induction", g0)] },
       });
     const v0 = await sp("v0", 1, 0);
     const v1 = await sp("v1", 1, 1);
     assert.deepEqual(Object.keys(await runOutcomes(base)).sort(), ["generator", "suite", "train"]);
     const rows = await comparePaired([base], [v0, v1]);
-    // The train set is not in the self-play runs: not compared.
+    // The train set is not in the self-play runs, beyond not in the pre-training one: not compared.
     assert.deepEqual(rows.map((r) => `${r.set}/${r.task}`), [
       "generator/deduction",
       "suite/deduction",
@@ -48,6 +49,12 @@ Deno.test("paired CLI: a pre-training base against self-play seeds, per set and 
     assert.equal(rows[1]!.diff.mean, 0.5);
     assert.equal(rows[2]!.diff.mean, 0);
     assert.match(formatPaired(rows), /generator\s+deduction\s+100\.0\s+50\.0\s+\+50\.0/);
+    // Two self-play runs share the set beyond the bank: seed 1 (v1 against v0) is compared there.
+    const beyond = (await comparePaired([v0], [v1])).filter((r) => r.set === "beyond");
+    assert.deepEqual(beyond.map((r) => [r.task, r.diff.mean]), [["induction", 0]]);
+    const v2 = await sp("v2", 0, 0);
+    const lost = (await comparePaired([v0], [v2])).filter((r) => r.set === "beyond");
+    assert.deepEqual(lost.map((r) => [r.task, r.diff.mean]), [["induction", -1]]);
 
     await assert.rejects(() => comparePaired([base, base, base], [v0, v1]), /one per --variant/);
     await assert.rejects(
