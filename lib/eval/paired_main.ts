@@ -1,9 +1,9 @@
 /**
  * `deno task paired --base RUN [RUN ...] --variant RUN [RUN ...] [--json]`
  *
- * Compares finished runs on the *same* eval tasks (their `eval.json`: self-play's suites and
- * generator set and the set beyond the bank, pre-training's generator, train and suite sets): per eval set and task type,
- * the variant's and the base's accuracy and the mean paired difference (variant − base) over
+ * Compares finished runs on the *same* eval tasks (their `eval.json`: self-play's suites,
+ * generator set and set beyond the bank; pre-training's generator, train and suite sets): per
+ * eval set and task type, the variant's and the base's accuracy and the mean paired difference (variant − base) over
  * seeds and tasks with its 95% bootstrap interval (./paired.ts). Give one base for every
  * variant seed (paired seed by seed, in the order given) or one base shared by all.
  * @module
