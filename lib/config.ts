@@ -259,7 +259,7 @@ export const ConfigSchema = z.strictObject({
     "Seed of the generator's held-out eval set (eval set 'generator'): every run and deno task eval with the same seed draw the same tasks",
   ),
   evalBeyond: nonNegInt().default(0).describe(
-    "Self-play: tasks per type of the eval set beyond the bank (programs 1 to beyondExtra tokens longer than pretrainMaxSize whose behaviour no bank program has), scored at every eval and at the end (0 = off)",
+    "Tasks per type of the eval set beyond the bank (programs 1 to beyondExtra tokens longer than pretrainMaxSize whose behaviour no bank program has): self-play scores it at every eval and at the end, pre-training at the end (0 = off)",
   ),
   beyondExtra: posInt().max(4).default(2).describe(
     "Eval set 'beyond': program sizes up to pretrainMaxSize + this many body tokens",

@@ -89,7 +89,10 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
       [[...evalMain, "--checkpoint=/nowhere"], /Cannot load checkpoint '\/nowhere'/],
       [[...evalMain, "--checkpoint=x", "--limit=many"], /--limit must be a non-negative integer/],
       [[...evalMain, "--checkpoint=x", "--backend=gpu"], /--backend must be one of/],
-      [[...evalMain, "--checkpoint=x", "--set=all"], /--set must be suites, heldout, train or beyond/],
+      [
+        [...evalMain, "--checkpoint=x", "--set=all"],
+        /--set must be suites, heldout, train or beyond/,
+      ],
       [[...evalMain, "--checkpoint=x", "--bestOf=-1"], /--bestOf must be a non-negative integer/],
       [[...evalMain, "--checkpoint=x", "--search=lots"], /--search must be a non-negative integer/],
       [ablate, /Missing --grid/],

@@ -117,8 +117,8 @@ export async function readCellSummary(cell: GridCell): Promise<RunSummary | unde
 
 /**
  * A pre-training cell's `summary.json` in self-play's terms, as the grid reads it: its suites'
- * accuracy as `eval`, its generator held-out set's as `evalGenerator`, the search on the suites
- * as `evalSearch`.
+ * accuracy as `eval`, its generator held-out set's as `evalGenerator` (and the set beyond the bank's
+ * as `evalBeyond`), the search on the suites as `evalSearch`.
  */
 const PretrainCellSummarySchema = PretrainSummarySchema.transform((p): RunSummary => {
   const seconds = p.minutes * 60;
@@ -135,6 +135,7 @@ const PretrainCellSummarySchema = PretrainSummarySchema.transform((p): RunSummar
     eval: p.accuracy.suite,
     ...(Object.keys(search).length > 0 ? { evalSearch: search } : {}),
     evalGenerator: p.accuracy.generator,
+    ...(p.accuracy.beyond ? { evalBeyond: p.accuracy.beyond } : {}),
   };
 });
 

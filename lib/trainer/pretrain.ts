@@ -16,6 +16,7 @@ import type { Config } from "../config.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, loadSuites } from "../eval/suite.ts";
 import { generatorSetSeed, generatorSuite } from "../eval/generator_suite.ts";
+import { beyondSet } from "../eval/beyond.ts";
 import {
   accuracyBySize,
   EVAL_SETS,
@@ -86,6 +87,7 @@ async function pretrainBank(
   for (const line of formatOverlap(overlap)) log(`suites: ${line}`);
   await writeAtomic(`${paths.dir}/bank.json`, JSON.stringify(bankSizes(bank), null, 2) + "\n");
   return {
+    bank,
     train,
     held,
     summary: { programs: count(bank), heldOut: count(held), buildS },
@@ -114,7 +116,7 @@ export async function pretrain(
   });
   const { cfg, paths, policy } = run;
   const suites = Object.values(loadSuites(cfg.evalSuites, cfg));
-  const { train, held, summary: bank, suiteOverlap: overlap } = await pretrainBank(
+  const { bank: wholeBank, train, held, summary: bank, suiteOverlap: overlap } = await pretrainBank(
     run,
     suites,
     log,
@@ -193,13 +195,33 @@ export async function pretrain(
   if (!lastStepEvaluated && done >= 0) {
     await appendMetrics(paths.metrics, { step: done, ...evalMetrics(final, true) });
   }
+  // The set beyond the bank (evalBeyond, as self-play scores it), at the end only.
+  const beyond = cfg.evalBeyond > 0
+    ? await evaluateSuites(run.policy, run.executor, [beyondSet(wholeBank, cfg.evalBeyond, cfg)], {
+      ...cfg,
+      greedy: true,
+      limit: 0,
+      seed: cfg.seed,
+      searchEvals: 0,
+      baselines: true,
+    })
+    : undefined;
+  if (beyond && done >= 0) {
+    await appendMetrics(paths.metrics, {
+      step: done,
+      ...evalSetMetrics("beyond", beyond, { chance: true }),
+    });
+  }
   const summary: PretrainSummary = {
     name: cfg.name,
     steps: step,
     tokens,
     minutes: run.elapsedS / 60,
     bank,
-    accuracy: perSet(final, (r) => r.accuracy),
+    accuracy: {
+      ...perSet(final, (r) => r.accuracy),
+      ...(beyond ? { beyond: beyond.accuracy } : {}),
+    },
     counts: perSet(final, (r) => r.counts),
     baselines: perSet(final, (r) => r.baselines),
     listLength: perSet(final, (r) => r.listLength),
@@ -208,7 +230,12 @@ export async function pretrain(
     bySizeSuite: accuracyBySize(final.suite),
     suiteOverlap: overlap,
   };
-  await run.writeFinal({ step, ...final }, summary);
+  const { accuracy, counts, baselines, listLength, outcomes } = beyond ?? {};
+  await run.writeFinal({
+    step,
+    ...final,
+    ...(beyond ? { beyond: { accuracy, counts, baselines, listLength, outcomes } } : {}),
+  }, summary);
   log(`report: ${paths.report}`);
   if (run.stopping) throw run.stopped(step);
   return summary;

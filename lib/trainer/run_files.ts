@@ -169,7 +169,7 @@ export type EvalFinal = z.infer<typeof EvalFinalSchema>;
 
 /** One value per pre-training eval set (runs from before the train split was evaluated lack it). */
 const perSet = <T extends z.ZodType>(value: T) =>
-  z.object({ generator: value, train: value.optional(), suite: value });
+  z.object({ generator: value, train: value.optional(), suite: value, beyond: value.optional() });
 
 /**
  * A pre-training run's `eval.json`: the final eval of both held-out sets (the generator's

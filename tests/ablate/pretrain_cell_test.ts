@@ -120,7 +120,19 @@ Deno.test({
         assert.equal(azr.eval[`beyond/${task}`]!.mean, acc, task);
       }
       assert.equal(s.paired!.filter((p) => p.variant === "azr" && p.set === "beyond").length, 3);
-      assert.ok(!("beyond/deduction" in row.eval), "pre-training does not score beyond");
+      // Pre-training cells score it too, at the end: the same tasks, so more0 answers as base does.
+      const beyondOf = async (dir: string) =>
+        JSON.parse(await Deno.readTextFile(`${dir}/eval.json`)).beyond.outcomes as RawOutcome[];
+      const baseBeyond = await beyondOf(`${runsDir}/pc-base-s0`);
+      assert.equal(baseBeyond.length, 9);
+      assert.deepEqual(
+        (await beyondOf(`${runsDir}/pc-more0-s0`)).map((o) => [o.id, o.answer, o.score]),
+        baseBeyond.map((o) => [o.id, o.answer, o.score]),
+      );
+      for (const [task, acc] of Object.entries(more.accuracy.beyond as Record<string, number>)) {
+        assert.equal(row.eval[`beyond/${task}`]!.mean, acc, task);
+      }
+      assert.equal(s.paired!.filter((p) => p.variant === "more" && p.set === "beyond").length, 3);
     } finally {
       await Deno.remove(tmp, { recursive: true });
     }
