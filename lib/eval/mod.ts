@@ -11,3 +11,4 @@ export * from "./generator_suite.ts";
 export * from "./eval_sets.ts";
 export * from "./best_of.ts";
 export * from "./proposals.ts";
+export * from "./beyond.ts";
