@@ -35,6 +35,31 @@ export const GridSchema = z.strictObject({
 /** A grid. */
 export type Grid = z.infer<typeof GridSchema>;
 
+type Variant = z.input<typeof GridSchema>["variants"][number];
+
+/**
+ * The `pretrain_more` control (issue 20): no self-play, the shipped base pre-trained further on
+ * the generator's train split for the same minutes (its recipe at a constant rate), the strongest
+ * non-self-play use of the compute; scored on the same 300 held-out generator tasks per type as
+ * the self-play cells (`evalGenerator` 300).
+ */
+function pretrainMore(extra: Record<string, unknown>): Variant {
+  return {
+    name: "pretrain_more",
+    description:
+      "no self-play: the base pre-trained further on the generator's train split for the same minutes (its recipe at a constant rate), the strongest non-self-play use of the compute",
+    command: "pretrain",
+    overrides: {
+      pretrainInit: "data/base",
+      pretrainBatch: BASE_RECIPE.pretrainBatch,
+      pretrainViewWeights: BASE_RECIPE.pretrainViewWeights,
+      pretrainLrSchedule: "constant",
+      pretrainEvalTasks: 300,
+      ...extra,
+    },
+  };
+}
+
 /** The built-in grids. */
 export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   core: {
@@ -166,21 +191,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
         description: "the solver trained on the generator's tasks (no proposer), same RL",
         overrides: { curriculum: "random" },
       },
-      {
-        name: "pretrain_more",
-        description:
-          "no self-play: the base pre-trained further on the generator's train split for the same minutes (its recipe at a constant rate), the strongest non-self-play use of the compute",
-        command: "pretrain",
-        overrides: {
-          pretrainInit: "data/base",
-          pretrainBatch: BASE_RECIPE.pretrainBatch,
-          pretrainViewWeights: BASE_RECIPE.pretrainViewWeights,
-          pretrainLrSchedule: "constant",
-          // The same 300 held-out generator tasks per type as the self-play cells (evalGenerator).
-          pretrainEvalTasks: 300,
-          pretrainEvalEvery: 400,
-        },
-      },
+      pretrainMore({ pretrainEvalEvery: 400 }),
     ],
   },
   improve: {
@@ -227,20 +238,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
         description: "the paper's loop + 64 generator tasks replayed per step (cross-entropy)",
         overrides: { replayBatch: 64 },
       },
-      {
-        name: "pretrain_more",
-        description:
-          "no self-play: the base pre-trained further on the generator's train split for the same minutes (its recipe at a constant rate)",
-        command: "pretrain",
-        overrides: {
-          pretrainInit: "data/base",
-          pretrainBatch: BASE_RECIPE.pretrainBatch,
-          pretrainViewWeights: BASE_RECIPE.pretrainViewWeights,
-          pretrainLrSchedule: "constant",
-          pretrainEvalTasks: 300,
-          pretrainEvalEvery: 0,
-        },
-      },
+      pretrainMore({ pretrainEvalEvery: 0 }),
     ],
   },
   tiny: {

@@ -11,7 +11,7 @@ import type { Grid } from "./grids.ts";
 import { planGrid, readCellFile, readCellSummary } from "./cell.ts";
 import { type MeanCI, meanCI } from "../stats.ts";
 import { TASK_TYPES } from "../task_types.ts";
-import { type PairedDiff, pairedDifference, scoresByTask } from "../eval/paired.ts";
+import { pairedByTaskType, type PairedDiff } from "../eval/paired.ts";
 import type { TaskOutcome } from "../eval/evaluate.ts";
 import { readEvalOutcomes } from "../trainer/run_files.ts";
 import { exists } from "../trainer/run_dir.ts";
@@ -126,7 +126,8 @@ export async function summarizeGrid(
           }
         }
       }
-      // The generator's held-out set: its final eval (summary.json), else its last periodic one.
+      // The generator's held-out set and the set beyond the bank: their final eval
+      // (summary.json), else their last periodic one.
       const finalGenerator = Object.fromEntries([
         ...Object.entries(s.evalGenerator ?? {}).map(([task, a]) => [`generator/${task}`, a]),
         ...Object.entries(s.evalBeyond ?? {}).map(([task, a]) => [`beyond/${task}`, a]),
@@ -205,20 +206,15 @@ async function pairedRows(
     if (v.name === against) continue;
     const mine = await finalOutcomes(grid, v.name, seeds, runsDir);
     for (const set of PAIRED_SETS) {
+      // The seeds both finished with this set, each paired with its own seed of `against`.
       const both = mine.flatMap((m, s) => {
         const a = m?.[set];
         const b = ref[s]?.[set];
-        return a && b ? [[scoresByTask(a), scoresByTask(b)] as const] : [];
+        return a && b ? [[a, b] as const] : [];
       });
       if (both.length === 0) continue;
-      for (const task of TASK_TYPES) {
-        if (!both.every(([a, b]) => a.has(task) && b.has(task))) continue;
-        const diff = pairedDifference(
-          both.map(([a]) => a.get(task)!),
-          both.map(([, b]) => b.get(task)!),
-        );
-        rows.push({ variant: v.name, against, set, task, diff });
-      }
+      const diffs = pairedByTaskType(both.map(([a]) => a), both.map(([, b]) => b));
+      rows.push(...diffs.map(({ task, diff }) => ({ variant: v.name, against, set, task, diff })));
     }
   }
   return rows;

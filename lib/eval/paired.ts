@@ -17,6 +17,7 @@
 import { InputError } from "../errors.ts";
 import { Rng } from "../rng.ts";
 import type { TaskOutcome } from "./evaluate.ts";
+import { TASK_TYPES, type TaskType } from "../task_types.ts";
 
 /** One model's score per task (task key → score in [0, 1]). */
 export type TaskScores = ReadonlyMap<string, number>;
@@ -110,6 +111,26 @@ export function pairedDifference(
 
 function isList(b: TaskScores | readonly TaskScores[]): b is readonly TaskScores[] {
   return Array.isArray(b);
+}
+
+/**
+ * Per task type that every run scored: the paired difference of `variant` (one eval's outcomes
+ * per seed) and `base` (one per seed, or one shared), task types in the kit's order.
+ */
+export function pairedByTaskType(
+  variant: readonly (readonly TaskOutcome[])[],
+  base: readonly (readonly TaskOutcome[])[],
+): { task: TaskType; diff: PairedDiff }[] {
+  const v = variant.map(scoresByTask);
+  const b = base.map(scoresByTask);
+  return TASK_TYPES.filter((task) => [...v, ...b].every((m) => m.has(task))).map((task) => {
+    const bases = b.map((m) => m.get(task)!);
+    const diff = pairedDifference(
+      v.map((m) => m.get(task)!),
+      bases.length === 1 ? bases[0]! : bases,
+    );
+    return { task, diff };
+  });
 }
 
 /** One eval's outcomes as score maps per task type (key: `suite/id`). */

@@ -9,10 +9,9 @@
  * @module
  */
 import { parseFlags, runCli, UsageError } from "../cli.ts";
-import { TASK_TYPES } from "../task_types.ts";
 import type { TaskOutcome } from "./evaluate.ts";
 import { readEvalOutcomes } from "../trainer/run_files.ts";
-import { type PairedDiff, pairedDifference, scoresByTask } from "./paired.ts";
+import { pairedByTaskType, type PairedDiff } from "./paired.ts";
 
 const USAGE = `Usage: deno task paired --base RUN [RUN ...] --variant RUN [RUN ...] [--json]
 
@@ -57,17 +56,8 @@ export async function comparePaired(
   const rows: PairedCompareRow[] = [];
   for (const set of ["generator", "beyond", "train", "suite"]) {
     if (![...b, ...v].every((r) => r[set])) continue;
-    const bScores = b.map((r) => scoresByTask(r[set]!));
-    const vScores = v.map((r) => scoresByTask(r[set]!));
-    for (const task of TASK_TYPES) {
-      if (![...bScores, ...vScores].every((m) => m.has(task))) continue;
-      const base = bScores.map((m) => m.get(task)!);
-      const diff = pairedDifference(
-        vScores.map((m) => m.get(task)!),
-        base.length === 1 ? base[0]! : base,
-      );
-      rows.push({ set, task, diff });
-    }
+    const diffs = pairedByTaskType(v.map((r) => r[set]!), b.map((r) => r[set]!));
+    rows.push(...diffs.map(({ task, diff }) => ({ set, task, diff })));
   }
   if (rows.length === 0) {
     throw new UsageError("The runs share no eval set with outcomes: nothing to pair");

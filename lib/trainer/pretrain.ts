@@ -197,12 +197,9 @@ export async function pretrain(
   }
   // The set beyond the bank (evalBeyond, as self-play scores it), at the end only.
   const beyond = cfg.evalBeyond > 0
-    ? await evaluateSuites(run.policy, run.executor, [beyondSet(wholeBank, cfg.evalBeyond, cfg)], {
-      ...cfg,
-      greedy: true,
+    ? await greedyEval(run, [beyondSet(wholeBank, cfg.evalBeyond, cfg)], {
       limit: 0,
-      seed: cfg.seed,
-      searchEvals: 0,
+      search: false,
       baselines: true,
     })
     : undefined;
@@ -230,12 +227,7 @@ export async function pretrain(
     bySizeSuite: accuracyBySize(final.suite),
     suiteOverlap: overlap,
   };
-  const { accuracy, counts, baselines, listLength, outcomes } = beyond ?? {};
-  await run.writeFinal({
-    step,
-    ...final,
-    ...(beyond ? { beyond: { accuracy, counts, baselines, listLength, outcomes } } : {}),
-  }, summary);
+  await run.writeFinal({ step, ...final, ...(beyond ? { beyond } : {}) }, summary);
   log(`report: ${paths.report}`);
   if (run.stopping) throw run.stopped(step);
   return summary;
@@ -250,14 +242,10 @@ async function runEval(
   evalSets: Record<EvalSetName, EvalSuite[]>,
   final: boolean,
 ): Promise<EvalReports> {
-  const { cfg } = run;
   const one = (set: EvalSetName) =>
-    evaluateSuites(run.policy, run.executor, evalSets[set], {
-      ...cfg,
-      greedy: true,
-      limit: cfg.evalLimit,
-      seed: cfg.seed,
-      searchEvals: final && set !== "train" ? cfg.searchMaxEvals : 0,
+    greedyEval(run, evalSets[set], {
+      limit: run.cfg.evalLimit,
+      search: final && set !== "train",
       baselines: final,
     });
   return {
@@ -265,6 +253,26 @@ async function runEval(
     train: await one("train"),
     suite: await one("suite"),
   };
+}
+
+/**
+ * Greedy eval of `suites` under the run's settings: at most `limit` tasks per type and suite (0:
+ * all), the enumerative search and the chance levels when asked.
+ */
+function greedyEval(
+  run: TrainingRun,
+  suites: readonly EvalSuite[],
+  o: { limit: number; search: boolean; baselines: boolean },
+): Promise<EvalReport> {
+  const { cfg } = run;
+  return evaluateSuites(run.policy, run.executor, suites, {
+    ...cfg,
+    greedy: true,
+    limit: o.limit,
+    seed: cfg.seed,
+    searchEvals: o.search ? cfg.searchMaxEvals : 0,
+    baselines: o.baselines,
+  });
 }
 
 /** One field of each set's report. */
