@@ -500,8 +500,8 @@ function runSummary(
   };
 }
 
-/** The generator set's part of eval.json: its tables and outcomes. */
-function generatorTables(r: EvalReport) {
+/** A generator set's part of eval.json (held-out, or beyond the bank): its tables and outcomes. */
+function setTables(r: EvalReport) {
   const { accuracy, counts, baselines, listLength, outcomes } = r;
   return { accuracy, counts, baselines, listLength, outcomes };
 }
@@ -682,8 +682,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   await run.writeFinal({
     step,
     ...final,
-    ...(finalGenerator ? { generator: generatorTables(finalGenerator) } : {}),
-    ...(finalBeyond ? { beyond: generatorTables(finalBeyond) } : {}),
+    ...(finalGenerator ? { generator: setTables(finalGenerator) } : {}),
+    ...(finalBeyond ? { beyond: setTables(finalBeyond) } : {}),
   }, summary);
   return summary;
 }

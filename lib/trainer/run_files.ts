@@ -140,10 +140,7 @@ export const EvalTablesSchema = z.object({
 /** An eval's per-task-type tables. */
 export type EvalTables = z.infer<typeof EvalTablesSchema>;
 
-/**
- * A run's `eval.json`: the final held-out eval after `step` steps (steps done, as
- * `summary.json`'s), task by task, with its tables (as the trainer writes it).
- */
+/** One eval set's outcomes, task by task. */
 const OutcomesSchema = z.array(z.object({
   suite: z.string(),
   id: z.string(),
@@ -153,6 +150,10 @@ const OutcomesSchema = z.array(z.object({
   size: z.number().int().nonnegative().optional(),
 }));
 
+/**
+ * A run's `eval.json`: the final held-out eval after `step` steps (steps done, as
+ * `summary.json`'s), task by task, with its tables (as the trainer writes it).
+ */
 export const EvalFinalSchema = z.object({
   step: z.number().int().nonnegative(),
   outcomes: OutcomesSchema,
@@ -253,8 +254,8 @@ const EvalOutcomesSchema = z.object({
 });
 
 /**
- * A finished run's final outcomes per eval set (`suite`, `generator`, `train`: those the run
- * evaluated), from self-play's or pre-training's `eval.json` alike; undefined when the file does
+ * A finished run's final outcomes per eval set (`suite`, `generator`, `train`, `beyond`: those
+ * the run evaluated), from self-play's or pre-training's `eval.json` alike; undefined when the file does
  * not exist. A malformed file is an Error "Cannot read PATH: …".
  */
 export async function readEvalOutcomes(
