@@ -359,13 +359,49 @@ export const PRESETS = {
     replayBatch: 64,
   },
   /**
-   * The shipped base's recipe (`deno task pretrain --preset base`): the `small` model, programs of
-   * up to 5 tokens, 256 examples per step weighted to the solver views (the proposer views get
-   * what self-play's first proposals need), canonical targets, 300 eval tasks per type and set.
+   * The shipped base's first phase (`deno task pretrain --preset base_deduction`): the `small`
+   * model, programs of up to 5 tokens, 5,000 steps of 256 deduction examples at a constant rate
+   * (deduction alone learns where the mix of views stalls: data/base/levers.md).
+   */
+  base_deduction: {
+    ...SMALL,
+    name: "base-deduction",
+    pretrainBatch: 256,
+    pretrainViews: ["deduction"],
+    pretrainLrSchedule: "constant",
+    pretrainMaxSize: 5,
+    pretrainSteps: 5000,
+    checkpointEvery: 500,
+    pretrainEvalTasks: 300,
+    pretrainEvalEvery: 1000,
+  },
+  /**
+   * The shipped base's recipe, its second phase (`deno task pretrain --preset base`, after
+   * `base_deduction`): from that phase's weights (`runs/base-deduction`), 800 steps of 256
+   * examples weighted to the solver views (the proposer views get what self-play's first
+   * proposals need), canonical targets, a constant rate, 300 eval tasks per type and set, and the
+   * set beyond the bank at the end.
    */
   base: {
     ...SMALL,
     ...BASE_RECIPE,
+    pretrainInit: "runs/base-deduction",
+    pretrainLrSchedule: "constant",
+    pretrainMaxSize: 5,
+    pretrainSteps: 800,
+    checkpointEvery: 200,
+    pretrainEvalTasks: 300,
+    pretrainEvalEvery: 200,
+    evalBeyond: 300,
+  },
+  /**
+   * The first shipped base's recipe, one phase from random weights: the mix of views for 1,600
+   * steps, a cosine decay (data/base/levers.md measures its levers).
+   */
+  base_scratch: {
+    ...SMALL,
+    ...BASE_RECIPE,
+    name: "base-scratch",
     pretrainMaxSize: 5,
     pretrainSteps: 1600,
     checkpointEvery: 200,

@@ -10,12 +10,20 @@
  * The first run's weights are the ones shipped. A run folder that holds `eval-heldout.json` (the
  * output of `deno task eval --checkpoint RUN --set heldout --bestOf 16 --proposals 256 --json`)
  * adds induction best-of-16 beside the search at 16 program checks, and the proposer check.
+ *
+ * A base pre-trained in two phases (a run started with `--pretrainInit` from another run's
+ * checkpoint) is given as `RUN,FIRST_RUN`: the curve then runs from random weights through the
+ * first phase (up to the checkpoint the second started from) and on through the second.
+ *
+ *   deno run -A data/base/ship.ts runs/base-s0,runs/base-deduction-s0 …
  * @module
  */
 import { meanCI } from "../../lib/stats.ts";
 import { TASK_TYPES } from "../../lib/task_types.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
-import { pretrainSeedsFigure } from "../../lib/trainer/pretrain_report.ts";
+import { chainMetrics, pretrainSeedsFigure } from "../../lib/trainer/pretrain_report.ts";
+import { resolveCheckpoint } from "../../lib/trainer/init.ts";
+import { readCheckpointMeta } from "../../lib/model/checkpoint.ts";
 import { EVAL_SETS } from "../../lib/eval/eval_sets.ts";
 import { type PretrainSummary, PretrainSummarySchema } from "../../lib/trainer/run_files.ts";
 import { z } from "zod";
@@ -41,16 +49,51 @@ const ExtraEvalSchema = z.object({
 });
 
 const OUT = new URL(".", import.meta.url).pathname;
-const runs = Deno.args;
-if (runs.length === 0) {
-  console.error("Usage: deno run -A data/base/ship.ts RUN_DIR [RUN_DIR …] (the first is shipped)");
+const args = Deno.args.map((a) => a.split(","));
+if (args.length === 0 || args.some((a) => a.length > 2 || a.some((p) => p === ""))) {
+  console.error(
+    "Usage: deno run -A data/base/ship.ts RUN_DIR[,FIRST_PHASE_RUN_DIR] … (the first is shipped)",
+  );
   Deno.exit(2);
+}
+const runs = args.map((a) => a[0]!);
+
+/** The config field that names where a second phase started. */
+const InitSchema = z.object({ pretrainInit: z.string() });
+
+/**
+ * The curve of `dir`, from random weights: its own metrics, after those of `first` (the run
+ * whose checkpoint `dir` started from) up to that checkpoint's step.
+ */
+async function curve(dir: string, first?: string) {
+  const own = await readMetrics(`${dir}/metrics.jsonl`);
+  if (first === undefined) return { metrics: own, phase: "" };
+  const { pretrainInit } = InitSchema.parse(
+    JSON.parse(await Deno.readTextFile(`${dir}/config.json`)),
+  );
+  const head = await readCheckpointMeta(await resolveCheckpoint(pretrainInit));
+  if (!head.ok) throw new Error(`${dir} started from '${pretrainInit}': ${head.message}`);
+  const firstName = z.object({ name: z.string() }).parse(
+    JSON.parse(await Deno.readTextFile(`${first}/config.json`)),
+  ).name;
+  const from = (head.meta.config as { name?: unknown }).name;
+  if (from !== firstName) {
+    throw new Error(
+      `${dir} started from '${pretrainInit}', a checkpoint of run '${from}', not of ${first} ('${firstName}')`,
+    );
+  }
+  const step = head.meta.step;
+  return {
+    metrics: chainMetrics(await readMetrics(`${first}/metrics.jsonl`), step, own),
+    phase: `, after ${step + 1} steps of ${firstName}`,
+  };
 }
 
 const summaries: PretrainSummary[] = [];
 const extras: z.infer<typeof ExtraEvalSchema>[] = [];
 const seedRuns = [];
-for (const dir of runs) {
+const phases: string[] = [];
+for (const [dir, first] of args as [string, string?][]) {
   const extraPath = `${dir}/eval-heldout.json`;
   const extraText = await Deno.readTextFile(extraPath).catch((e) => {
     if (e instanceof Deno.errors.NotFound) return undefined;
@@ -62,11 +105,9 @@ for (const dir of runs) {
     JSON.parse(await Deno.readTextFile(`${dir}/summary.json`)),
   );
   summaries.push(summary);
-  seedRuns.push({
-    name: summary.name,
-    metrics: await readMetrics(`${dir}/metrics.jsonl`),
-    summary,
-  });
+  const { metrics, phase } = await curve(dir, first);
+  phases.push(phase);
+  seedRuns.push({ name: summary.name, metrics, summary });
 }
 
 // The shipped weights, metrics and summary: the first run's.
@@ -215,8 +256,10 @@ lines.push(
   }% (${ll.map((t) => `${t.k}/${t.n}`).join(", ")}).`,
   "",
   `Runs: ${
-    summaries.map((s) =>
-      `${s.name} (${s.steps} steps, ${s.tokens} target tokens, ${s.minutes.toFixed(1)} min)`
+    summaries.map((s, i) =>
+      `${s.name} (${s.steps} steps, ${s.tokens} target tokens, ${s.minutes.toFixed(1)} min${
+        phases[i]
+      })`
     )
       .join("; ")
   }.`,
@@ -230,5 +273,8 @@ await Deno.writeTextFile(
   ) + "\n",
 );
 await Deno.writeTextFile(`${OUT}seeds.md`, lines.join("\n") + "\n");
-await Deno.writeTextFile(`${OUT}curves.svg`, pretrainSeedsFigure(seedRuns) + "\n");
+await Deno.writeTextFile(
+  `${OUT}curves.svg`,
+  pretrainSeedsFigure(seedRuns, { everyRun: true }) + "\n",
+);
 console.log(lines.join("\n"));

@@ -84,6 +84,32 @@ export function withTokens(metrics: readonly Metrics[]): Metrics[] {
   });
 }
 
+/**
+ * One curve from a base pre-trained in two runs (phases): `first`'s records up to step `upTo`
+ * (the checkpoint `second` started from), then `second`'s with its steps, target tokens and
+ * minutes counted on from there. `first` must have logged step `upTo`.
+ */
+export function chainMetrics(
+  first: readonly Metrics[],
+  upTo: number,
+  second: readonly Metrics[],
+): Metrics[] {
+  const head = withTokens(first).filter((m) => m.step <= upTo);
+  const at = head.findLast((m) => m.step === upTo);
+  if (!at) throw new Error(`chainMetrics: the first phase logged no step ${upTo}`);
+  const offset = (m: Metrics, key: string) =>
+    typeof m[key] === "number" ? { [key]: (m[key] as number) + (Number(at[key]) || 0) } : {};
+  return [
+    ...head,
+    ...second.map((m) => ({
+      ...m,
+      step: m.step + upTo + 1,
+      ...offset(m, "pretrain/tokens"),
+      ...offset(m, "time/minutes"),
+    })),
+  ];
+}
+
 /** Held-out accuracy per task type of one set against target tokens seen (x = `pretrain/tokens`). */
 export function accuracyPoints(metrics: readonly Metrics[], set: EvalSetName): SeriesPoint[] {
   return metricSeries(withTokens(metrics), `eval/${set}/`, { x: "pretrain/tokens" })
@@ -224,18 +250,39 @@ export interface SeedsFigureOptions {
   sets?: readonly EvalSetName[];
   width?: number;
   height?: number;
+  /**
+   * Only the steps every run evaluated (runs whose evals fell on different steps, e.g. a first
+   * phase evaluated more often in one seed); default: every step, over the runs that reached it.
+   */
+  everyRun?: boolean;
 }
 
 /**
  * Held-out accuracy per task type against target tokens over several runs (seeds): at each
  * eval (the same step index in every run) the mean and 95% CI of the accuracy over the runs
- * that reached it, at their mean token count; one band per task type and panel per set, each
- * type's best chance level (mean over the runs' summaries) dashed. A standalone SVG.
+ * that reached it (`everyRun`: steps that every run evaluated), at their mean token count; one
+ * band per task type and panel per set, each type's best chance level (mean over the runs'
+ * summaries) dashed. A standalone SVG.
  */
 export function pretrainSeedsFigure(
   runs: readonly SeedRun[],
   opts: SeedsFigureOptions = {},
 ): string {
+  const { points, rules } = seedsBands(runs, opts);
+  return bandChart(points, {
+    rules,
+    width: opts.width ?? 760,
+    height: opts.height ?? 300,
+    xLabel: `target tokens seen (mean of ${runs.length} runs; band: 95% CI)`,
+    yLabel: "held-out accuracy",
+  });
+}
+
+/** The bands and chance levels {@linkcode pretrainSeedsFigure} draws, sorted by tokens. */
+export function seedsBands(
+  runs: readonly SeedRun[],
+  opts: SeedsFigureOptions = {},
+): { points: BandPoint[]; rules: ReferenceLevel[] } {
   const sets = opts.sets ?? EVAL_SETS;
   const points: BandPoint[] = [];
   const rules: ReferenceLevel[] = [];
@@ -255,6 +302,7 @@ export function pretrainSeedsFigure(
       }
     }
     for (const [step, byTask] of acc) {
+      if (opts.everyRun && tokens.get(step)!.length < runs.length) continue;
       const x = meanCI(tokens.get(step)!).mean;
       for (const [task, xs] of byTask) {
         const { mean, ci95 } = meanCI(xs);
@@ -272,11 +320,5 @@ export function pretrainSeedsFigure(
     for (const [task, xs] of chance) rules.push({ series: task, value: meanCI(xs).mean, facet });
   }
   points.sort((a, b) => a.step - b.step);
-  return bandChart(points, {
-    rules,
-    width: opts.width ?? 760,
-    height: opts.height ?? 300,
-    xLabel: `target tokens seen (mean of ${runs.length} runs; band: 95% CI)`,
-    yLabel: "held-out accuracy",
-  });
+  return { points, rules };
 }

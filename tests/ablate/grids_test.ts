@@ -10,7 +10,17 @@ async function gridFile(text: string): Promise<string> {
 
 Deno.test("loadGrid: every built-in grid parses and its variants are valid configs", async () => {
   for (
-    const name of ["core", "rewards", "tasks", "estimator", "references", "keep", "improve", "tiny"]
+    const name of [
+      "core",
+      "rewards",
+      "tasks",
+      "estimator",
+      "references",
+      "keep",
+      "improve",
+      "improve_core",
+      "tiny",
+    ]
   ) {
     const grid = await loadGrid(name);
     assert.equal(grid.name, name);
@@ -20,12 +30,28 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
     "core",
     "estimator",
     "improve",
+    "improve_core",
     "keep",
     "references",
     "rewards",
     "tasks",
     "tiny",
   ]);
+});
+
+Deno.test("improve_core is improve's settings with its four central cells", async () => {
+  const [improve, core] = [await loadGrid("improve"), await loadGrid("improve_core")];
+  assert.deepEqual(core.base, improve.base);
+  assert.equal(core.pairedWith, "base");
+  assert.deepEqual(core.variants.map((v) => v.name), [
+    "base",
+    "azr",
+    "random_tasks",
+    "pretrain_more",
+  ]);
+  for (const v of core.variants) {
+    assert.deepEqual(v, improve.variants.find((w) => w.name === v.name), v.name);
+  }
 });
 
 Deno.test("loadGrid: a valid grid file gets the defaults", async () => {

@@ -10,7 +10,12 @@ import { initBackend } from "../../lib/model/backend.ts";
 import { TASK_COLORS } from "../../lib/plot/colors.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { pretrain } from "../../lib/trainer/pretrain.ts";
-import { pretrainSeedsFigure, SET_TITLES } from "../../lib/trainer/pretrain_report.ts";
+import {
+  chainMetrics,
+  pretrainSeedsFigure,
+  seedsBands,
+  SET_TITLES,
+} from "../../lib/trainer/pretrain_report.ts";
 import { readRun } from "../../lib/trainer/run_report.ts";
 import { PretrainSummarySchema } from "../../lib/trainer/run_files.ts";
 
@@ -101,4 +106,42 @@ Deno.test("a summary written before baselines carried their kind reads with it (
       [["best_program", "trivial"], ["search@N", "search"]],
     );
   }
+});
+
+Deno.test("a base pre-trained in two phases reads as one curve from random weights", () => {
+  const first = [
+    { step: 0, "pretrain/tokens": 10, "time/minutes": 0.5 },
+    { step: 1, "pretrain/tokens": 20, "time/minutes": 1, "eval/generator/deduction": 0.3 },
+    { step: 2, "pretrain/tokens": 30, "time/minutes": 1.5 }, // after the checkpoint: dropped
+  ];
+  const second = [
+    { step: 0, "pretrain/tokens": 5, "time/minutes": 0.25 },
+    { step: 1, "pretrain/tokens": 9, "time/minutes": 0.5, "eval/generator/deduction": 0.4 },
+  ];
+  const chained = chainMetrics(first, 1, second);
+  assert.deepEqual(chained.map((m) => m.step), [0, 1, 2, 3]);
+  assert.deepEqual(chained.map((m) => m["pretrain/tokens"]), [10, 20, 25, 29]);
+  assert.deepEqual(chained.map((m) => m["time/minutes"]), [0.5, 1, 1.25, 1.5]);
+  assert.equal(chained[3]!["eval/generator/deduction"], 0.4);
+  assert.throws(() => chainMetrics(first, 7, second), /logged no step 7/);
+});
+
+Deno.test("the seeds figure can keep only the evals every run made", () => {
+  const run = (name: string, evals: [number, number][]) => ({
+    name,
+    metrics: evals.map(([step, acc]) => ({
+      step,
+      "pretrain/tokens": 100 * (step + 1),
+      "eval/generator/deduction": acc,
+    })),
+  });
+  // Seed 0 evaluated at steps 0, 1 and 3; seed 1 at 1 and 3 only.
+  const runs = [run("s0", [[0, 0.9], [1, 0.2], [3, 0.6]]), run("s1", [[1, 0.4], [3, 0.6]])];
+  const at = (everyRun: boolean) =>
+    seedsBands(runs, { sets: ["generator"], everyRun }).points.map((p) => [
+      p.step,
+      Number(p.mean.toFixed(6)),
+    ]);
+  assert.deepEqual(at(false), [[100, 0.9], [200, 0.3], [400, 0.6]]);
+  assert.deepEqual(at(true), [[200, 0.3], [400, 0.6]]);
 });
