@@ -253,6 +253,21 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       ["base", "azr", "random_tasks", "pretrain_more"].includes(v.name)
     ),
   },
+  improve_lr: {
+    ...IMPROVE,
+    name: "improve_lr",
+    description:
+      "Is the loss of what the base knows the size of the RL step? improve_core's two RL cells (azr, random_tasks) at a tenth of the learning rate (3e-5), paired with the base on the same tasks.",
+    variants: [
+      IMPROVE.variants[0]!,
+      { name: "azr_lr3e-5", description: "the paper's loop, lr 3e-5", overrides: { lr: 3e-5 } },
+      {
+        name: "random_tasks_lr3e-5",
+        description: "the solver trained on the generator's tasks, same RL, lr 3e-5",
+        overrides: { curriculum: "random", lr: 3e-5 },
+      },
+    ],
+  },
   tiny: {
     name: "tiny",
     description: "A seconds-long grid that exercises the runner (tests, notebooks).",

@@ -19,6 +19,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
       "keep",
       "improve",
       "improve_core",
+      "improve_lr",
       "tiny",
     ]
   ) {
@@ -31,6 +32,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
     "estimator",
     "improve",
     "improve_core",
+    "improve_lr",
     "keep",
     "references",
     "rewards",
