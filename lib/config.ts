@@ -342,10 +342,10 @@ export const PRESETS = {
   small: SMALL,
   /**
    * `deno task train` with no flags: the `small` model in the small world, starting from the
-   * shipped base (`data/base`, pre-trained at this size with `deno task pretrain --preset base`),
-   * 500 steps on 2 CPU cores (at most 20 minutes), held-out eval every 50 steps (the suites, and
-   * 150 tasks per type of the generator's held-out behaviours), the paper's loop plus 64 replayed
-   * generator tasks a step (`replayBatch`; 0 for the paper's loop alone).
+   * shipped base (`data/base`, pre-trained at this size in two phases: `--preset base_deduction`,
+   * then `--preset base`), 500 steps on 2 CPU cores (at most 20 minutes), held-out eval every 50
+   * steps (the suites, and 150 tasks per type of the generator's held-out behaviours), the paper's
+   * loop plus 64 replayed generator tasks a step (`replayBatch`; 0 for the paper's loop alone).
    */
   default: {
     ...SMALL,
