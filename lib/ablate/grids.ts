@@ -257,7 +257,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     ...IMPROVE,
     name: "improve_lr",
     description:
-      "Is the loss of what the base knows the size of the RL step? improve_core's two RL cells (azr, random_tasks) at a tenth of the learning rate (3e-5), paired with the base on the same tasks.",
+      "Is the loss of what the base knows the size of the RL step? improve_core's two RL cells (azr, random_tasks) at a tenth (3e-5) and a third (1e-4) of the learning rate, paired with the base on the same tasks.",
     variants: [
       IMPROVE.variants[0]!,
       { name: "azr_lr3e-5", description: "the paper's loop, lr 3e-5", overrides: { lr: 3e-5 } },
@@ -265,6 +265,12 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
         name: "random_tasks_lr3e-5",
         description: "the solver trained on the generator's tasks, same RL, lr 3e-5",
         overrides: { curriculum: "random", lr: 3e-5 },
+      },
+      { name: "azr_lr1e-4", description: "the paper's loop, lr 1e-4", overrides: { lr: 1e-4 } },
+      {
+        name: "random_tasks_lr1e-4",
+        description: "the solver trained on the generator's tasks, same RL, lr 1e-4",
+        overrides: { curriculum: "random", lr: 1e-4 },
       },
     ],
   },
