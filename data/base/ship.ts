@@ -25,7 +25,11 @@ import { chainMetrics, pretrainSeedsFigure } from "../../lib/trainer/pretrain_re
 import { resolveCheckpoint } from "../../lib/trainer/init.ts";
 import { readCheckpointMeta } from "../../lib/model/checkpoint.ts";
 import { EVAL_SETS } from "../../lib/eval/eval_sets.ts";
-import { type PretrainSummary, PretrainSummarySchema } from "../../lib/trainer/run_files.ts";
+import {
+  type PretrainSummary,
+  PretrainSummarySchema,
+  readRunJson,
+} from "../../lib/trainer/run_files.ts";
 import { z } from "zod";
 
 /** The parts of `deno task eval --json` this script reads. */
@@ -58,8 +62,12 @@ if (args.length === 0 || args.some((a) => a.length > 2 || a.some((p) => p === ""
 }
 const runs = args.map((a) => a[0]!);
 
-/** The config field that names where a second phase started. */
-const InitSchema = z.object({ pretrainInit: z.string() });
+/** A run's JSON file through `schema`: an error naming the file when it is missing or malformed. */
+async function required<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+  const value = await readRunJson(path, schema);
+  if (value === undefined) throw new Error(`Cannot read ${path}: no such file`);
+  return value;
+}
 
 /**
  * The curve of `dir`, from random weights: its own metrics, after those of `first` (the run
@@ -68,14 +76,16 @@ const InitSchema = z.object({ pretrainInit: z.string() });
 async function curve(dir: string, first?: string) {
   const own = await readMetrics(`${dir}/metrics.jsonl`);
   if (first === undefined) return { metrics: own, phase: "" };
-  const { pretrainInit } = InitSchema.parse(
-    JSON.parse(await Deno.readTextFile(`${dir}/config.json`)),
+  const { pretrainInit } = await required(
+    `${dir}/config.json`,
+    z.object({ pretrainInit: z.string() }),
   );
   const head = await readCheckpointMeta(await resolveCheckpoint(pretrainInit));
   if (!head.ok) throw new Error(`${dir} started from '${pretrainInit}': ${head.message}`);
-  const firstName = z.object({ name: z.string() }).parse(
-    JSON.parse(await Deno.readTextFile(`${first}/config.json`)),
-  ).name;
+  const { name: firstName } = await required(
+    `${first}/config.json`,
+    z.object({ name: z.string() }),
+  );
   const from = (head.meta.config as { name?: unknown }).name;
   if (from !== firstName) {
     throw new Error(
@@ -94,16 +104,9 @@ const extras: z.infer<typeof ExtraEvalSchema>[] = [];
 const seedRuns = [];
 const phases: string[] = [];
 for (const [dir, first] of args as [string, string?][]) {
-  const extraPath = `${dir}/eval-heldout.json`;
-  const extraText = await Deno.readTextFile(extraPath).catch((e) => {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  });
-  if (extraText !== undefined) extras.push(ExtraEvalSchema.parse(JSON.parse(extraText)));
-  // zod: a summary that is missing or malformed is an error naming the file.
-  const summary = PretrainSummarySchema.parse(
-    JSON.parse(await Deno.readTextFile(`${dir}/summary.json`)),
-  );
+  const extra = await readRunJson(`${dir}/eval-heldout.json`, ExtraEvalSchema);
+  if (extra !== undefined) extras.push(extra);
+  const summary = await required(`${dir}/summary.json`, PretrainSummarySchema);
   summaries.push(summary);
   const { metrics, phase } = await curve(dir, first);
   phases.push(phase);

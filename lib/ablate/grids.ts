@@ -259,19 +259,20 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     description:
       "Is the loss of what the base knows the size of the RL step? improve_core's two RL cells (azr, random_tasks) at a tenth (3e-5) and a third (1e-4) of the learning rate, paired with the base on the same tasks.",
     variants: [
-      IMPROVE.variants[0]!,
-      { name: "azr_lr3e-5", description: "the paper's loop, lr 3e-5", overrides: { lr: 3e-5 } },
-      {
-        name: "random_tasks_lr3e-5",
-        description: "the solver trained on the generator's tasks, same RL, lr 3e-5",
-        overrides: { curriculum: "random", lr: 3e-5 },
-      },
-      { name: "azr_lr1e-4", description: "the paper's loop, lr 1e-4", overrides: { lr: 1e-4 } },
-      {
-        name: "random_tasks_lr1e-4",
-        description: "the solver trained on the generator's tasks, same RL, lr 1e-4",
-        overrides: { curriculum: "random", lr: 1e-4 },
-      },
+      ...IMPROVE.variants.filter((v) => v.name === "base"),
+      // Rate by rate (the cells' order: the 1e-4 cells were added after the 3e-5 ones had run).
+      ...["3e-5", "1e-4"].flatMap((lr) => [
+        {
+          name: `azr_lr${lr}`,
+          description: `the paper's loop, lr ${lr}`,
+          overrides: { lr: Number(lr) },
+        },
+        {
+          name: `random_tasks_lr${lr}`,
+          description: `the solver trained on the generator's tasks, same RL, lr ${lr}`,
+          overrides: { curriculum: "random", lr: Number(lr) },
+        },
+      ]),
     ],
   },
   tiny: {
