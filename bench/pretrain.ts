@@ -117,12 +117,18 @@ interface Row {
   /** Data generation (makeBatch), ms per step. */
   dataMs: number;
   oldStepMs: number;
+  /** The config's defaults with attention as batched matMuls (the new path before depthwise). */
+  matMulStepMs: number;
   newStepMs: number;
   /** Examples/s, data generation included. */
   oldExamplesPerS: number;
   newExamplesPerS: number;
   /** new / old examples/s. */
   speedup: number;
+  /** Examples/s of the matMul-attention path (data generation included). */
+  matMulExamplesPerS: number;
+  /** new / matMul-attention examples/s: what depthwise attention adds. */
+  depthwiseSpeedup: number;
   /** Prompt + target tokens/s of the new path, data generation included. */
   newTokensPerS: number;
   newTargetTokensPerS: number;
@@ -197,18 +203,20 @@ for (const { shape, mix, batch } of GRID) {
   // The old path on the model's reference kernels (gather, tanh), the new one on its fast ones.
   const policies = {
     old: new TransformerPolicy({ ...policyOptionsFromConfig(cfg, V), kernels: "reference" }),
+    matMul: new TransformerPolicy({ ...policyOptionsFromConfig(cfg, V), attention: "matMul" }),
     new: TransformerPolicy.fromConfig(cfg, V),
   };
   const rng = new Rng(1);
   let dataMs = 0;
-  const ms = { old: 0, new: 0 };
+  const ms = { old: 0, matMul: 0, new: 0 };
   const timed: PretrainExample[][] = [];
   for (let s = 0; s <= STEPS; s++) {
     const t0 = performance.now();
     const examples = makeBatch(rng, train, cfg.pretrainViews, batch, cfg);
     const dt = performance.now() - t0;
     // Alternate which path goes first, so neither always runs on a warmer cache.
-    const order = s % 2 === 0 ? (["old", "new"] as const) : (["new", "old"] as const);
+    const paths = ["old", "matMul", "new"] as const;
+    const order = s % 2 === 0 ? paths : [...paths].reverse();
     for (const path of order) {
       const t1 = performance.now();
       const policy = policies[path];
@@ -220,12 +228,11 @@ for (const { shape, mix, batch } of GRID) {
       timed.push(examples);
     }
   }
-  policies.old.dispose();
-  policies.new.dispose();
+  Object.values(policies).forEach((p) => p.dispose());
   const all = timed.flat();
   const flops = all.reduce((f, e) => f + trainFlops(e, D, L, V), 0) / STEPS; // per step
   const perStep = (x: number) => x / STEPS;
-  const [d, o, n] = [perStep(dataMs), perStep(ms.old), perStep(ms.new)];
+  const [d, o, m, n] = [perStep(dataMs), perStep(ms.old), perStep(ms.matMul), perStep(ms.new)];
   const tokens = all.reduce((s, e) => s + e.prompt.length + e.target.length, 0) / all.length;
   const target = all.reduce((s, e) => s + e.target.length, 0) / all.length;
   const row: Row = {
@@ -236,10 +243,13 @@ for (const { shape, mix, batch } of GRID) {
     targetTokensPerExample: target,
     dataMs: d,
     oldStepMs: o,
+    matMulStepMs: m,
     newStepMs: n,
     oldExamplesPerS: batch / ((d + o) / 1000),
     newExamplesPerS: batch / ((d + n) / 1000),
     speedup: (d + o) / (d + n),
+    matMulExamplesPerS: batch / ((d + m) / 1000),
+    depthwiseSpeedup: (d + m) / (d + n),
     newTokensPerS: (batch * tokens) / ((d + n) / 1000),
     newTargetTokensPerS: (batch * target) / ((d + n) / 1000),
     oldStepExamplesPerS: batch / (o / 1000),
@@ -317,24 +327,24 @@ console.log(
   `Pre-training throughput (wasm, 2 cores; ${STEPS} timed step(s) per row and path after a warm-up; ` +
     `bank up to ${maxSize} tokens). old = micro-batches by view, full forward, a read-back per ` +
     `micro-batch, 4,096 tokens, gather and tanh kernels; new = the config's defaults and fast ` +
-    `kernels. Examples/s and tokens/s include data ` +
+    `kernels; matMul att. = new with attention as batched matMuls (before depthwise). Examples/s and tokens/s include data ` +
     `generation; GFLOP/s and the peer are the step alone.\n${torchNote}\n`,
 );
 console.log(
-  "| shape | mix | batch | tok/ex (target) | data ms | old ex/s | new ex/s | speed-up | new tok/s | new target tok/s | step GFLOP/s | matMul GFLOP/s | fraction | torch step ex/s | new step / torch |",
+  "| shape | mix | batch | tok/ex (target) | data ms | old ex/s | matMul att. ex/s | new ex/s | speed-up | depthwise | new tok/s | new target tok/s | step GFLOP/s | matMul GFLOP/s | fraction | torch step ex/s | new step / torch |",
 );
-console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of rows) {
   console.log(
     `| ${r.shape} | ${r.mix} | ${r.batch} | ${f(r.tokensPerExample, 1)} (${
       f(r.targetTokensPerExample, 1)
-    }) | ${f(r.dataMs)} | ${f(r.oldExamplesPerS)} | ${f(r.newExamplesPerS)} | ${
-      f(r.speedup, 2)
-    }× | ${f(r.newTokensPerS)} | ${f(r.newTargetTokensPerS)} | ${f(r.newStepGflops, 2)} | ${
-      f(r.matmulGflops, 1)
-    } | ${f(r.fractionOfMatmul, 2)} | ${f(r.torchStepExamplesPerS)} | ${
-      r.overTorch === null ? "–" : `${f(r.overTorch, 2)}×`
-    } |`,
+    }) | ${f(r.dataMs)} | ${f(r.oldExamplesPerS)} | ${f(r.matMulExamplesPerS)} | ${
+      f(r.newExamplesPerS)
+    } | ${f(r.speedup, 2)}× | ${f(r.depthwiseSpeedup, 2)}× | ${f(r.newTokensPerS)} | ${
+      f(r.newTargetTokensPerS)
+    } | ${f(r.newStepGflops, 2)} | ${f(r.matmulGflops, 1)} | ${f(r.fractionOfMatmul, 2)} | ${
+      f(r.torchStepExamplesPerS)
+    } | ${r.overTorch === null ? "–" : `${f(r.overTorch, 2)}×`} |`,
   );
 }
 await writeBenchJson(flags.out, {

@@ -79,6 +79,48 @@ export function bmm(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
 }
 
 /**
+ * Batched `a @ bᵀ` for a [n, p, q], b [n, r, q] → [n, p, r], computed as a depthwise convolution
+ * (forward and gradient). On wasm, tfjs's batched matMul has no XNNPACK path when both operands are
+ * batched, while its depthwise convolution does: the n batch items become the channels, q the
+ * kernel's width, r the channel multiplier. Each entry is the same q-term dot product as a matMul's.
+ */
+export function bmmTDepthwise(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const f = customOp(2, ([ai, bi], save) => {
+    save([ai!, bi!]);
+    const [as, bs] = [ai as tf.Tensor3D, bi as tf.Tensor3D];
+    return {
+      value: channelsDot(tf.transpose(as, [1, 2, 0]), tf.transpose(bs, [2, 0, 1])),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
+        return [
+          // da[n,p,q] = Σ_r dy[n,p,r] b[n,r,q]
+          channelsDot(tf.transpose(dy, [1, 2, 0]), tf.transpose(sb, [1, 0, 2])),
+          // db[n,r,q] = Σ_p dy[n,p,r] a[n,p,q]
+          channelsDot(tf.transpose(dy, [2, 1, 0]), tf.transpose(sa, [1, 0, 2])),
+        ];
+      },
+    };
+  });
+  return f(a, b) as tf.Tensor3D;
+}
+
+/**
+ * out[n, p, r] = Σ_q x[p, q, n] · w[q, n, r]: one depthwise convolution over an image of p rows and
+ * q columns with n channels, a 1 × q kernel and r outputs per channel.
+ */
+function channelsDot(x: tf.Tensor, w: tf.Tensor): tf.Tensor3D {
+  const [p, q, n] = x.shape as [number, number, number];
+  const r = w.shape[2]!;
+  const y = tf.depthwiseConv2d(
+    tf.reshape(x, [1, p, q, n]) as tf.Tensor4D,
+    tf.reshape(w, [1, q, n, r]) as tf.Tensor4D,
+    1,
+    "valid",
+  ); // [1, p, 1, n*r]
+  return tf.transpose(tf.reshape(y, [p, n, r]), [1, 0, 2]) as tf.Tensor3D;
+}
+
+/**
  * Rows of a table: table [V, D], ids int32 [N] → [N, D], as a one-hot matMul (onehot(ids) @ table)
  * both ways: wasm's gather kernel is several times slower than XNNPACK's matMul at these sizes,
  * and gather's own gradient is missing on wasm (the gradient is onehot(ids)ᵀ @ dy). When every id

@@ -21,7 +21,16 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../rng.ts";
 import "./gradients.ts";
-import { bmm, dense, embed, embedGather, gelu as geluFast, geluTanh, layerNorm } from "./ops.ts";
+import {
+  bmm,
+  bmmTDepthwise,
+  dense,
+  embed,
+  embedGather,
+  gelu as geluFast,
+  geluTanh,
+  layerNorm,
+} from "./ops.ts";
 
 /** Sizes of a {@linkcode Transformer} (a subset of Config plus the vocabulary size). */
 export interface TransformerOptions {
@@ -47,6 +56,13 @@ export interface TransformerOptions {
    * kept for benchmarks and for tests that pin the two to the same values.
    */
   kernels?: "fast" | "reference";
+  /**
+   * How attention's two batched products are computed (not a weight: never saved). `"depthwise"`:
+   * as depthwise convolutions ({@linkcode bmmTDepthwise}: XNNPACK on wasm, where a batched matMul
+   * of two batched operands has no fast kernel); `"matMul"`: tfjs's batched matMul. Unset: depthwise
+   * on the wasm backend with the fast kernels, else matMul.
+   */
+  attention?: "matMul" | "depthwise";
 }
 
 /** Keys and values of every layer for the columns seen so far. */
@@ -96,6 +112,7 @@ export class Transformer {
   readonly params: Map<string, tf.Variable>;
   readonly #headDim: number;
   readonly #kernels: "fast" | "reference";
+  readonly #attention: "matMul" | "depthwise" | undefined;
 
   /** Builds a model with GPT-2-style random weights (normal σ 0.02, residual projections scaled). */
   constructor(options: TransformerOptions) {
@@ -110,9 +127,10 @@ export class Transformer {
     if (dModel % nHeads !== 0) {
       throw new Error(`Transformer: nHeads (${nHeads}) must divide dModel (${dModel})`);
     }
-    const { kernels, ...sizes } = options;
+    const { kernels, attention, ...sizes } = options;
     this.options = sizes;
     this.#kernels = kernels ?? "fast";
+    this.#attention = attention;
     this.#headDim = dModel / nHeads;
     const rng = new Rng(options.seed);
     const hidden = dModel * mlpRatio;
@@ -295,6 +313,8 @@ export class Transformer {
     const hd = this.#headDim;
     const fast = this.#kernels === "fast";
     const gelu = fast ? geluFast : geluTanh;
+    const depthwise = this.#attention === "depthwise" ||
+      (this.#attention === undefined && fast && tf.getBackend() === "wasm");
     // A full forward's positions are below T (the rows of wpe it uses); a step's are anywhere.
     const [tokens, positions] = fast
       ? [embed(this.#p("wte"), ids), embed(this.#p("wpe"), pos, past ? undefined : T)]
@@ -335,10 +355,14 @@ export class Transformer {
       const Tk = k.shape[1];
       const biasQ = Tq === T ? bias : tf.slice(bias, [0, 0, T - Tq, 0], [B, 1, Tq, Tk]);
       // Batched matMuls take a slow kernel on wasm (no XNNPACK path when both operands are
-      // batched): attention is the largest cost of a step there at T ≈ 128 despite few FLOPs.
-      const scores = bmm(q, tf.transpose(k, [0, 2, 1])); // [B*H, Tq, Tk]
+      // batched): there, attention's products go through depthwise convolutions instead.
+      // One query column (a cached sampling step): the batched matMul is as fast, without the
+      // transposes the convolution's layout needs.
+      const conv = depthwise && Tq > 1;
+      const scores = conv ? bmmTDepthwise(q, k) : bmm(q, tf.transpose(k, [0, 2, 1])); // [B*H, Tq, Tk]
       const probs = tf.softmax(tf.add(tf.reshape(scores, [B, H, Tq, Tk]), biasQ)); // [B, H, Tq, Tk]
-      const att = bmm(tf.reshape(probs, [B * H, Tq, Tk]), v); // [B*H, Tq, hd]
+      const flat = tf.reshape(probs, [B * H, Tq, Tk]) as tf.Tensor3D;
+      const att = depthwise ? bmmTDepthwise(flat, tf.transpose(v, [0, 2, 1])) : bmm(flat, v); // [B*H, Tq, hd]
       const merged = tf.reshape(tf.transpose(tf.reshape(att, [B, H, Tq, hd]), [0, 2, 1, 3]), [
         B * Tq,
         D,

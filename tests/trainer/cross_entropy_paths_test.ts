@@ -3,7 +3,8 @@
  * by view (the old path) or by length across views, the full forward (the old path) or the last
  * block on the predicting columns only, per-view losses read back per micro-batch (the old path)
  * or once per step, small and large budgets, the model's reference kernels (gather embeddings,
- * tanh GELU: the old path) or its fast ones — gives the same loss, per-view NLL, gradient norm and
+ * tanh GELU, attention as batched matMuls: the old path) or its fast ones, with attention as
+ * batched matMuls or as depthwise convolutions — gives the same loss, per-view NLL, gradient norm and
  * gradient (float tolerance) as the old path.
  *
  * Reading the gradient: AdamW's first step with beta1 = 0 and no clipping stores it verbatim as
@@ -70,14 +71,19 @@ Deno.test("crossEntropyStep: every batching, forward and read-back gives the old
   const want = await crossEntropyStep(old, old.optimizer, batch, OLD);
   const wantGrad = gradients(old);
   old.dispose();
-  for (const kernels of ["reference", "fast"] as const) {
+  const models = [
+    { kernels: "reference", attention: undefined },
+    { kernels: "fast", attention: "matMul" },
+    { kernels: "fast", attention: "depthwise" },
+  ] as const;
+  for (const { kernels, attention } of models) {
     for (const ceBatching of ["view", "length"] as const) {
       for (const logprobsForward of ["full", "completion"] as const) {
         for (const readBack of ["micro-batch", "step"] as const) {
           for (const microBatchTokens of [64, 100_000]) {
             const opts = { microBatchTokens, ceBatching, logprobsForward, readBack };
-            const what = JSON.stringify({ kernels, ...opts });
-            const p = oraclePolicy(V, 5, kernels);
+            const what = JSON.stringify({ kernels, attention, ...opts });
+            const p = oraclePolicy(V, 5, kernels, attention);
             const got = await crossEntropyStep(p, p.optimizer, batch, opts);
             assert.equal(got.tokens, want.tokens, `${what}: tokens`);
             assertClose(got.loss, want.loss, 1e-6 * want.loss, `${what}: loss`);

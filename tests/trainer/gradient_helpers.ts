@@ -51,11 +51,13 @@ export function oraclePolicy(
   vocabSize: number,
   seed: number,
   kernels: "fast" | "reference" = "fast",
+  attention?: "matMul" | "depthwise",
 ): TransformerPolicy {
   return new TransformerPolicy({
     vocabSize,
     ...TINY_SIZES,
     kernels,
+    ...(attention ? { attention } : {}),
     seed,
     lr: 1e-3,
     weightDecay: 0,
