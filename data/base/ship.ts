@@ -11,16 +11,16 @@
  * output of `deno task eval --checkpoint RUN --set heldout --bestOf 16 --proposals 256 --json`)
  * adds induction best-of-16 beside the search at 16 program checks, and the proposer check.
  *
- * A base pre-trained in two phases (a run started with `--pretrainInit` from another run's
- * checkpoint) is given as `RUN,FIRST_RUN`: the curve then runs from random weights through the
- * first phase (up to the checkpoint the second started from) and on through the second.
+ * A base pre-trained in phases (a run started with `--pretrainInit` from another run's
+ * checkpoint) is given as `RUN,PREVIOUS_RUN,…` (latest first): the curve then runs from random
+ * weights through each phase (up to the checkpoint the next started from) and on through the last.
  *
- *   deno run -A data/base/ship.ts runs/base-s0,runs/base-deduction-s0 …
+ *   deno run -A data/base/ship.ts runs/base-s0,runs/base-anneal-s0,runs/base-deduction-s0 …
  * @module
  */
 import { meanCI } from "../../lib/stats.ts";
 import { TASK_TYPES } from "../../lib/task_types.ts";
-import { readMetrics } from "../../lib/trainer/metrics.ts";
+import { type Metrics, readMetrics } from "../../lib/trainer/metrics.ts";
 import { chainMetrics, pretrainSeedsFigure } from "../../lib/trainer/pretrain_report.ts";
 import { resolveCheckpoint } from "../../lib/trainer/init.ts";
 import { readCheckpointMeta } from "../../lib/model/checkpoint.ts";
@@ -54,9 +54,9 @@ const ExtraEvalSchema = z.object({
 
 const OUT = new URL(".", import.meta.url).pathname;
 const args = Deno.args.map((a) => a.split(","));
-if (args.length === 0 || args.some((a) => a.length > 2 || a.some((p) => p === ""))) {
+if (args.length === 0 || args.some((a) => a.some((p) => p === ""))) {
   console.error(
-    "Usage: deno run -A data/base/ship.ts RUN_DIR[,FIRST_PHASE_RUN_DIR] … (the first is shipped)",
+    "Usage: deno run -A data/base/ship.ts RUN_DIR[,EARLIER_PHASE_RUN_DIR …] … (the first is shipped)",
   );
   Deno.exit(2);
 }
@@ -70,12 +70,17 @@ async function required<T>(path: string, schema: z.ZodType<T>): Promise<T> {
 }
 
 /**
- * The curve of `dir`, from random weights: its own metrics, after those of `first` (the run
- * whose checkpoint `dir` started from) up to that checkpoint's step.
+ * The curve of `dir`, from random weights: its own metrics, after those of `earlier[0]` (the run
+ * whose checkpoint `dir` started from) up to that checkpoint's step, and so on back through
+ * `earlier`. `offset`: the steps before `dir`'s first.
  */
-async function curve(dir: string, first?: string) {
+async function curve(
+  dir: string,
+  earlier: readonly string[],
+): Promise<{ metrics: Metrics[]; offset: number; phase: string }> {
   const own = await readMetrics(`${dir}/metrics.jsonl`);
-  if (first === undefined) return { metrics: own, phase: "" };
+  const [first, ...rest] = earlier;
+  if (first === undefined) return { metrics: own, offset: 0, phase: "" };
   const { pretrainInit } = await required(
     `${dir}/config.json`,
     z.object({ pretrainInit: z.string() }),
@@ -93,9 +98,12 @@ async function curve(dir: string, first?: string) {
     );
   }
   const step = head.meta.step;
+  const before = await curve(first, rest);
+  const upTo = before.offset + step;
   return {
-    metrics: chainMetrics(await readMetrics(`${first}/metrics.jsonl`), step, own),
-    phase: `, after ${step + 1} steps of ${firstName}`,
+    metrics: chainMetrics(before.metrics, upTo, own),
+    offset: upTo + 1,
+    phase: `, after ${step + 1} steps of ${firstName}${before.phase}`,
   };
 }
 
@@ -103,12 +111,12 @@ const summaries: PretrainSummary[] = [];
 const extras: z.infer<typeof ExtraEvalSchema>[] = [];
 const seedRuns = [];
 const phases: string[] = [];
-for (const [dir, first] of args as [string, string?][]) {
+for (const [dir, ...earlier] of args as [string, ...string[]][]) {
   const extra = await readRunJson(`${dir}/eval-heldout.json`, ExtraEvalSchema);
   if (extra !== undefined) extras.push(extra);
   const summary = await required(`${dir}/summary.json`, PretrainSummarySchema);
   summaries.push(summary);
-  const { metrics, phase } = await curve(dir, first);
+  const { metrics, phase } = await curve(dir, earlier);
   phases.push(phase);
   seedRuns.push({ name: summary.name, metrics, summary });
 }
