@@ -60,6 +60,12 @@ function pretrainMore(extra: Record<string, unknown>): Variant {
   };
 }
 
+/**
+ * The learning rate every built-in self-play grid runs at (the schema's default): the rate their
+ * committed results were measured at, kept when the `default` preset's went down to 1e-4.
+ */
+export const GRID_LR = 3e-4;
+
 /** The self-play question at equal wall clock, from the shipped base (issue 20). */
 const IMPROVE = {
   name: "improve",
@@ -83,6 +89,7 @@ const IMPROVE = {
     searchMaxEvals: 20_000,
     // The paper's loop unless a variant says otherwise, whatever the preset's default.
     replayBatch: 0,
+    lr: GRID_LR,
     klCoef: 0,
     rejectConstant: false,
   },
@@ -119,7 +126,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     // A pure step budget (the preset's 20-minute cap off); the search baseline is the same for
     // every run: 20k candidates keep each final eval short. The paper's loop: no replay (the
     // default preset's).
-    base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0, replayBatch: 0 },
+    base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0, replayBatch: 0, lr: GRID_LR },
     pairedWith: "base",
     variants: [
       {
@@ -155,7 +162,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     description:
       "Reward and update variants from the base (issue 12): learnability as in the paper, chance-corrected, R-Zero's min(s, 1-s), s(1-s); the constant-output gate; RL plus cross-entropy on verified answers.",
     preset: "default",
-    base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0, replayBatch: 0 },
+    base: { evalEvery: 40, searchMaxEvals: 20_000, maxMinutes: 0, replayBatch: 0, lr: GRID_LR },
     variants: [
       { name: "paper", description: "learnability 1 - s (paper default)" },
       { name: "chance", overrides: { learnability: "chance" } },
@@ -168,7 +175,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   tasks: {
     name: "tasks",
     description: "Which task types matter?",
-    base: { replayBatch: 0 },
+    base: { replayBatch: 0, lr: GRID_LR },
     variants: [
       { name: "no_deduction", overrides: { taskTypes: ["abduction", "induction"] } },
       { name: "no_abduction", overrides: { taskTypes: ["deduction", "induction"] } },
@@ -179,7 +186,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   estimator: {
     name: "estimator",
     description: "Advantage estimator: TRR++ against REINFORCE++ and GRPO.",
-    base: { replayBatch: 0 },
+    base: { replayBatch: 0, lr: GRID_LR },
     variants: [
       { name: "trr_pp", description: "TRR++ (paper default)", overrides: { estimator: "trr++" } },
       { name: "reinforce_pp", description: "REINFORCE++", overrides: { estimator: "reinforce++" } },
@@ -189,7 +196,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   references: {
     name: "references",
     description: "Do the K reference triplets shown to the proposer help?",
-    base: { replayBatch: 0 },
+    base: { replayBatch: 0, lr: GRID_LR },
     variants: [
       { name: "K0", overrides: { refK: 0 } },
       { name: "K_default" },
@@ -210,6 +217,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       evalGenerator: 300,
       searchMaxEvals: 20_000,
       replayBatch: 0, // the paper's loop unless a variant adds replay
+      lr: GRID_LR,
     },
     pairedWith: "base",
     variants: [

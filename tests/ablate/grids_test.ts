@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { GRIDS, loadGrid } from "../../lib/ablate/mod.ts";
+import { GRID_LR, GRIDS, loadGrid, planGrid } from "../../lib/ablate/mod.ts";
+import { parseConfigArgs, resolveConfig } from "../../lib/config.ts";
 
 /** Writes `text` to a temp .json file and returns its path. */
 async function gridFile(text: string): Promise<string> {
@@ -148,4 +149,20 @@ Deno.test("loadGrid: bad grids fail with a message that says what to fix", async
     /Cannot read grid file 'nonexistent-grid\.json'/,
   );
   await assert.rejects(loadGrid("cor"), /Unknown grid 'cor': use one of core, rewards, tasks/);
+});
+
+Deno.test("the self-play grids run at the rate their results were measured at, not the default preset's", async () => {
+  assert.notEqual(
+    resolveConfig({ preset: "default" }).lr,
+    GRID_LR,
+    "the premise: the rates differ",
+  );
+  for (const name of Object.keys(GRIDS).filter((n) => GRIDS[n]!.preset !== "tiny")) {
+    const grid = await loadGrid(name);
+    for (const cell of planGrid({ grid, seeds: 1, runsDir: "runs" })) {
+      const variant = grid.variants.find((v) => v.name === cell.variant)!;
+      const cfg = parseConfigArgs(cell.args).config;
+      assert.equal(cfg.lr, (variant.overrides.lr as number | undefined) ?? GRID_LR, cell.name);
+    }
+  }
 });
