@@ -343,10 +343,10 @@ export const PRESETS = {
   /**
    * `deno task train` with no flags: the `small` model in the small world, starting from the
    * shipped base (`data/base`, pre-trained at this size in three phases: `--preset base_deduction`,
-   * `--preset base_anneal`, then `--preset base`), 500 steps on 2 CPU cores (at most 20 minutes), held-out eval every 50
-   * steps (the suites, and 150 tasks per type of the generator's held-out behaviours), the paper's
-   * loop plus 64 replayed generator tasks a step (`replayBatch`; 0 for the paper's loop alone), at
-   * a learning rate of 1e-4.
+   * `--preset base_anneal`, then `--preset base`), 500 steps on 2 CPU cores (at most 20 minutes),
+   * held-out eval every 50 steps (the suites, and 150 tasks per type of the generator's held-out
+   * behaviours), the paper's loop plus 64 replayed generator tasks a step (`replayBatch`; 0 for the
+   * paper's loop alone), at a learning rate of 1e-4.
    */
   default: {
     ...SMALL,

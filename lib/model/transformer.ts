@@ -362,7 +362,7 @@ export class Transformer {
       const scores = conv ? bmmTDepthwise(q, k) : bmm(q, tf.transpose(k, [0, 2, 1])); // [B*H, Tq, Tk]
       const probs = tf.softmax(tf.add(tf.reshape(scores, [B, H, Tq, Tk]), biasQ)); // [B, H, Tq, Tk]
       const flat = tf.reshape(probs, [B * H, Tq, Tk]) as tf.Tensor3D;
-      const att = depthwise ? bmmTDepthwise(flat, tf.transpose(v, [0, 2, 1])) : bmm(flat, v); // [B*H, Tq, hd]
+      const att = conv ? bmmTDepthwise(flat, tf.transpose(v, [0, 2, 1])) : bmm(flat, v); // [B*H, Tq, hd]
       const merged = tf.reshape(tf.transpose(tf.reshape(att, [B, H, Tq, hd]), [0, 2, 1, 3]), [
         B * Tq,
         D,

@@ -4,8 +4,8 @@
  * block on the predicting columns only, per-view losses read back per micro-batch (the old path)
  * or once per step, small and large budgets, the model's reference kernels (gather embeddings,
  * tanh GELU, attention as batched matMuls: the old path) or its fast ones, with attention as
- * batched matMuls or as depthwise convolutions — gives the same loss, per-view NLL, gradient norm and
- * gradient (float tolerance) as the old path.
+ * batched matMuls or as depthwise convolutions — gives the same loss, per-view NLL, gradient norm
+ * and gradient (float tolerance) as the old path.
  *
  * Reading the gradient: AdamW's first step with beta1 = 0 and no clipping stores it verbatim as
  * the first moment (see ./gradient_helpers.ts).
