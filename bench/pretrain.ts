@@ -1,11 +1,13 @@
 /**
- * Pre-training throughput: examples/s and tokens/s of the real pre-training step (`makeBatch`,
- * then `crossEntropyStep`, as `lib/trainer/pretrain.ts` runs them) for three view mixes
- * (deduction only; the three solver views; the base recipe's mix) at the `small` and `medium`
- * shapes, batches of 64 to 1024 examples. Each batch is stepped by the old path (micro-batches by
- * view, the full forward, a read-back per micro-batch, 4,096-token micro-batches, the model's
- * reference kernels) and by the config's defaults, each on its own model from the same seed,
- * interleaved on the same batches, so the ratio holds on a busy machine. The
+ * Pre-training throughput: examples/s and tokens/s of the real pre-training step (a batch from
+ * `makeBatch`, then `crossEntropyStep`, as `lib/trainer/pretrain.ts` runs them) for three view
+ * mixes (deduction only; the three solver views; the base recipe's mix) at the `small` and
+ * `medium` shapes, batches of 64 to 1024 examples. Each batch is stepped by the old path
+ * (micro-batches by view, the full forward, a read-back per micro-batch, 4,096-token
+ * micro-batches, the model's reference kernels, the batch drawn on the main thread before the
+ * step) and by the config's defaults (the next batch drawn by the data worker while the step
+ * runs, `pretrainDataWorker`), each on its own model from the same seed, interleaved on the same
+ * batches, so the ratio holds on a busy machine. The
  * ceiling is the wasm backend's 2-D matMul rate at the model's MLP shape, measured in the same
  * run; a step's GFLOP/s counts the full model's training FLOPs (3 × forward) on the unpadded
  * tokens, whatever a path skips. With a Python that imports torch ($PYTHON, python3, or Debian's
@@ -19,7 +21,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { type Config, PRETRAIN_VIEW_NAMES, resolveConfig } from "../lib/config.ts";
-import { splitBank } from "../lib/lang/generate.ts";
+import { configSplit } from "../lib/eval/bank_split.ts";
 import { worldVocab } from "../lib/lang/vocab.ts";
 import { initBackend, policyOptionsFromConfig, TransformerPolicy } from "../lib/model/mod.ts";
 import { Rng } from "../lib/rng.ts";
@@ -30,6 +32,7 @@ import {
   type PretrainExample,
   type PretrainView,
 } from "../lib/trainer/pretrain_data.ts";
+import type { WorkerReply, WorkerRequest } from "../lib/trainer/pretrain_worker.ts";
 import { benchFlags, progress, writeBenchJson } from "./_cli.ts";
 
 const flags = benchFlags(
@@ -117,21 +120,26 @@ interface Row {
   tokensPerExample: number;
   /** Mean target tokens per example. */
   targetTokensPerExample: number;
-  /** Data generation (makeBatch), ms per step. */
+  /** Data generation on the main thread (makeBatch), ms per step. */
   dataMs: number;
   oldStepMs: number;
   /** The config's defaults with attention as batched matMuls (the new path before depthwise). */
   matMulStepMs: number;
+  /** The defaults' step alone. */
   newStepMs: number;
-  /** Examples/s, data generation included. */
+  /** The defaults' step with the worker drawing the next batch meanwhile, until both are done. */
+  newWallMs: number;
+  /** Examples/s, data generation included (old: on the main thread; new: the worker's, overlapped). */
   oldExamplesPerS: number;
   newExamplesPerS: number;
   /** new / old examples/s. */
   speedup: number;
-  /** Examples/s of the matMul-attention path (data generation included). */
+  /** Examples/s of the matMul-attention path (data generation on the main thread included). */
   matMulExamplesPerS: number;
-  /** new / matMul-attention examples/s: what depthwise attention adds. */
+  /** The defaults with the data on the main thread / matMul attention: what depthwise adds. */
   depthwiseSpeedup: number;
+  /** The defaults with the data worker / with the data on the main thread: what the worker adds. */
+  workerSpeedup: number;
   /** Prompt + target tokens/s of the new path, data generation included. */
   newTokensPerS: number;
   newTargetTokensPerS: number;
@@ -158,7 +166,7 @@ const maxSize = QUICK ? 4 : 5;
 const bankCfg = resolveConfig({ preset: "base", overrides: { pretrainMaxSize: maxSize } });
 progress("pretrain", `bank of programs up to ${maxSize} tokens (runs/cache)`);
 const { bank } = await configBank(bankCfg);
-const train = splitBank(bank, "train", bankCfg.pretrainHeldOut);
+const { train } = configSplit(bank, bankCfg); // pre-training's split (the worker draws from it too)
 /** The first Python that imports torch: $PYTHON, python3, then Debian's (python3-torch). */
 const python = [Deno.env.get("PYTHON"), "python3", "/usr/bin/python3"].find((py) => {
   if (!py) return false;
@@ -210,31 +218,48 @@ for (const { shape, mix, batch } of GRID) {
     new: TransformerPolicy.fromConfig(cfg, V),
   };
   const rng = new Rng(1);
+  // The data worker, drawing from the same generator state as the main thread's makeBatch below.
+  const worker = await dataWorker({ ...cfg, pretrainSteps: STEPS + 2 }, rng);
+  let next = worker.ask(0);
   let dataMs = 0;
-  const ms = { old: 0, matMul: 0, new: 0 };
+  const ms = { old: 0, matMul: 0, new: 0, newWall: 0 };
   const timed: PretrainExample[][] = [];
   for (let s = 0; s <= STEPS; s++) {
+    // The main thread's draw of this batch: the old path's data cost, and the check that the
+    // worker's batch (drawn during the last step) is the same one.
     const t0 = performance.now();
     const examples = makeBatch(rng, train, cfg.pretrainViews, batch, cfg);
     const dt = performance.now() - t0;
+    const fromWorker = await next;
+    if (!sameBatch(fromWorker, examples)) {
+      throw new Error(`bench: the data worker's batch ${s} differs from the main thread's`);
+    }
     // Alternate which path goes first, so none always runs on a warmer cache.
     const order = s % 2 === 0 ? PATHS : [...PATHS].reverse();
     for (const path of order) {
       const t1 = performance.now();
+      // The defaults' step runs while the worker draws the next batch, as in pretrain.ts.
+      if (path === "new") next = worker.ask(s + 1);
       const policy = policies[path];
       await crossEntropyStep(policy, policy.optimizer, examples, path === "old" ? OLD : NEW);
       if (s > 0) ms[path] += performance.now() - t1;
+      if (path === "new") {
+        await next;
+        if (s > 0) ms.newWall += performance.now() - t1;
+      }
     }
     if (s > 0) {
       dataMs += dt;
       timed.push(examples);
     }
   }
+  worker.close();
   Object.values(policies).forEach((p) => p.dispose());
   const all = timed.flat();
   const flops = all.reduce((f, e) => f + trainFlops(e, D, L, V), 0) / STEPS; // per step
   const perStep = (x: number) => x / STEPS;
   const [d, o, m, n] = [perStep(dataMs), perStep(ms.old), perStep(ms.matMul), perStep(ms.new)];
+  const w = perStep(ms.newWall);
   const tokens = all.reduce((s, e) => s + e.prompt.length + e.target.length, 0) / all.length;
   const target = all.reduce((s, e) => s + e.target.length, 0) / all.length;
   const row: Row = {
@@ -247,13 +272,15 @@ for (const { shape, mix, batch } of GRID) {
     oldStepMs: o,
     matMulStepMs: m,
     newStepMs: n,
+    newWallMs: w,
     oldExamplesPerS: batch / ((d + o) / 1000),
-    newExamplesPerS: batch / ((d + n) / 1000),
-    speedup: (d + o) / (d + n),
+    newExamplesPerS: batch / (w / 1000),
+    speedup: (d + o) / w,
     matMulExamplesPerS: batch / ((d + m) / 1000),
     depthwiseSpeedup: (d + m) / (d + n),
-    newTokensPerS: (batch * tokens) / ((d + n) / 1000),
-    newTargetTokensPerS: (batch * target) / ((d + n) / 1000),
+    workerSpeedup: (d + n) / w,
+    newTokensPerS: (batch * tokens) / (w / 1000),
+    newTargetTokensPerS: (batch * target) / (w / 1000),
     oldStepExamplesPerS: batch / (o / 1000),
     newStepExamplesPerS: batch / (n / 1000),
     newStepGflops: flops / (n / 1000) / 1e9,
@@ -276,6 +303,43 @@ for (const { shape, mix, batch } of GRID) {
       row.newExamplesPerS.toFixed(0)
     } examples/s (${row.speedup.toFixed(2)}×)`,
   );
+}
+
+/** The same examples, view, tokens and size (no allocation: nothing for the timed steps to collect). */
+function sameBatch(a: readonly PretrainExample[], b: readonly PretrainExample[]): boolean {
+  const same = (x: readonly number[], y: readonly number[]) =>
+    x.length === y.length && x.every((t, i) => t === y[i]);
+  return a.length === b.length && a.every((e, i) => {
+    const f = b[i]!;
+    return e.view === f.view && e.size === f.size && same(e.prompt, f.prompt) &&
+      same(e.target, f.target) && e.masks.length === f.masks.length;
+  });
+}
+
+/**
+ * The pre-training data worker (`lib/trainer/pretrain_worker.ts`, as `pretrainDataWorker` runs it)
+ * started from `rng`'s state: `ask(step)` has it draw that step's batch.
+ */
+async function dataWorker(cfg: Config, rng: Rng) {
+  const worker = new Worker(new URL("../lib/trainer/pretrain_worker.ts", import.meta.url).href, {
+    type: "module",
+  });
+  const replies: ((r: WorkerReply) => void)[] = [];
+  worker.onmessage = (e: MessageEvent<WorkerReply>) => replies.shift()?.(e.data);
+  const send = (req: WorkerRequest) =>
+    new Promise<WorkerReply>((resolve, reject) => {
+      replies.push((r) => r.kind === "error" ? reject(new Error(r.message)) : resolve(r));
+      worker.postMessage(req);
+    });
+  await send({ kind: "init", cfg, rngState: rng.state() });
+  return {
+    ask: async (step: number): Promise<PretrainExample[]> => {
+      const r = await send({ kind: "batch", step });
+      if (r.kind !== "batch") throw new Error(`bench: the data worker sent '${r.kind}'`);
+      return r.batch;
+    },
+    close: () => worker.terminate(),
+  };
 }
 
 /**
@@ -328,25 +392,30 @@ const f = (x: number | null, d = 0) => (x === null ? "–" : x.toFixed(d));
 console.log(
   `Pre-training throughput (wasm, 2 cores; ${STEPS} timed step(s) per row and path after a warm-up; ` +
     `bank up to ${maxSize} tokens). old = micro-batches by view, full forward, a read-back per ` +
-    `micro-batch, 4,096 tokens, gather and tanh kernels; new = the config's defaults and fast ` +
-    `kernels; matMul att. = new with attention as batched matMuls (before depthwise). Examples/s and tokens/s include data ` +
-    `generation; GFLOP/s and the peer are the step alone.\n${torchNote}\n`,
+    `micro-batch, 4,096 tokens, gather and tanh kernels, data drawn on the main thread; new = the ` +
+    `config's defaults and fast kernels, the next batch drawn by the data worker during the step; ` +
+    `matMul att. = new with attention as batched matMuls (before depthwise), data on the main ` +
+    `thread. Examples/s and tokens/s include data generation; "depthwise" compares new and matMul ` +
+    `att. both with data on the main thread, "worker" new with and without the worker; GFLOP/s ` +
+    `and the peer are the step alone.\n${torchNote}\n`,
 );
 console.log(
-  "| shape | mix | batch | tok/ex (target) | data ms | old ex/s | matMul att. ex/s | new ex/s | speed-up | depthwise | new tok/s | new target tok/s | step GFLOP/s | matMul GFLOP/s | fraction | torch step ex/s | new step / torch |",
+  "| shape | mix | batch | tok/ex (target) | data ms | old ex/s | matMul att. ex/s | new ex/s | speed-up | depthwise | worker | new tok/s | new target tok/s | step GFLOP/s | matMul GFLOP/s | fraction | torch step ex/s | new step / torch |",
 );
-console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+console.log(
+  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+);
 for (const r of rows) {
   console.log(
     `| ${r.shape} | ${r.mix} | ${r.batch} | ${f(r.tokensPerExample, 1)} (${
       f(r.targetTokensPerExample, 1)
     }) | ${f(r.dataMs)} | ${f(r.oldExamplesPerS)} | ${f(r.matMulExamplesPerS)} | ${
       f(r.newExamplesPerS)
-    } | ${f(r.speedup, 2)}× | ${f(r.depthwiseSpeedup, 2)}× | ${f(r.newTokensPerS)} | ${
-      f(r.newTargetTokensPerS)
-    } | ${f(r.newStepGflops, 2)} | ${f(r.matmulGflops, 1)} | ${f(r.fractionOfMatmul, 2)} | ${
-      f(r.torchStepExamplesPerS)
-    } | ${r.overTorch === null ? "–" : `${f(r.overTorch, 2)}×`} |`,
+    } | ${f(r.speedup, 2)}× | ${f(r.depthwiseSpeedup, 2)}× | ${f(r.workerSpeedup, 2)}× | ${
+      f(r.newTokensPerS)
+    } | ${f(r.newTargetTokensPerS)} | ${f(r.newStepGflops, 2)} | ${f(r.matmulGflops, 1)} | ${
+      f(r.fractionOfMatmul, 2)
+    } | ${f(r.torchStepExamplesPerS)} | ${r.overTorch === null ? "–" : `${f(r.overTorch, 2)}×`} |`,
   );
 }
 await writeBenchJson(flags.out, {

@@ -279,8 +279,8 @@ export const ConfigSchema = z.strictObject({
   pretrainLrSchedule: z.enum(["constant", "cosine"]).default("cosine").describe(
     "Pre-training learning rate: constant, or 100 warm-up steps then a cosine decay to a tenth over pretrainSteps",
   ),
-  pretrainDataWorker: z.boolean().default(false).describe(
-    "Pre-training draws each batch in a worker during the previous step (data generation overlaps the model on a second core); the same batches either way",
+  pretrainDataWorker: z.boolean().default(true).describe(
+    "Pre-training draws each batch in a worker during the previous step (data generation overlaps the model on a second core: 1.14–1.26× examples/s for the small model's solver views, bench/pretrain.ts); the same batches either way (false: on the main thread)",
   ),
   pretrainSizeCurriculum: z.boolean().default(false).describe(
     "Pre-training draws small programs first: size k is unlocked after (k-1)/maxSize of the steps",

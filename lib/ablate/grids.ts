@@ -283,6 +283,24 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       ]),
     ],
   },
+  improve_1e4: {
+    ...IMPROVE,
+    name: "improve_1e4",
+    description:
+      "improve's question at the default preset's rate (1e-4, where the default run does not lower what the base knows): the base, azr, random_tasks, replay (the default run's recipe: the loop + 64 generator tasks replayed) and pretrain_more at equal wall clock, paired with the base on the same tasks.",
+    variants: [
+      ...IMPROVE.variants.filter((v) => v.name === "base"),
+      ...IMPROVE.variants.filter((v) => ["azr", "random_tasks", "replay"].includes(v.name)).map(
+        (v) => ({
+          ...v,
+          name: `${v.name}_lr1e-4`,
+          description: `${v.description}, lr 1e-4`,
+          overrides: { ...v.overrides, lr: 1e-4 },
+        }),
+      ),
+      ...IMPROVE.variants.filter((v) => v.name === "pretrain_more"),
+    ],
+  },
   tiny: {
     name: "tiny",
     description: "A seconds-long grid that exercises the runner (tests, notebooks).",

@@ -21,6 +21,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
       "improve",
       "improve_core",
       "improve_lr",
+      "improve_1e4",
       "tiny",
     ]
   ) {
@@ -32,6 +33,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
     "core",
     "estimator",
     "improve",
+    "improve_1e4",
     "improve_core",
     "improve_lr",
     "keep",
