@@ -287,10 +287,12 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     ...IMPROVE,
     name: "improve_1e4",
     description:
-      "improve's question at the default preset's rate (1e-4, where the default run does not lower what the base knows): the base, azr, random_tasks, replay (the default run's recipe: the loop + 64 generator tasks replayed) and pretrain_more at equal wall clock, paired with the base on the same tasks.",
+      "improve's question at the default preset's rate (1e-4): the base, azr, solver_only, random_tasks, replay (the default run's recipe: the loop + 64 generator tasks replayed) and pretrain_more at equal wall clock, paired with the base on the same tasks.",
     variants: [
       ...IMPROVE.variants.filter((v) => v.name === "base"),
-      ...IMPROVE.variants.filter((v) => ["azr", "random_tasks", "replay"].includes(v.name)).map(
+      ...IMPROVE.variants.filter((v) =>
+        ["azr", "solver_only", "random_tasks", "replay"].includes(v.name)
+      ).map(
         (v) => ({
           ...v,
           name: `${v.name}_lr1e-4`,
