@@ -32,7 +32,7 @@ import {
   type PretrainExample,
   type PretrainView,
 } from "../lib/trainer/pretrain_data.ts";
-import type { WorkerReply, WorkerRequest } from "../lib/trainer/pretrain_worker.ts";
+import { startDataWorker } from "../lib/trainer/pretrain_batches.ts";
 import { benchFlags, progress, writeBenchJson } from "./_cli.ts";
 
 const flags = benchFlags(
@@ -219,7 +219,7 @@ for (const { shape, mix, batch } of GRID) {
   };
   const rng = new Rng(1);
   // The data worker, drawing from the same generator state as the main thread's makeBatch below.
-  const worker = await dataWorker({ ...cfg, pretrainSteps: STEPS + 2 }, rng);
+  await using worker = await startDataWorker(cfg, rng);
   let next = worker.ask(0);
   let dataMs = 0;
   const ms = { old: 0, matMul: 0, new: 0, newWall: 0 };
@@ -230,7 +230,7 @@ for (const { shape, mix, batch } of GRID) {
     const t0 = performance.now();
     const examples = makeBatch(rng, train, cfg.pretrainViews, batch, cfg);
     const dt = performance.now() - t0;
-    const fromWorker = await next;
+    const { batch: fromWorker } = await next;
     if (!sameBatch(fromWorker, examples)) {
       throw new Error(`bench: the data worker's batch ${s} differs from the main thread's`);
     }
@@ -253,7 +253,6 @@ for (const { shape, mix, batch } of GRID) {
       timed.push(examples);
     }
   }
-  worker.close();
   Object.values(policies).forEach((p) => p.dispose());
   const all = timed.flat();
   const flops = all.reduce((f, e) => f + trainFlops(e, D, L, V), 0) / STEPS; // per step
@@ -314,32 +313,6 @@ function sameBatch(a: readonly PretrainExample[], b: readonly PretrainExample[])
     return e.view === f.view && e.size === f.size && same(e.prompt, f.prompt) &&
       same(e.target, f.target) && e.masks.length === f.masks.length;
   });
-}
-
-/**
- * The pre-training data worker (`lib/trainer/pretrain_worker.ts`, as `pretrainDataWorker` runs it)
- * started from `rng`'s state: `ask(step)` has it draw that step's batch.
- */
-async function dataWorker(cfg: Config, rng: Rng) {
-  const worker = new Worker(new URL("../lib/trainer/pretrain_worker.ts", import.meta.url).href, {
-    type: "module",
-  });
-  const replies: ((r: WorkerReply) => void)[] = [];
-  worker.onmessage = (e: MessageEvent<WorkerReply>) => replies.shift()?.(e.data);
-  const send = (req: WorkerRequest) =>
-    new Promise<WorkerReply>((resolve, reject) => {
-      replies.push((r) => r.kind === "error" ? reject(new Error(r.message)) : resolve(r));
-      worker.postMessage(req);
-    });
-  await send({ kind: "init", cfg, rngState: rng.state() });
-  return {
-    ask: async (step: number): Promise<PretrainExample[]> => {
-      const r = await send({ kind: "batch", step });
-      if (r.kind !== "batch") throw new Error(`bench: the data worker sent '${r.kind}'`);
-      return r.batch;
-    },
-    close: () => worker.terminate(),
-  };
 }
 
 /**

@@ -32,48 +32,73 @@ export function inlineBatches(train: Bank, cfg: Config, rng: Rng): PretrainBatch
   };
 }
 
+/** The data worker (`pretrain_worker.ts`), asked for batches by step. */
+export interface DataWorker extends AsyncDisposable {
+  /** Has the worker draw `step`'s batch; requests are answered in the order they are made. */
+  ask(step: number): Promise<StepBatch>;
+}
+
 /**
- * Batches drawn by a worker, one step ahead, from `rng`'s state (the worker reads the same bank
- * from the cache `configBank` wrote). Steps must be taken in order from the first one asked.
+ * Starts the data worker on `rng`'s state (it reads the same bank from the cache `configBank`
+ * wrote) and waits until it is ready. A failure in the worker rejects every pending request.
  */
-export async function workerBatches(cfg: Config, rng: Rng): Promise<PretrainBatches> {
+export async function startDataWorker(cfg: Config, rng: Rng): Promise<DataWorker> {
   const worker = new Worker(new URL("./pretrain_worker.ts", import.meta.url).href, {
     type: "module",
   });
-  const waiting = new Map<number | "ready", PromiseWithResolvers<WorkerReply>>();
-  const wait = (key: number | "ready") => {
-    let w = waiting.get(key);
-    if (!w) waiting.set(key, w = Promise.withResolvers<WorkerReply>());
-    return w;
-  };
-  const failAll = (message: string) => {
-    for (const w of waiting.values()) w.reject(new Error(`pre-training data worker: ${message}`));
+  const pending: PromiseWithResolvers<WorkerReply>[] = [];
+  const fail = (message: string) => {
+    for (const p of pending.splice(0)) p.reject(new Error(`pre-training data worker: ${message}`));
   };
   worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-    const r = e.data;
-    if (r.kind === "error") failAll(r.message);
-    else wait(r.kind === "ready" ? "ready" : r.step).resolve(r);
+    if (e.data.kind === "error") fail(e.data.message);
+    else pending.shift()?.resolve(e.data);
   };
   worker.onerror = (e) => {
     e.preventDefault();
-    failAll(e.message);
+    fail(e.message);
   };
-  const send = (req: WorkerRequest) => worker.postMessage(req);
-  send({ kind: "init", cfg, rngState: rng.state() });
+  const send = (req: WorkerRequest) => {
+    const p = Promise.withResolvers<WorkerReply>();
+    pending.push(p);
+    worker.postMessage(req);
+    return p.promise;
+  };
   try {
-    await wait("ready").promise;
+    await send({ kind: "init", cfg, rngState: rng.state() });
   } catch (e) {
     worker.terminate();
     throw e;
   }
+  return {
+    async ask(step) {
+      const r = await send({ kind: "batch", step });
+      if (r.kind !== "batch") throw new Error(`pre-training data worker: no batch for ${step}`);
+      return { batch: r.batch, rng: Rng.fromState(r.rngState) };
+    },
+    [Symbol.asyncDispose]() {
+      worker.terminate();
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * Batches drawn by the data worker ({@linkcode startDataWorker}), one step ahead, from `rng`'s
+ * state. Steps must be taken in order from the first one asked.
+ */
+export async function workerBatches(cfg: Config, rng: Rng): Promise<PretrainBatches> {
+  const worker = await startDataWorker(cfg, rng);
+  const asked = new Map<number, Promise<StepBatch>>();
   let next: number | undefined; // the next step to ask the worker for
   const ask = (step: number) => {
     if (next !== undefined && step !== next) {
       throw new Error(`pre-training data worker: asked for step ${step}, expected ${next}`);
     }
     if (step >= cfg.pretrainSteps) return; // past the last step: nothing to draw ahead
-    wait(step);
-    send({ kind: "batch", step });
+    const batch = worker.ask(step);
+    batch.catch(() => {}); // a prefetch's failure surfaces when its step is taken
+    asked.set(step, batch);
     next = step + 1;
   };
   return {
@@ -83,14 +108,11 @@ export async function workerBatches(cfg: Config, rng: Rng): Promise<PretrainBatc
       }
       if (next === undefined || step >= next) ask(step);
       if (next === step + 1) ask(step + 1); // the prefetch: drawn while this step trains
-      const r = await wait(step).promise;
-      waiting.delete(step);
-      if (r.kind !== "batch") throw new Error(`pre-training data worker: no batch for ${step}`);
-      return { batch: r.batch, rng: Rng.fromState(r.rngState) };
+      const batch = asked.get(step);
+      if (!batch) throw new Error(`pre-training data worker: step ${step} was taken already`);
+      asked.delete(step);
+      return await batch;
     },
-    [Symbol.asyncDispose]() {
-      worker.terminate();
-      return Promise.resolve();
-    },
+    [Symbol.asyncDispose]: () => worker[Symbol.asyncDispose](),
   };
 }
