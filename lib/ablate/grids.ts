@@ -303,6 +303,27 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       ...IMPROVE.variants.filter((v) => v.name === "pretrain_more"),
     ],
   },
+  rl_batch: {
+    ...IMPROVE,
+    name: "rl_batch",
+    // 1,000 tasks per type and set: the paired intervals of improve_1e4 (300 per type) were set by
+    // the tasks, not the seeds (per-seed means 1–2 points apart, the task term ±2–3.5 points).
+    base: { ...IMPROVE.base, evalGenerator: 1000, evalBeyond: 1000 },
+    description:
+      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), paired with the base on the same tasks.",
+    variants: [
+      ...IMPROVE.variants.filter((v) => v.name === "base"),
+      ...["random_tasks", "azr", "replay"].flatMap((name) => {
+        const v = IMPROVE.variants.find((v) => v.name === name)!;
+        return [8, 32].map((batchSize) => ({
+          ...v,
+          name: `${name}_b${batchSize}`,
+          description: `${v.description}, lr 1e-4, ${batchSize} tasks per type a step`,
+          overrides: { ...v.overrides, lr: 1e-4, batchSize },
+        }));
+      }),
+    ],
+  },
   tiny: {
     name: "tiny",
     description: "A seconds-long grid that exercises the runner (tests, notebooks).",

@@ -228,12 +228,14 @@ export function pairedTable(rows: readonly PairedRow[]): string {
   const against = rows[0]!.against;
   const pct = (x: number) => (100 * x).toFixed(1);
   return [
-    `| variant | set | task | variant % | ${against} % | difference (points, 95% CI) | seeds × tasks |`,
-    "|---|---|---|---:|---:|---|---:|",
+    `| variant | set | task | variant % | ${against} % | difference (points, 95% CI) | seeds × tasks | ± seeds / tasks alone |`,
+    "|---|---|---|---:|---:|---|---:|---:|",
     ...rows.map(({ variant, set, task, diff: d }) =>
       `| ${variant} | ${set} | ${task} | ${pct(d.variant)} | ${pct(d.base)} | ${signed(d.mean)} [${
         signed(d.lo)
-      }, ${signed(d.hi)}] | ${d.seeds} × ${d.tasks} |`
+      }, ${signed(d.hi)}] | ${d.seeds} × ${d.tasks} | ±${pct(d.seedHalfWidth)} / ±${
+        pct(d.taskHalfWidth)
+      } |`
     ),
   ].join("\n");
 }
@@ -316,7 +318,7 @@ export async function writeSummary(s: GridSummary, dir: string): Promise<string[
         s.paired?.length
           ? `\nPaired with \`${
             s.paired[0]!.against
-          }\` (the same eval tasks, seed by seed; 95% bootstrap interval over seeds and tasks):\n\n${
+          }\` (the same eval tasks, seed by seed; 95% bootstrap interval over seeds and tasks; ± seeds / tasks alone: its half-width when only one of the two is resampled, the larger says what to add):\n\n${
             pairedTable(s.paired)
           }\n`
           : ""

@@ -34,6 +34,13 @@ export interface PairedDiff {
   base: number;
   seeds: number;
   tasks: number;
+  /**
+   * Where the interval's width comes from: the half-width of the 95% interval when only the seeds
+   * are resampled (the tasks held fixed) and when only the tasks are (the seeds held fixed). The
+   * larger one says what to add to narrow it: seeds, or eval tasks.
+   */
+  seedHalfWidth: number;
+  taskHalfWidth: number;
 }
 
 /** Options of {@linkcode pairedDifference}. */
@@ -94,8 +101,20 @@ export function pairedDifference(
     const ts = Array.from({ length: T }, () => rng.int(T));
     means.push(meanOf(seeds, ts));
   }
-  means.sort((a, b) => a - b);
-  const q = (p: number) => means[Math.min(means.length - 1, Math.floor(p * means.length))]!;
+  const q = (p: number) => quantile(means, p);
+  // One factor resampled at a time: the per-seed means over all tasks, the per-task means over
+  // all seeds.
+  const bySeed = all(S).map((s) => meanOf([s], all(T)));
+  const byTask = all(T).map((t) => meanOf(all(S), [t]));
+  const halfWidth = (xs: readonly number[]) => {
+    const ms: number[] = [];
+    for (let b = 0; b < (opts.resamples ?? 2000); b++) {
+      let sum = 0;
+      for (let i = 0; i < xs.length; i++) sum += xs[rng.int(xs.length)]!;
+      ms.push(sum / xs.length);
+    }
+    return (quantile(ms, 0.975) - quantile(ms, 0.025)) / 2;
+  };
   const avg = (ms: readonly TaskScores[]) =>
     ms.reduce((s, m) => s + tasks.reduce((x, t) => x + m.get(t)!, 0), 0) / (ms.length * T);
   return {
@@ -106,7 +125,15 @@ export function pairedDifference(
     base: avg(bases),
     seeds: S,
     tasks: T,
+    seedHalfWidth: halfWidth(bySeed),
+    taskHalfWidth: halfWidth(byTask),
   };
+}
+
+/** The p-quantile of `xs` (sorted in place), as the bootstrap intervals read it. */
+function quantile(xs: number[], p: number): number {
+  xs.sort((a, b) => a - b);
+  return xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 }
 
 function isList(b: TaskScores | readonly TaskScores[]): b is readonly TaskScores[] {

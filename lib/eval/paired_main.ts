@@ -70,12 +70,15 @@ export function formatPaired(rows: readonly PairedCompareRow[]): string {
   const pct = (x: number) => (100 * x).toFixed(1).padStart(5);
   const signed = (x: number) => `${x >= 0 ? "+" : "-"}${Math.abs(100 * x).toFixed(1)}`;
   return [
-    "set        task       variant %  base %  difference (points, 95% CI)  seeds × tasks",
+    "set        task       variant %  base %  difference (points, 95% CI)  seeds × tasks  ± seeds / tasks alone",
     ...rows.map(({ set, task, diff: d }) =>
       `${set.padEnd(10)} ${task.padEnd(10)} ${pct(d.variant)}     ${pct(d.base)}   ${
         `${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}]`.padEnd(28)
-      }  ${d.seeds} × ${d.tasks}`
+      }  ${`${d.seeds} × ${d.tasks}`.padEnd(13)}  ±${(100 * d.seedHalfWidth).toFixed(1)} / ±${
+        (100 * d.taskHalfWidth).toFixed(1)
+      }`
     ),
+    "(± seeds / tasks alone: the interval's half-width when only the seeds, or only the tasks, are resampled: the larger says what to add)",
   ].join("\n");
 }
 

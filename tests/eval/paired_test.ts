@@ -50,6 +50,29 @@ Deno.test("pairedDifference: pairing sees what two unpaired intervals cannot", (
   assert.ok(pb + hb > pv - hv, "the unpaired intervals overlap");
 });
 
+Deno.test("pairedDifference: the interval's seed and task parts say which factor sets its width", () => {
+  const n = 200;
+  const zeros = map(Array(n).fill(0));
+  // Seeds disagree, tasks do not: two seeds +1 everywhere, two seeds 0 everywhere. Every task's
+  // mean over seeds is 0.5, so resampling tasks alone cannot move the mean.
+  const ones = map(Array(n).fill(1));
+  const bySeed = pairedDifference([ones, ones, zeros, zeros], zeros, { resamples: 1000 });
+  assert.equal(bySeed.taskHalfWidth, 0);
+  assert.ok(bySeed.seedHalfWidth >= 0.25, JSON.stringify(bySeed));
+  // Tasks disagree, seeds do not: every seed +1 on the same half of the tasks. Resampling seeds
+  // alone cannot move the mean; the task part is the binomial one, 1.96 · sqrt(p(1 − p)/n).
+  const half = map(Array.from({ length: n }, (_, i) => i % 2));
+  const byTask = pairedDifference([half, half, half, half], zeros, { resamples: 4000 });
+  assert.equal(byTask.seedHalfWidth, 0);
+  const expected = 1.96 * Math.sqrt(0.25 / n);
+  assert.ok(
+    Math.abs(byTask.taskHalfWidth - expected) < 0.01,
+    `${byTask.taskHalfWidth} vs ${expected}`,
+  );
+  // The crossed interval holds both: here it is the task part.
+  assert.ok(Math.abs((byTask.hi - byTask.lo) / 2 - byTask.taskHalfWidth) < 0.01);
+});
+
 Deno.test("pairedDifference: per-seed bases, and tasks that do not match are an error", () => {
   const d = pairedDifference([map([1, 1]), map([0, 1])], [map([0, 1]), map([0, 0])]);
   // Seed 0: +1, 0; seed 1: 0, +1 → mean 0.5.
