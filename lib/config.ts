@@ -175,6 +175,9 @@ export const ConfigSchema = z.strictObject({
   replayWeight: z.number().nonnegative().default(1).describe(
     "Weight of the replay step's cross-entropy (replayBatch > 0)",
   ),
+  shuffleRewards: z.boolean().default(false).describe(
+    "A control, not in the paper: each step's rewards permuted within their (role × task type) groups before the advantages, so the update keeps its mechanics (samples, step size, sharpening) and loses which rollout was right; the logged rewards stay the true ones",
+  ),
   estimator: z.enum(["trr++", "reinforce++", "grpo"]).default("trr++")
     .describe(
       "Advantage estimator: 6 task-relative baselines, one global, or per-prompt groups (GRPO samples each prompt nRollouts times)",

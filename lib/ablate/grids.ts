@@ -310,7 +310,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     // the tasks, not the seeds (per-seed means 1–2 points apart, the task term ±2–3.5 points).
     base: { ...IMPROVE.base, evalGenerator: 1000, evalBeyond: 1000 },
     description:
-      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), paired with the base on the same tasks.",
+      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), and the 8-task random_tasks cell with shuffled rewards (the update's mechanics alone), paired with the base on the same tasks.",
     variants: [
       ...IMPROVE.variants.filter((v) => v.name === "base"),
       ...["random_tasks", "azr", "replay"].flatMap((name) => {
@@ -322,6 +322,12 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
           overrides: { ...v.overrides, lr: 1e-4, batchSize },
         }));
       }),
+      {
+        name: "random_tasks_b8_shuffled",
+        description:
+          "random_tasks_b8 with each step's rewards permuted within their groups (shuffleRewards): the same update mechanics without the reward's information — what the RL step does to the base by itself",
+        overrides: { curriculum: "random", lr: 1e-4, batchSize: 8, shuffleRewards: true },
+      },
     ],
   },
   tiny: {

@@ -27,6 +27,7 @@
  * ```
  * @module
  */
+import type { Rng } from "../rng.ts";
 import type { TaskType } from "../task_types.ts";
 
 /** The two roles of the one model. */
@@ -129,4 +130,20 @@ function groupKey(rec: RewardRecord, i: number, estimator: AdvantageEstimator): 
       }
       return `${rec.role}/${rec.task}/${rec.group}`;
   }
+}
+
+/**
+ * A control, not in the paper: the records with their rewards permuted at random within each
+ * (role × task type) group — the groups `trr++` takes its baselines over. Each group keeps its
+ * rewards (so μ, σ and the share of positive advantages), each rollout gets one drawn from its
+ * group's: the update keeps its mechanics (what is sampled, how sharp, how big a step) and loses
+ * what the reward says about which rollout was right. Returns new records; the input is not changed.
+ */
+export function shuffleRewards(records: readonly RewardRecord[], rng: Rng): RewardRecord[] {
+  const out = records.map((r) => ({ ...r }));
+  for (const g of advantageGroups(records, "trr++")) {
+    const order = rng.sample(g.indices, g.indices.length);
+    g.indices.forEach((i, k) => out[i]!.reward = records[order[k]!]!.reward);
+  }
+  return out;
 }

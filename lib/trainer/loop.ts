@@ -19,6 +19,7 @@ import {
   proposerReward,
   type RewardRecord,
   rolloutSolveRate,
+  shuffleRewards,
   type SolverOutcome,
   solverReward,
 } from "../reward/mod.ts";
@@ -613,7 +614,12 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     });
 
     // ── 6. advantages: TRR++ (6 baselines), REINFORCE++ (1) or GRPO (per prompt) ──
-    const advantages = computeAdvantages(rewards, {
+    // The shuffled-reward control permutes a copy (its own stream, one per step: a resumed run
+    // draws the same), so the metrics log the true rewards.
+    const advantaged = cfg.shuffleRewards
+      ? shuffleRewards(rewards, new Rng(cfg.seed * 100_003 + step))
+      : rewards;
+    const advantages = computeAdvantages(advantaged, {
       estimator: cfg.estimator,
       eps: cfg.advantageEps,
     });

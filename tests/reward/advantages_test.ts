@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { advantageGroups, computeAdvantages, type RewardRecord } from "../../lib/reward/mod.ts";
+import {
+  advantageGroups,
+  computeAdvantages,
+  type RewardRecord,
+  shuffleRewards,
+} from "../../lib/reward/mod.ts";
+import { Rng } from "../../lib/rng.ts";
 
 /** Asserts element-wise closeness; the expected numbers below were worked out by hand. */
 function assertClose(got: number[], want: number[], tol = 1e-12) {
@@ -164,4 +170,41 @@ Deno.test("advantages: bad input is a loud error; empty batch is empty", async (
   await t.step("empty", () => {
     assert.deepEqual(computeAdvantages([], { estimator: "reinforce++" }), []);
   });
+});
+
+Deno.test("shuffleRewards: a permutation within each (role × task) group, the input untouched", () => {
+  const records: RewardRecord[] = [
+    ...[1, 1, 0, 0, 0, 1, 0, 0].map((reward) => ({ role: "solve", task: "deduction", reward })),
+    ...[0.5, 0, 0.25].map((reward) => ({ role: "propose", task: "deduction", reward })),
+    ...[1, 0, 0, 0].map((reward) => ({ role: "solve", task: "induction", reward })),
+  ] as RewardRecord[];
+  const before = JSON.stringify(records);
+  const rewardsOf = (rs: readonly RewardRecord[], role: string, task: string) =>
+    rs.filter((r) => r.role === role && r.task === task).map((r) => r.reward);
+  let moved = 0;
+  for (let seed = 0; seed < 20; seed++) {
+    const out = shuffleRewards(records, new Rng(seed));
+    assert.equal(JSON.stringify(records), before);
+    // Roles and tasks stay where they were; each group keeps its multiset of rewards.
+    assert.deepEqual(out.map((r) => [r.role, r.task]), records.map((r) => [r.role, r.task]));
+    for (
+      const [role, task] of [["solve", "deduction"], ["propose", "deduction"], [
+        "solve",
+        "induction",
+      ]]
+    ) {
+      assert.deepEqual(
+        rewardsOf(out, role!, task!).toSorted(),
+        rewardsOf(records, role!, task!).toSorted(),
+      );
+    }
+    // So the advantages' group statistics are unchanged.
+    assert.deepEqual(
+      advantageGroups(out, "trr++").map((g) => [g.mean, g.std]),
+      advantageGroups(records, "trr++").map((g) => [g.mean, g.std]),
+    );
+    if (out.some((r, i) => r.reward !== records[i]!.reward)) moved++;
+  }
+  // And which rollout holds which reward is drawn anew (20 seeds: all but a rare identity).
+  assert.ok(moved >= 18, `${moved} of 20 shuffles moved a reward`);
 });
