@@ -64,6 +64,9 @@ export const ConfigSchema = z.strictObject({
   evalGenerator: nonNegInt().default(0).describe(
     "Self-play's evals also score this many tasks per type from the generator's held-out behaviours (bank of pretrainMaxSize tokens, the seed pre-training uses), as eval/generator/<task> (0 = none)",
   ),
+  evalTrain: nonNegInt().default(0).describe(
+    "Self-play's final eval also scores this many tasks per type from the generator's train split (trained-on behaviours, fresh inputs; the seed pre-training uses), beside the held-out set: what separates a loss of what the base knows from over-fitting to the train split (0 = none)",
+  ),
   maxMinutes: z.number().nonnegative().default(0)
     .describe("Wall-clock budget of a run in minutes, then a final eval (0 = none)"),
 

@@ -310,7 +310,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     // the tasks, not the seeds (per-seed means 1–2 points apart, the task term ±2–3.5 points).
     base: { ...IMPROVE.base, evalGenerator: 1000, evalBeyond: 1000 },
     description:
-      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), and the 8-task random_tasks cell with shuffled rewards (the update's mechanics alone), paired with the base on the same tasks.",
+      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step (and random_tasks at 128) against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), and the 8-task random_tasks cell with shuffled rewards (the update's mechanics alone); solver_only at 32 and pretrain_more for the paper's question; paired with the base on the same tasks.",
     variants: [
       ...IMPROVE.variants.filter((v) => v.name === "base"),
       ...["random_tasks", "azr", "replay"].flatMap((name) => {
@@ -323,11 +323,28 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
         }));
       }),
       {
+        name: "random_tasks_b128",
+        description:
+          "the solver trained on the generator's tasks (no proposer), same RL, lr 1e-4, 128 tasks per type a step",
+        overrides: { curriculum: "random", lr: 1e-4, batchSize: 128 },
+      },
+      {
         name: "random_tasks_b8_shuffled",
         description:
           "random_tasks_b8 with each step's rewards permuted within their groups (shuffleRewards): the same update mechanics without the reward's information — what the RL step does to the base by itself",
         overrides: { curriculum: "random", lr: 1e-4, batchSize: 8, shuffleRewards: true },
       },
+      // The paper's question at 32 tasks a step: azr against its other two controls (added after
+      // the cells above had run).
+      ...IMPROVE.variants.filter((v) => v.name === "solver_only").map((v) => ({
+        ...v,
+        name: "solver_only_b32",
+        description: `${v.description}, lr 1e-4, 32 tasks per type a step`,
+        overrides: { ...v.overrides, lr: 1e-4, batchSize: 32 },
+      })),
+      // Its eval sets as the self-play cells' (pre-training scores its generator and train sets
+      // with pretrainEvalTasks tasks per type).
+      pretrainMore({ pretrainEvalEvery: 0, pretrainEvalTasks: 1000 }),
     ],
   },
   tiny: {

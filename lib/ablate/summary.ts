@@ -28,7 +28,7 @@ export interface VariantSummary {
 }
 
 /** The eval sets a grid's paired table compares, in its order. */
-const PAIRED_SETS = ["suite", "generator", "beyond"] as const;
+const PAIRED_SETS = ["suite", "generator", "train", "beyond"] as const;
 /** One of them. */
 type PairedSet = (typeof PAIRED_SETS)[number];
 
@@ -187,6 +187,7 @@ async function finalOutcomes(grid: Grid, variant: string, seeds: number, runsDir
     out[cell.seed] = e && {
       suite: e.suite as TaskOutcome[] | undefined,
       generator: e.generator as TaskOutcome[] | undefined,
+      train: e.train as TaskOutcome[] | undefined,
       beyond: e.beyond as TaskOutcome[] | undefined,
     };
   }

@@ -684,12 +684,18 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     set ? suiteEval(run, [set], { search: false, chance: true, whole: true }) : undefined;
   const finalGenerator = await wholeSet(generator);
   const finalBeyond = await wholeSet(beyond);
+  // The train split at the end only (evalTrain): beside the held-out set, it tells a loss of what
+  // the base knows from over-fitting to the behaviours trained on.
+  const finalTrain = await wholeSet(
+    cfg.evalTrain > 0 ? generatorSet(await split(), "train", cfg.evalTrain, cfg) : undefined,
+  );
   const summary = runSummary(cfg.name, step, run.elapsedS, final, finalGenerator, finalBeyond);
   await run.writeFinal({
     step,
     ...final,
     ...(finalGenerator ? { generator: setTables(finalGenerator) } : {}),
     ...(finalBeyond ? { beyond: setTables(finalBeyond) } : {}),
+    ...(finalTrain ? { train: setTables(finalTrain) } : {}),
   }, summary);
   return summary;
 }

@@ -164,6 +164,8 @@ export const EvalFinalSchema = z.object({
   generator: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
   /** The set beyond the bank at the end, task by task (runs with `evalBeyond` > 0). */
   beyond: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
+  /** The generator's train split at the end, task by task (runs with `evalTrain` > 0). */
+  train: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
 }).extend(EvalTablesSchema.partial().shape);
 /** A run's final eval, task by task. */
 export type EvalFinal = z.infer<typeof EvalFinalSchema>;

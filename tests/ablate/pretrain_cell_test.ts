@@ -53,7 +53,7 @@ Deno.test({
       const grid = GridSchema.parse({
         name: "pc",
         preset: "tiny",
-        base: { ...shared, init, evalEvery: 5, evalBeyond: 3 },
+        base: { ...shared, init, evalEvery: 5, evalBeyond: 3, evalTrain: 5 },
         pairedWith: "base",
         variants: [
           { name: "base", overrides: { steps: 0 } },
@@ -133,6 +133,22 @@ Deno.test({
         assert.equal(row.eval[`beyond/${task}`]!.mean, acc, task);
       }
       assert.equal(s.paired!.filter((p) => p.variant === "more" && p.set === "beyond").length, 3);
+
+      // Self-play's train split at the end (evalTrain): the tasks pre-training's train set draws
+      // (more0, no step, answers them as the base does), paired in the summary.
+      const trainOf = async (dir: string) =>
+        JSON.parse(await Deno.readTextFile(`${dir}/eval.json`)).train.outcomes as RawOutcome[];
+      const baseTrain = await trainOf(`${runsDir}/pc-base-s0`);
+      assert.equal(baseTrain.length, 15);
+      assert.deepEqual(
+        (await trainOf(`${runsDir}/pc-more0-s0`)).map((o) => [o.id, o.answer, o.score]),
+        baseTrain.map((o) => [o.id, o.answer, o.score]),
+      );
+      const trainPaired = s.paired!.filter((p) => p.set === "train");
+      assert.deepEqual([...new Set(trainPaired.map((p) => p.variant))], ["azr", "more0", "more"]);
+      for (const p of trainPaired.filter((p) => p.variant === "more0")) {
+        assert.equal(p.diff.mean, 0, p.task);
+      }
     } finally {
       await Deno.remove(tmp, { recursive: true });
     }
