@@ -8,7 +8,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { parseConfigArgs } from "../config.ts";
+import { ConfigSchema, parseConfigArgs } from "../config.ts";
 import { JsonlError } from "../jsonl.ts";
 import { exists, RunError } from "../trainer/run_dir.ts";
 import {
@@ -184,6 +184,9 @@ export async function assertSameSettings(cell: GridCell): Promise<void> {
   }
   for (const key of Object.keys(want)) {
     if (key === "runsDir") continue; // the same folder, perhaps spelled differently
+    // A setting added after the cell ran, asked for at its default: the default keeps the old
+    // behaviour, so the cell ran what is asked for now.
+    if (!(key in have) && sameJson(want[key], settingDefault(key))) continue;
     if (JSON.stringify(have[key]) !== JSON.stringify(want[key])) {
       throw new RunError(
         `${cellLabel(cell)}: finished with ${key}=${
@@ -195,6 +198,16 @@ export async function assertSameSettings(cell: GridCell): Promise<void> {
     }
   }
 }
+
+/** The schema's default of a setting (undefined for one without a default). */
+function settingDefault(key: string): unknown {
+  const field = (ConfigSchema.shape as Record<string, z.ZodType>)[key];
+  const parsed = field?.safeParse(undefined);
+  return parsed?.success ? parsed.data : undefined;
+}
+
+const sameJson = (a: unknown, b: unknown) =>
+  a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 
 /** A saved `config.json` as far as comparing settings needs it: an object of values. */
 const SavedConfigSchema = z.record(z.string(), z.unknown());

@@ -211,6 +211,27 @@ Deno.test("runGrid reuses a finished run only when it ran with the settings aske
       runGrid({ grid, seeds: 1, runsDir, steps: 5, parallel: 1, progress: false }),
       /finished with steps=2 but the grid now asks for 5: delete .* to rerun it/,
     );
+    // A run from before a setting existed (its config.json lacks it) ran that setting's default:
+    // reused while the grid asks for the default, not when it asks for something else.
+    for (const run of planned) {
+      const path = `${runsDir}/${run.name}/config.json`;
+      const { shuffleRewards: _, ...older } = JSON.parse(await Deno.readTextFile(path));
+      await Deno.writeTextFile(path, JSON.stringify(older));
+    }
+    const older = await runGrid({
+      grid,
+      seeds: 1,
+      runsDir,
+      steps: 2,
+      parallel: 1,
+      progress: false,
+    });
+    assert.deepEqual(older.skipped, planned.map((r) => r.name));
+    const shuffled = { ...grid, base: { ...grid.base, shuffleRewards: true } };
+    await assert.rejects(
+      runGrid({ grid: shuffled, seeds: 1, runsDir, steps: 2, parallel: 1, progress: false }),
+      /finished with shuffleRewards=undefined but the grid now asks for true/,
+    );
   } finally {
     await Deno.remove(runsDir, { recursive: true });
   }
