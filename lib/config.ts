@@ -140,6 +140,9 @@ export const ConfigSchema = z.strictObject({
   taskTypes: taskTypeList.default([...TASK_TYPES])
     .describe("Task types in play, comma-separated"),
   batchSize: posInt().default(16).describe("Proposals and solver tasks per task type per step"),
+  solverBatch: nonNegInt().default(0).describe(
+    "Not in the paper (one batch size for both roles): solver tasks per task type per step, drawn from the buffers (this step's proposals first, then older ones; 0 = batchSize). More solver samples per step cost no proposals or learnability rollouts: the RL step's signal without the proposer's cost",
+  ),
   refK: nonNegInt().default(6).describe("Reference triplets shown to a proposer (paper K = 6)"),
   inductionN: posInt().min(2).default(10).describe(
     "Inputs an induction proposer writes (paper N = 10)",

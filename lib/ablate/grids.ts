@@ -310,7 +310,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     // the tasks, not the seeds (per-seed means 1–2 points apart, the task term ±2–3.5 points).
     base: { ...IMPROVE.base, evalGenerator: 1000, evalBeyond: 1000 },
     description:
-      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step (and random_tasks at 128) against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), and the 8-task random_tasks cell with shuffled rewards (the update's mechanics alone); azr, replay and solver_only at 128, and pretrain_more, for the paper's question; paired with the base on the same tasks.",
+      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step (and random_tasks at 128) against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), and the 8-task random_tasks cell with shuffled rewards (the update's mechanics alone); azr, replay and solver_only at 128, azr with 128 solver tasks but 8 proposals (solverBatch), and pretrain_more, for the paper's question; paired with the base on the same tasks.",
     variants: [
       ...IMPROVE.variants.filter((v) => v.name === "base"),
       ...["random_tasks", "azr", "replay"].flatMap((name) => {
@@ -347,6 +347,14 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
           overrides: { ...v.overrides, lr: 1e-4, batchSize: 128 },
         };
       }),
+      // The paper's loop at 128 tasks a step spends it on proposals and their learnability rollouts
+      // (40 steps in 5 minutes): 8 proposals per type a step, 128 solver tasks (solverBatch).
+      {
+        name: "azr_s128",
+        description:
+          "the paper's loop, lr 1e-4, 8 proposals and 128 solver tasks per type a step (solverBatch, not in the paper)",
+        overrides: { lr: 1e-4, batchSize: 8, solverBatch: 128 },
+      },
       // Its eval sets as the self-play cells' (pre-training scores its generator and train sets
       // with pretrainEvalTasks tasks per type).
       pretrainMore({ pretrainEvalEvery: 0, pretrainEvalTasks: 1000 }),

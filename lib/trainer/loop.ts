@@ -267,6 +267,7 @@ function stepMetrics(s: {
     m[`reward/propose/${task}`] = mean(rows.map((r) => r.reward));
     m[`reward/solve/${task}`] = mean(solveRewards.map((r) => r.reward));
     m[`acc/solve/${task}`] = mean(outcomes.map((o) => (o === "correct" ? 1 : 0)));
+    m[`solve/tasks/${task}`] = outcomes.length; // the solver's rollouts of this type this step
     m[`learn/solve_rate/${task}`] = mean(rates);
     m[`learn/nonzero/${task}`] = mean(rates.map((r) => (r > 0 && r < 1 ? 1 : 0)));
     m[`propose/program_tokens/${task}`] = mean(rows.map((r) => r.programTokens));
@@ -528,7 +529,9 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   const buffers = emptyBuffers();
   const tasks = TASK_TYPES.filter((t) => cfg.taskTypes.includes(t));
   // GRPO's baseline is per prompt: each prompt is sampled G = nRollouts times (batch size kept).
-  const G = cfg.estimator === "grpo" ? Math.min(cfg.nRollouts, cfg.batchSize) : 1;
+  // The solver's tasks per type a step (solverBatch, not in the paper; 0: batchSize, as the paper).
+  const solveBatch = cfg.solverBatch || cfg.batchSize;
+  const G = cfg.estimator === "grpo" ? Math.min(cfg.nRollouts, solveBatch) : 1;
   const propose = await taskSource(run, buffers, G, split);
   const replay = await replaySource(run, split);
   using reference = disposing(await referencePolicy(run));
@@ -595,9 +598,9 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       await appendBufferFile(paths.buffer(task), added);
     }
 
-    // ── 4. solve: batchSize tasks per type from the buffers (newest first) ──────
+    // ── 4. solve: solverBatch (= batchSize) tasks per type from the buffers (newest first) ──
     if (enter("solve")) break;
-    const solver = solverTasks(buffers, tasks, rng, { batchSize: cfg.batchSize, G, step });
+    const solver = solverTasks(buffers, tasks, rng, { batchSize: solveBatch, G, step });
     const attempts = await timed("solve", () =>
       solveTasks(policy, solver.records, rng, {
         ...cfg,

@@ -57,6 +57,8 @@ Deno.test("tiny run: parameters change, metrics finite, buffers grow, report ren
       }
     }
     for (const t of ["deduction", "abduction", "induction"]) {
+      // batchSize solver tasks per type a step (solverBatch 0).
+      assert.deepEqual(steps.map((m) => m[`solve/tasks/${t}`]), [2, 2, 2], t);
       const sizes = steps.map((m) => m[`buffer/size/${t}`] as number);
       assert.ok(sizes.at(-1)! > 6, `${t} buffer did not grow past its 6 seeds: ${sizes}`);
     }
@@ -93,6 +95,24 @@ Deno.test("tiny run: parameters change, metrics finite, buffers grow, report ren
     const report = await Deno.readTextFile(`${runs}/t/report.html`);
     assert.ok((report.match(/<svg/g) ?? []).length >= 8, "report has its figures");
     assert.match(report, /Proposer reward/);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("solverBatch: the solver takes that many tasks per type a step, the proposer batchSize", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    await train(cfg(runs, "sb", { steps: 2, solverBatch: 5, evalEvery: 0 }));
+    const steps = (await readMetrics(`${runs}/sb/metrics.jsonl`)).filter((m) => m.step >= 0);
+    const proposals = await readProposals(`${runs}/sb/proposals.jsonl`);
+    for (const t of ["deduction", "abduction", "induction"]) {
+      assert.deepEqual(steps.map((m) => m[`solve/tasks/${t}`]), [5, 5], t);
+      // The proposer still writes batchSize (2) tasks of each type a step.
+      for (const step of [0, 1]) {
+        assert.equal(proposals.filter((p) => p.step === step && p.task === t).length, 2, t);
+      }
+    }
   } finally {
     await Deno.remove(runs, { recursive: true });
   }
