@@ -22,6 +22,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
       "improve_core",
       "improve_lr",
       "improve_1e4",
+      "rl_batch",
       "tiny",
     ]
   ) {
@@ -39,6 +40,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
     "keep",
     "references",
     "rewards",
+    "rl_batch",
     "tasks",
     "tiny",
   ]);
