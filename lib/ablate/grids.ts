@@ -116,6 +116,25 @@ const IMPROVE = {
   ],
 } satisfies z.input<typeof GridSchema>;
 
+/** rl_batch's settings: improve's, scored on 1,000 tasks per type of each generator set. */
+const RL_BATCH_BASE = { ...IMPROVE.base, evalGenerator: 1000, evalBeyond: 1000 };
+
+/** The generator's tasks under RL at 128 tasks per type a step (rl_batch, rl_targets). */
+const RANDOM_TASKS_B128 = {
+  name: "random_tasks_b128",
+  description:
+    "the solver trained on the generator's tasks (no proposer), same RL, lr 1e-4, 128 tasks per type a step",
+  overrides: { curriculum: "random", lr: 1e-4, batchSize: 128 },
+};
+
+/** The paper's loop with 8 proposals and 128 solver tasks per type a step (rl_batch, rl_targets). */
+const AZR_S128 = {
+  name: "azr_s128",
+  description:
+    "the paper's loop, lr 1e-4, 8 proposals and 128 solver tasks per type a step (solverBatch, not in the paper)",
+  overrides: { lr: 1e-4, batchSize: 8, solverBatch: 128 },
+};
+
 /** The built-in grids. */
 export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   core: {
@@ -308,9 +327,9 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     name: "rl_batch",
     // 1,000 tasks per type and set: the paired intervals of improve_1e4 (300 per type) were set by
     // the tasks, not the seeds (per-seed means 1–2 points apart, the task term ±2–3.5 points).
-    base: { ...IMPROVE.base, evalGenerator: 1000, evalBeyond: 1000 },
+    base: RL_BATCH_BASE,
     description:
-      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step (and random_tasks at 128) against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), and the 8-task random_tasks cell with shuffled rewards (the update's mechanics alone); azr, replay and solver_only at 128, azr with 128 solver tasks but 8 proposals (solverBatch), and pretrain_more, for the paper's question; paired with the base on the same tasks.",
+      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step (and random_tasks at 128) against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), and the 8-task random_tasks cell with shuffled rewards (the update's mechanics alone); azr, replay and solver_only at 128, azr and replay with 128 solver tasks but 8 proposals (solverBatch), and pretrain_more, for the paper's question; paired with the base on the same tasks.",
     variants: [
       ...IMPROVE.variants.filter((v) => v.name === "base"),
       ...["random_tasks", "azr", "replay"].flatMap((name) => {
@@ -322,12 +341,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
           overrides: { ...v.overrides, lr: 1e-4, batchSize },
         }));
       }),
-      {
-        name: "random_tasks_b128",
-        description:
-          "the solver trained on the generator's tasks (no proposer), same RL, lr 1e-4, 128 tasks per type a step",
-        overrides: { curriculum: "random", lr: 1e-4, batchSize: 128 },
-      },
+      RANDOM_TASKS_B128,
       {
         name: "random_tasks_b8_shuffled",
         description:
@@ -349,15 +363,31 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       }),
       // The paper's loop at 128 tasks a step spends it on proposals and their learnability rollouts
       // (40 steps in 5 minutes): 8 proposals per type a step, 128 solver tasks (solverBatch).
+      AZR_S128,
+      // The default run's recipe (replay) the same way: a candidate default.
       {
-        name: "azr_s128",
+        name: "replay_s128",
         description:
-          "the paper's loop, lr 1e-4, 8 proposals and 128 solver tasks per type a step (solverBatch, not in the paper)",
-        overrides: { lr: 1e-4, batchSize: 8, solverBatch: 128 },
+          "the default run's recipe (the paper's loop + 64 generator tasks replayed), lr 1e-4, 8 proposals and 128 solver tasks per type a step",
+        overrides: { replayBatch: 64, lr: 1e-4, batchSize: 8, solverBatch: 128 },
       },
       // Its eval sets as the self-play cells' (pre-training scores its generator and train sets
       // with pretrainEvalTasks tasks per type).
       pretrainMore({ pretrainEvalEvery: 0, pretrainEvalTasks: 1000 }),
+    ],
+  },
+  // Issue 20, item 4: the prediction that RL gains most where supervised targets alias, and more
+  // from a base taught one drawn answer of many than from one taught the canonical answer.
+  rl_targets: {
+    ...IMPROVE,
+    name: "rl_targets",
+    description:
+      "Does self-play gain more from a base trained on drawn targets? rl_batch's random_tasks_b128 and azr_s128 from a base whose last phase taught abduction's drawn input and induction's drawn program (pretrainAbductionTarget / pretrainInductionTarget 'drawn'; build it first: data/base/README.md), paired with that base on the same tasks; rl_batch has the same cells from the shipped base (canonical targets).",
+    base: { ...RL_BATCH_BASE, init: "runs/targets/base-drawn" },
+    variants: [
+      { name: "base", description: "the drawn-target base, no updates", overrides: { steps: 0 } },
+      RANDOM_TASKS_B128,
+      AZR_S128,
     ],
   },
   tiny: {

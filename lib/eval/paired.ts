@@ -130,6 +130,59 @@ export function pairedDifference(
   };
 }
 
+/** A variant and the base it is compared with (one score map per seed, or one shared base). */
+export interface PairedArm {
+  variant: readonly TaskScores[];
+  base: TaskScores | readonly TaskScores[];
+}
+
+/**
+ * The difference of two gains on the same tasks: (a.variant − a.base) − (b.variant − b.base), e.g.
+ * what one recipe gains from one base against what it gains from another. Seed s of `a` is paired
+ * with seed s of `b` (both arms need the same number of seeds) and every map must score the same
+ * tasks; the interval resamples seeds and tasks as {@linkcode pairedDifference}'s does. In the
+ * result, `variant` and `base` are the two arms' mean gains (not accuracies).
+ */
+export function gainDifference(
+  a: PairedArm,
+  b: PairedArm,
+  opts: PairedOptions = {},
+): PairedDiff {
+  const perSeed = (arm: PairedArm) =>
+    isList(arm.base) ? arm.base : arm.variant.map(() => arm.base as TaskScores);
+  const [aBase, bBase] = [perSeed(a), perSeed(b)];
+  if (a.variant.length !== b.variant.length) {
+    throw new InputError(
+      `Gain difference: ${a.variant.length} seeds on one side, ${b.variant.length} on the other (seed s is paired with seed s)`,
+    );
+  }
+  const gain = (arm: PairedArm) => pairedDifference(arm.variant, arm.base, opts).mean;
+  // (vA − bA) − (vB − bB) = (vA + bB) − (bA + vB): one paired difference of summed scores.
+  const sum = (x: TaskScores, y: TaskScores | undefined, s: number) => {
+    if (y === undefined) throw new InputError(`Gain difference: no base for seed ${s}`);
+    if (y.size !== x.size) {
+      throw new InputError(
+        `Gain difference: seed ${s} scores ${x.size} tasks on one side and ${y.size} on the other; compare runs evaluated on the same eval set`,
+      );
+    }
+    return new Map([...x].map(([t, v]) => {
+      const w = y.get(t);
+      if (w === undefined) {
+        throw new InputError(
+          `Gain difference: task '${t}' is scored on one side only; compare runs evaluated on the same eval set`,
+        );
+      }
+      return [t, v + w];
+    }));
+  };
+  const d = pairedDifference(
+    a.variant.map((v, s) => sum(v, bBase[s], s)),
+    aBase.map((m, s) => sum(m, b.variant[s], s)),
+    opts,
+  );
+  return { ...d, variant: gain(a), base: gain(b) };
+}
+
 /** The p-quantile of `xs` (sorted in place), as the bootstrap intervals read it. */
 function quantile(xs: number[], p: number): number {
   xs.sort((a, b) => a - b);
@@ -158,6 +211,30 @@ export function pairedByTaskType(
     );
     return { task, diff };
   });
+}
+
+/**
+ * Per task type every run scored: {@linkcode gainDifference} of two arms, each a variant's
+ * outcomes per seed and its base's (one per seed, or one shared).
+ */
+export function gainDifferenceByTaskType(
+  a: { variant: readonly (readonly TaskOutcome[])[]; base: readonly (readonly TaskOutcome[])[] },
+  b: { variant: readonly (readonly TaskOutcome[])[]; base: readonly (readonly TaskOutcome[])[] },
+): { task: TaskType; diff: PairedDiff }[] {
+  const maps = [a.variant, a.base, b.variant, b.base].map((runs) => runs.map(scoresByTask));
+  const arm = (
+    v: Map<string, Map<string, number>>[],
+    base: Map<string, Map<string, number>>[],
+    task: TaskType,
+  ) => {
+    const bases = base.map((m) => m.get(task)!);
+    return { variant: v.map((m) => m.get(task)!), base: bases.length === 1 ? bases[0]! : bases };
+  };
+  const [va, ba, vb, bb] = maps as [typeof maps[0], typeof maps[0], typeof maps[0], typeof maps[0]];
+  return TASK_TYPES.filter((task) => maps.flat().every((m) => m.has(task))).map((task) => ({
+    task,
+    diff: gainDifference(arm(va, ba, task), arm(vb, bb, task)),
+  }));
 }
 
 /** One eval's outcomes as score maps per task type (key: `suite/id`). */

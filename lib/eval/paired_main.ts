@@ -1,23 +1,34 @@
 /**
- * `deno task paired --base RUN [RUN ...] --variant RUN [RUN ...] [--json]`
+ * `deno task paired --base RUN [RUN ...] --variant RUN [RUN ...] [--minus-base RUN ... --minus-variant RUN ...] [--json]`
  *
  * Compares finished runs on the *same* eval tasks (their `eval.json`: self-play's suites,
  * generator set and set beyond the bank; pre-training's generator, train and suite sets): per
  * eval set and task type, the variant's and the base's accuracy and the mean paired difference (variant − base) over
  * seeds and tasks with its 95% bootstrap interval (./paired.ts). Give one base for every
  * variant seed (paired seed by seed, in the order given) or one base shared by all.
+ *
+ * With `--minus-base` and `--minus-variant` (a second pair scored on the same tasks) it reports the
+ * difference of the two gains, (variant − base) − (minus-variant − minus-base), with its interval:
+ * e.g. what a recipe gains from one base against what it gains from another.
  * @module
  */
 import { parseFlags, runCli, UsageError } from "../cli.ts";
 import type { TaskOutcome } from "./evaluate.ts";
 import { readEvalOutcomes } from "../trainer/run_files.ts";
-import { pairedByTaskType, type PairedDiff } from "./paired.ts";
+import { gainDifferenceByTaskType, pairedByTaskType, type PairedDiff } from "./paired.ts";
 
-const USAGE = `Usage: deno task paired --base RUN [RUN ...] --variant RUN [RUN ...] [--json]
+const USAGE = `Usage: deno task paired --base RUN [RUN ...] --variant RUN [RUN ...]
+         [--minus-base RUN ... --minus-variant RUN ...] [--json]
 
-  --base RUN ...     the runs compared against (one per variant run, paired in order, or one)
-  --variant RUN ...  the runs compared (e.g. the seeds of one variant)
-  --json             print the rows as JSON`;
+  --base RUN ...           the runs compared against (one per variant run, paired in order, or one)
+  --variant RUN ...        the runs compared (e.g. the seeds of one variant)
+  --minus-base RUN ...     with --minus-variant: a second pair on the same tasks; the rows are then
+  --minus-variant RUN ...  the difference of the gains, (variant − base) − (minus-variant − minus-base),
+                           seed s paired with seed s (the same number of variant runs on both sides)
+  --json                   print the rows as JSON`;
+
+type ListFlag = "base" | "variant" | "minus-base" | "minus-variant";
+const LIST_FLAGS: readonly ListFlag[] = ["base", "variant", "minus-base", "minus-variant"];
 
 /** One run's final outcomes per eval set (self-play's top-level outcomes are its suites). */
 export async function runOutcomes(run: string): Promise<Record<string, TaskOutcome[]>> {
@@ -65,18 +76,72 @@ export async function comparePaired(
   return rows;
 }
 
-/** Rows as text: accuracy of each side, the difference in points with its interval. */
-export function formatPaired(rows: readonly PairedCompareRow[]): string {
-  const pct = (x: number) => (100 * x).toFixed(1).padStart(5);
+/**
+ * Per eval set every run has, and task type: the difference of two gains on the same tasks,
+ * (variants − bases) − (minusVariants − minusBases); a row's `diff.variant` and `diff.base` are the
+ * two gains.
+ */
+export async function compareGains(
+  bases: readonly string[],
+  variants: readonly string[],
+  minusBases: readonly string[],
+  minusVariants: readonly string[],
+): Promise<PairedCompareRow[]> {
+  for (
+    const [b, v, flag] of [[bases, variants, ""], [minusBases, minusVariants, "minus-"]] as const
+  ) {
+    if (b.length !== 1 && b.length !== v.length) {
+      throw new UsageError(
+        `Give one --${flag}base run, or one per --${flag}variant run (${v.length}); got ${b.length}`,
+      );
+    }
+  }
+  if (variants.length !== minusVariants.length) {
+    throw new UsageError(
+      `Give as many --minus-variant runs as --variant runs (seed s is paired with seed s): ${minusVariants.length} and ${variants.length}`,
+    );
+  }
+  const [b, v, mb, mv] = await Promise.all(
+    [bases, variants, minusBases, minusVariants].map((runs) => Promise.all(runs.map(runOutcomes))),
+  ) as [
+    Record<string, TaskOutcome[]>[],
+    Record<string, TaskOutcome[]>[],
+    Record<string, TaskOutcome[]>[],
+    Record<string, TaskOutcome[]>[],
+  ];
+  const rows: PairedCompareRow[] = [];
+  for (const set of ["generator", "beyond", "train", "suite"]) {
+    if (![...b, ...v, ...mb, ...mv].every((r) => r[set])) continue;
+    const of = (runs: Record<string, TaskOutcome[]>[]) => runs.map((r) => r[set]!);
+    const diffs = gainDifferenceByTaskType(
+      { variant: of(v), base: of(b) },
+      { variant: of(mv), base: of(mb) },
+    );
+    rows.push(...diffs.map(({ task, diff }) => ({ set, task, diff })));
+  }
+  if (rows.length === 0) {
+    throw new UsageError("The runs share no eval set with outcomes: nothing to pair");
+  }
+  return rows;
+}
+
+/**
+ * Rows as text: accuracy of each side (or, for {@linkcode compareGains}' rows, `gains`: each pair's
+ * gain in points), the difference in points with its interval.
+ */
+export function formatPaired(rows: readonly PairedCompareRow[], gains = false): string {
+  const pct = (x: number) => gains ? signed(x).padStart(5) : (100 * x).toFixed(1).padStart(5);
   const signed = (x: number) => `${x >= 0 ? "+" : "-"}${Math.abs(100 * x).toFixed(1)}`;
   return [
-    "set        task       variant %  base %  difference (points, 95% CI)  seeds × tasks  ± seeds / tasks alone",
+    gains
+      ? "set        task       gain       minus gain  difference (points, 95% CI)  seeds × tasks  ± seeds / tasks alone"
+      : "set        task       variant %  base %  difference (points, 95% CI)  seeds × tasks  ± seeds / tasks alone",
     ...rows.map(({ set, task, diff: d }) =>
-      `${set.padEnd(10)} ${task.padEnd(10)} ${pct(d.variant)}     ${pct(d.base)}   ${
-        `${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}]`.padEnd(28)
-      }  ${`${d.seeds} × ${d.tasks}`.padEnd(13)}  ±${(100 * d.seedHalfWidth).toFixed(1)} / ±${
-        (100 * d.taskHalfWidth).toFixed(1)
-      }`
+      `${set.padEnd(10)} ${task.padEnd(10)} ${pct(d.variant)}     ${pct(d.base)}${
+        gains ? "      " : ""
+      }   ${`${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}]`.padEnd(28)}  ${
+        `${d.seeds} × ${d.tasks}`.padEnd(13)
+      }  ±${(100 * d.seedHalfWidth).toFixed(1)} / ±${(100 * d.taskHalfWidth).toFixed(1)}`
     ),
     "(± seeds / tasks alone: the interval's half-width when only the seeds, or only the tasks, are resampled: the larger says what to add)",
   ].join("\n");
@@ -84,11 +149,17 @@ export function formatPaired(rows: readonly PairedCompareRow[]): string {
 
 async function main(): Promise<void> {
   // parseArgs takes a flag's value from the next word only: gather the words after each flag.
-  const lists: Record<"base" | "variant", string[]> = { base: [], variant: [] };
-  let current: "base" | "variant" | undefined;
+  const lists: Record<ListFlag, string[]> = {
+    base: [],
+    variant: [],
+    "minus-base": [],
+    "minus-variant": [],
+  };
+  let current: ListFlag | undefined;
   const rest: string[] = [];
   for (const a of Deno.args) {
-    if (a === "--base" || a === "--variant") current = a.slice(2) as "base" | "variant";
+    const flag = LIST_FLAGS.find((f) => a === `--${f}`);
+    if (flag) current = flag;
     else if (a.startsWith("--")) {
       current = undefined;
       rest.push(a);
@@ -99,8 +170,14 @@ async function main(): Promise<void> {
   if (lists.base.length === 0 || lists.variant.length === 0) {
     throw new UsageError("Give --base RUN ... and --variant RUN ... (see --help)");
   }
-  const rows = await comparePaired(lists.base, lists.variant);
-  console.log(values.json ? JSON.stringify(rows, null, 2) : formatPaired(rows));
+  const minus = lists["minus-base"].length > 0 || lists["minus-variant"].length > 0;
+  if (minus && (lists["minus-base"].length === 0 || lists["minus-variant"].length === 0)) {
+    throw new UsageError("Give both --minus-base RUN ... and --minus-variant RUN ... (see --help)");
+  }
+  const rows = minus
+    ? await compareGains(lists.base, lists.variant, lists["minus-base"], lists["minus-variant"])
+    : await comparePaired(lists.base, lists.variant);
+  console.log(values.json ? JSON.stringify(rows, null, 2) : formatPaired(rows, minus));
 }
 
 if (import.meta.main) await runCli(main);

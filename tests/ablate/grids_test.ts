@@ -23,6 +23,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
       "improve_lr",
       "improve_1e4",
       "rl_batch",
+      "rl_targets",
       "tiny",
     ]
   ) {
@@ -41,6 +42,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
     "references",
     "rewards",
     "rl_batch",
+    "rl_targets",
     "tasks",
     "tiny",
   ]);

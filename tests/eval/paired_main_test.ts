@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { comparePaired, formatPaired, runOutcomes } from "../../lib/eval/paired_main.ts";
+import {
+  compareGains,
+  comparePaired,
+  formatPaired,
+  runOutcomes,
+} from "../../lib/eval/paired_main.ts";
 
 const o = (id: string, task: string, score: number) => ({
   suite: "s",
@@ -63,6 +68,35 @@ Deno.test("paired CLI: a pre-training base against self-play seeds, per set and 
     );
     const bad = await run(dir, "bad", { outcomes: [{ id: 1 }] });
     await assert.rejects(() => comparePaired([bad], [v0]), /Cannot read .*bad\/eval.json/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("paired CLI: --minus-base/--minus-variant give the difference of two gains", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "azr-paired-gains-" });
+  try {
+    const sp = (name: string, ...g: number[]) =>
+      run(dir, name, {
+        step: 5,
+        outcomes: [o("d0", "deduction", 1)],
+        generator: { outcomes: g.map((x, i) => o(`g${i}`, "abduction", x)) },
+      });
+    // From base a (1 of 4 right) the recipe reaches 3 of 4: +2/4. From base b (2 of 4) it
+    // reaches 3 of 4: +1/4. The gains differ by +1/4 on the generator set, by 0 on the suite.
+    const [a, va] = [await sp("a", 1, 0, 0, 0), await sp("va", 1, 1, 1, 0)];
+    const [b, vb] = [await sp("b", 1, 1, 0, 0), await sp("vb", 1, 1, 1, 0)];
+    const rows = await compareGains([a], [va], [b], [vb]);
+    assert.deepEqual(rows.map((r) => [r.set, r.task, r.diff.variant, r.diff.base, r.diff.mean]), [
+      ["generator", "abduction", 0.5, 0.25, 0.25],
+      ["suite", "deduction", 0, 0, 0],
+    ]);
+    assert.match(formatPaired(rows, true), /generator\s+abduction\s+\+50\.0\s+\+25\.0\s+\+25\.0/);
+    await assert.rejects(() => compareGains([a], [va, va], [b], [vb]), /as many --minus-variant/);
+    await assert.rejects(
+      () => compareGains([a, a, a], [va, va], [b], [vb, vb]),
+      /one per --variant/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

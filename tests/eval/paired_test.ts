@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { pairedDifference, scoresByTask } from "../../lib/eval/paired.ts";
+import { gainDifference, pairedDifference, scoresByTask } from "../../lib/eval/paired.ts";
 import { Rng } from "../../lib/rng.ts";
 
 const map = (xs: readonly number[]) => new Map(xs.map((x, i) => [`t${i}`, x]));
@@ -96,4 +96,44 @@ Deno.test("scoresByTask: outcomes keyed by suite and id, per task type", () => {
   ]);
   assert.deepEqual([...m.get("deduction")!], [["a/x", 1], ["b/x", 0]]);
   assert.deepEqual([...m.get("induction")!], [["a/y", 0.5]]);
+});
+
+Deno.test("gainDifference: the difference of two gains on the same tasks, by hand", () => {
+  const m = (...xs: number[]) => new Map(xs.map((x, i) => [`t${i}`, x]));
+  // Arm a gains on t0 and t1 (+2/4), arm b on t2 only (+1/4): the gains differ by +1/4.
+  const a = { variant: [m(1, 1, 1, 1)], base: m(0, 0, 1, 1) };
+  const b = { variant: [m(0, 1, 1, 1)], base: m(0, 1, 0, 1) };
+  const d = gainDifference(a, b);
+  assert.equal(d.variant, 0.5);
+  assert.equal(d.base, 0.25);
+  assert.equal(d.mean, 0.25);
+  assert.ok(d.lo <= 0.25 && d.hi >= 0.25 && d.lo < d.hi);
+  // The same gain on both sides differs by exactly 0.
+  const same = gainDifference(a, a);
+  assert.deepEqual([same.mean, same.lo, same.hi], [0, 0, 0]);
+  // Seed counts and task sets must match.
+  assert.throws(
+    () => gainDifference({ ...a, variant: [m(1, 1, 1, 1), m(1, 1, 1, 1)] }, b),
+    /2 seeds/,
+  );
+  assert.throws(
+    () => gainDifference(a, { variant: [m(0, 1, 1)], base: m(0, 1, 0) }),
+    /scores 4 tasks on one side and 3/,
+  );
+});
+
+Deno.test("gainDifference: with one shared base, the two gains' difference is the variants' own paired difference", () => {
+  const rng = new Rng(7);
+  const scores = (p: number) =>
+    new Map(Array.from({ length: 200 }, (_, i) => [`t${i}`, rng.next() < p ? 1 : 0]));
+  const base = scores(0.5);
+  const [va, vb] = [[scores(0.6), scores(0.55), scores(0.6)], [
+    scores(0.5),
+    scores(0.45),
+    scores(0.5),
+  ]];
+  const did = gainDifference({ variant: va, base }, { variant: vb, base });
+  const direct = pairedDifference(va, vb);
+  assert.ok(Math.abs(did.mean - direct.mean) < 1e-12);
+  assert.deepEqual([did.lo, did.hi], [direct.lo, direct.hi]);
 });
