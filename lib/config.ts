@@ -370,8 +370,11 @@ export const PRESETS = {
     // A third of the schema's 3e-4: from the three-phase base, 500 default steps at 3e-4 lost
     // 4.7 / 5.0 points of held-out deduction / abduction (two seeds), at 1e-4 +3.3 / +1.8 / +2.0
     // with no interval below 0 (three seeds; README Results); the improve_1e4 grid's 5-minute
-    // cells of this recipe (five seeds, beside another run): −0.5 / −2.9 [−5.5, −0.2] / −0.7. The
-    // built-in grids keep 3e-4, the rate they were run at.
+    // cells of this recipe (five seeds, beside another run): −0.5 / −2.9 [−5.5, −0.2] / −0.7;
+    // rl_batch's, on 1,000 tasks per type (three seeds): −1.3 [−3.0, +0.4] / +1.1 / +0.3. With 128
+    // solver tasks a step (solverBatch) it gains induction (+2.5) and loses deduction (−1.9 [−3.6,
+    // −0.1]), so the solver keeps batchSize's 8. The built-in grids keep 3e-4, the rate they were
+    // run at.
     lr: 1e-4,
   },
   /**
