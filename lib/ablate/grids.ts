@@ -329,7 +329,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     // the tasks, not the seeds (per-seed means 1–2 points apart, the task term ±2–3.5 points).
     base: RL_BATCH_BASE,
     description:
-      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step (and random_tasks at 128) against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), and the 8-task random_tasks cell with shuffled rewards (the update's mechanics alone); azr, replay and solver_only at 128, azr and replay with 128 solver tasks but 8 proposals (solverBatch), and pretrain_more, for the paper's question; paired with the base on the same tasks.",
+      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step (and random_tasks at 128) against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), and the 8-task random_tasks cell with shuffled rewards (the update's mechanics alone); azr, replay and solver_only at 128, azr and replay with 128 solver tasks but 8 proposals (solverBatch), azr so with the constant-output gate, and pretrain_more, for the paper's question; paired with the base on the same tasks.",
     variants: [
       ...IMPROVE.variants.filter((v) => v.name === "base"),
       ...["random_tasks", "azr", "replay"].flatMap((name) => {
@@ -364,6 +364,14 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       // The paper's loop at 128 tasks a step spends it on proposals and their learnability rollouts
       // (40 steps in 5 minutes): 8 proposals per type a step, 128 solver tasks (solverBatch).
       AZR_S128,
+      // azr_s128 loses deduction where random_tasks_b128 does not, and a quarter of its proposals
+      // are constant programs (the generator's: a tenth): is it those?
+      {
+        name: "azr_s128_nonconstant",
+        description:
+          "azr_s128 with the constant-output gate (rejectConstant): a program with one output on the probe inputs is invalid",
+        overrides: { ...AZR_S128.overrides, rejectConstant: true },
+      },
       // The default run's recipe (replay) the same way: a candidate default.
       {
         name: "replay_s128",
