@@ -329,7 +329,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     // the tasks, not the seeds (per-seed means 1–2 points apart, the task term ±2–3.5 points).
     base: RL_BATCH_BASE,
     description:
-      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step (and random_tasks at 128) against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), and the 8-task random_tasks cell with shuffled rewards (the update's mechanics alone); azr, replay and solver_only at 128, azr and replay with 128 solver tasks but 8 proposals (solverBatch), azr so with the constant-output gate, and pretrain_more, for the paper's question; paired with the base on the same tasks.",
+      "Is RL's step too noisy to help? improve_1e4's RL cells (lr 1e-4) at 32 tasks per type a step (and random_tasks at 128) against the small preset's 8, at equal wall clock: the generator's tasks under RL (random_tasks), the paper's loop (azr) and the default run's recipe (replay), and the 8-task random_tasks cell with shuffled rewards (the update's mechanics alone); azr, replay and solver_only at 128, azr and replay with 128 solver tasks but 8 proposals (solverBatch), azr so with the constant-output gate, random_tasks and azr at 512 solver tasks, and pretrain_more, for the paper's question; paired with the base on the same tasks.",
     variants: [
       ...IMPROVE.variants.filter((v) => v.name === "base"),
       ...["random_tasks", "azr", "replay"].flatMap((name) => {
@@ -371,6 +371,19 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
         description:
           "azr_s128 with the constant-output gate (rejectConstant): a program with one output on the probe inputs is invalid",
         overrides: { ...AZR_S128.overrides, rejectConstant: true },
+      },
+      // Does the trend go on past 128 (random_tasks' deduction −6.5 / −3.2 / −1.3 at 8 / 32 / 128)?
+      {
+        ...RANDOM_TASKS_B128,
+        name: "random_tasks_b512",
+        description: RANDOM_TASKS_B128.description.replace("128 tasks", "512 tasks"),
+        overrides: { ...RANDOM_TASKS_B128.overrides, batchSize: 512 },
+      },
+      {
+        ...AZR_S128,
+        name: "azr_s512",
+        description: AZR_S128.description.replace("128 solver tasks", "512 solver tasks"),
+        overrides: { ...AZR_S128.overrides, solverBatch: 512 },
       },
       // The default run's recipe (replay) the same way: a candidate default.
       {
