@@ -51,7 +51,16 @@ import { crossEntropyStep, verifiedAnswerExample } from "./cross_entropy.ts";
 import { makeBatch } from "./pretrain_data.ts";
 import { appendJsonl } from "../jsonl.ts";
 import { appendMetrics, mean, type Metrics } from "./metrics.ts";
-import type { ProposalRow, RunPaths, RunSummary } from "./run_files.ts";
+import {
+  EvalStartSchema,
+  type ProposalRow,
+  readRunJson,
+  type RunPaths,
+  type RunSummary,
+} from "./run_files.ts";
+import { writeAtomic } from "./run_dir.ts";
+import { pairedByTaskType } from "../eval/paired.ts";
+import type { TaskOutcome } from "../eval/evaluate.ts";
 import { type RunOptions, TrainingRun } from "./training_run.ts";
 import { policyUpdate, referenceLogprobs, type UpdateStats } from "./update.ts";
 
@@ -362,6 +371,7 @@ async function heldOutMetrics(
   hooks: TrainHooks,
   atStep: number,
   chance: boolean,
+  keep: { generator?: EvalReport } = {},
 ): Promise<Record<string, number>> {
   hooks.onStage?.("eval", Math.max(0, atStep));
   const m: Record<string, number> = {};
@@ -377,6 +387,7 @@ async function heldOutMetrics(
       }`,
     );
     Object.assign(m, evalSetMetrics(set, r, { chance }));
+    if (set === "generator") keep.generator = r;
   }
   hooks.onEval?.(atStep, m);
   return m;
@@ -535,8 +546,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   const propose = await taskSource(run, buffers, G, split);
   const replay = await replaySource(run, split);
   using reference = disposing(await referencePolicy(run));
-  const heldOut = (atStep: number, chance: boolean) =>
-    heldOutMetrics(run, { suites, generator, beyond }, hooks, atStep, chance);
+  const heldOut = (atStep: number, chance: boolean, keep?: { generator?: EvalReport }) =>
+    heldOutMetrics(run, { suites, generator, beyond }, hooks, atStep, chance, keep);
   let step = run.begin();
 
   // ── buffers: the checkpoint's, or a base's weights, seeding and the starting eval ──
@@ -545,8 +556,17 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     await run.initWeights(cfg.init);
     await seedBuffers(run, buffers, tasks, propose, hooks);
     if (cfg.evalEvery > 0 && !run.stopping) {
-      const m = await heldOut(SEEDING_STEP, true);
+      const start: { generator?: EvalReport } = {};
+      const m = await heldOut(SEEDING_STEP, true, start);
       await appendMetrics(paths.metrics, { step: SEEDING_STEP, ...m });
+      // The start's held-out tasks one by one, for the end's paired difference (a resumed run
+      // reads them back).
+      if (start.generator) {
+        await writeAtomic(
+          paths.evalStart,
+          JSON.stringify({ generator: setTables(start.generator) }) + "\n",
+        );
+      }
     }
   }
 
@@ -692,6 +712,11 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   const finalTrain = await wholeSet(
     cfg.evalTrain > 0 ? generatorSet(await split(), "train", cfg.evalTrain, cfg) : undefined,
   );
+  // The start's held-out set (seeding eval), paired with the end's on the same tasks.
+  const start = finalGenerator ? await readRunJson(paths.evalStart, EvalStartSchema) : undefined;
+  if (start && finalGenerator) {
+    hooks.log?.(againstStart(finalGenerator, start.generator.outcomes as TaskOutcome[]));
+  }
   const summary = runSummary(cfg.name, step, run.elapsedS, final, finalGenerator, finalBeyond);
   await run.writeFinal({
     step,
@@ -699,8 +724,23 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     ...(finalGenerator ? { generator: setTables(finalGenerator) } : {}),
     ...(finalBeyond ? { beyond: setTables(finalBeyond) } : {}),
     ...(finalTrain ? { train: setTables(finalTrain) } : {}),
+    ...(start ? { start: start.generator } : {}),
   }, summary);
   return summary;
+}
+
+/**
+ * The log line of the end against the start on the generator's held-out set: per task type the
+ * paired difference in points with its 95% interval (over the tasks: one run).
+ */
+function againstStart(end: EvalReport, start: readonly TaskOutcome[]): string {
+  const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
+  const diffs = pairedByTaskType([end.outcomes], [start]);
+  const n = diffs[0]?.diff.tasks ?? 0;
+  return `held-out (generator) against the start, paired on the same ${n} tasks per type: ${
+    diffs.map(({ task, diff: d }) => `${task} ${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}]`)
+      .join(", ")
+  } points`;
 }
 
 /** A value that `using` frees with its own `dispose` (nothing when undefined). */

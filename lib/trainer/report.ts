@@ -22,6 +22,8 @@ import {
   taskLabel,
 } from "./report_html.ts";
 import type { EvalFinal, EvalTables, ProposalRow } from "./run_files.ts";
+import { pairedByTaskType } from "../eval/paired.ts";
+import type { TaskOutcome } from "../eval/evaluate.ts";
 
 /** EMA weight of noisy per-step curves (TensorBoard's default smoothing is 0.6; steps are few). */
 export const REPORT_SMOOTHING = 0.8;
@@ -200,6 +202,7 @@ export function renderReport(opts: ReportInput): string {
 ${section("Held-out accuracy per task type", heldOut, heldOutNote)}
 ${generatorSection(opts.metrics)}
 ${finalTable}
+${againstStartSection(opts.evalFinal)}
 ${figures.map(([title, svg, note]) => section(title, svg, note ?? "")).join("\n")}
 <h2>Recent valid proposals</h2><table><tr><th>after step</th><th>task</th><th>solve rate</th><th>program</th></tr>${recent}</table>
 <h2>Last step${last ? ` (step ${last.step + 1})` : ""}</h2>${
@@ -207,4 +210,27 @@ ${figures.map(([title, svg, note]) => section(title, svg, note ?? "")).join("\n"
   }
 <h2>Config</h2><pre>${esc(JSON.stringify(opts.config, null, 2))}</pre>`;
   return reportPage(`azr-kit run ${opts.name}`, body);
+}
+
+/**
+ * The end against the start on the generator's held-out set, paired task by task (eval.json's
+ * `generator` and `start`); empty when the run has not both.
+ */
+function againstStartSection(e: EvalFinal | undefined): string {
+  if (!e?.generator || !e.start) return "";
+  const pct = (x: number) => (100 * x).toFixed(1);
+  const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
+  const rows = pairedByTaskType(
+    [e.generator.outcomes as TaskOutcome[]],
+    [e.start.outcomes as TaskOutcome[]],
+  ).map(({ task, diff: d }) =>
+    `<tr><td>${taskLabel(task)}</td><td>${pct(d.base)}</td><td>${pct(d.variant)}</td><td>${
+      signed(d.mean)
+    } [${signed(d.lo)}, ${signed(d.hi)}]</td><td>${d.tasks}</td></tr>`
+  ).join("");
+  return section(
+    "Held-out (generator) at the end against the start",
+    `<table><tr><th>task</th><th>start %</th><th>end %</th><th>difference (points, 95% CI)</th><th>tasks</th></tr>${rows}</table>`,
+    "The same held-out tasks scored before the first update (the seeding eval) and after the last, paired task by task; the interval is a bootstrap over the tasks (one run: the seed's own variation is not in it).",
+  );
 }

@@ -32,6 +32,8 @@ export interface RunPaths {
   summary: string;
   /** The final held-out eval, task by task ({@linkcode EvalFinal}). */
   evalFinal: string;
+  /** The generator's held-out set at the start, task by task (self-play). */
+  evalStart: string;
 }
 
 /** The paths of run `name` under `runsDir`. */
@@ -48,6 +50,7 @@ export function runPaths(runsDir: string, name: string): RunPaths {
     report: `${dir}/report.html`,
     summary: `${dir}/summary.json`,
     evalFinal: `${dir}/eval.json`,
+    evalStart: `${dir}/eval-start.json`,
   };
 }
 
@@ -166,7 +169,17 @@ export const EvalFinalSchema = z.object({
   beyond: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
   /** The generator's train split at the end, task by task (runs with `evalTrain` > 0). */
   train: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
+  /**
+   * The generator's held-out set at the start (the seeding eval, before any update), task by
+   * task: what the end is paired with (runs with `evalGenerator` and `evalEvery` > 0).
+   */
+  start: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
 }).extend(EvalTablesSchema.partial().shape);
+
+/** `eval-start.json`: the generator's held-out set at the start, kept for the end's pairing. */
+export const EvalStartSchema = z.object({
+  generator: EvalTablesSchema.extend({ outcomes: OutcomesSchema }),
+});
 /** A run's final eval, task by task. */
 export type EvalFinal = z.infer<typeof EvalFinalSchema>;
 

@@ -268,6 +268,27 @@ Deno.test("evalGenerator: self-play's evals also score the generator's held-out 
     }
     const report = await Deno.readTextFile(`${runs}/g/report.html`);
     assert.match(report, /Generator held-out accuracy per task type/);
+    // The start's tasks one by one (eval.json's `start`, the seeding eval's), the same tasks as
+    // the end's, and the end paired with them: per type the difference of the two accuracies.
+    type Set = { outcomes: { suite: string; id: string }[]; accuracy: Record<string, number> };
+    const e: { start: Set; generator: Set } = JSON.parse(
+      await Deno.readTextFile(`${runs}/g/eval.json`),
+    );
+    const ids = (o: { suite: string; id: string }[]) => o.map((x) => `${x.suite}/${x.id}`).sort();
+    assert.equal(e.start.outcomes.length, 9);
+    assert.deepEqual(ids(e.start.outcomes), ids(e.generator.outcomes));
+    const line = lines.find((l) => l.startsWith("held-out (generator) against the start"));
+    assert.ok(line, lines.join("\n"));
+    assert.match(line, /paired on the same 3 tasks per type/);
+    for (const t of ["deduction", "abduction", "induction"]) {
+      assert.equal(e.start.accuracy[t], evals[0]![`eval/generator/${t}`]);
+      const shown: RegExpMatchArray | null = line.match(new RegExp(`${t} ([+−])(\\d+\\.\\d) \\[`));
+      assert.ok(shown, line);
+      const value: number = (shown[1] === "−" ? -1 : 1) * Number(shown[2]);
+      const expected: number = 100 * (e.generator.accuracy[t]! - e.start.accuracy[t]!);
+      assert.ok(Math.abs(value - expected) < 0.051, `${t}: ${value} against ${expected}`);
+    }
+    assert.match(report, /Held-out \(generator\) at the end against the start/);
   } finally {
     await Deno.remove(runs, { recursive: true });
   }
