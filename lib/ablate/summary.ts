@@ -11,7 +11,7 @@ import type { Grid } from "./grids.ts";
 import { planGrid, readCellFile, readCellSummary } from "./cell.ts";
 import { type MeanCI, meanCI } from "../stats.ts";
 import { TASK_TYPES } from "../task_types.ts";
-import { pairedByTaskType, type PairedDiff } from "../eval/paired.ts";
+import { formatDiffPoints, pairedByTaskType, type PairedDiff } from "../eval/paired.ts";
 import type { TaskOutcome } from "../eval/evaluate.ts";
 import { readEvalOutcomes } from "../trainer/run_files.ts";
 import { exists } from "../trainer/run_dir.ts";
@@ -221,8 +221,6 @@ async function pairedRows(
   return rows;
 }
 
-const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
-
 /** The paired table: per variant, set and task type, the difference with its interval. */
 export function pairedTable(rows: readonly PairedRow[]): string {
   if (rows.length === 0) return "";
@@ -232,11 +230,9 @@ export function pairedTable(rows: readonly PairedRow[]): string {
     `| variant | set | task | variant % | ${against} % | difference (points, 95% CI) | seeds × tasks | ± seeds / tasks alone |`,
     "|---|---|---|---:|---:|---|---:|---:|",
     ...rows.map(({ variant, set, task, diff: d }) =>
-      `| ${variant} | ${set} | ${task} | ${pct(d.variant)} | ${pct(d.base)} | ${signed(d.mean)} [${
-        signed(d.lo)
-      }, ${signed(d.hi)}] | ${d.seeds} × ${d.tasks} | ±${pct(d.seedHalfWidth)} / ±${
-        pct(d.taskHalfWidth)
-      } |`
+      `| ${variant} | ${set} | ${task} | ${pct(d.variant)} | ${pct(d.base)} | ${
+        formatDiffPoints(d)
+      } | ${d.seeds} × ${d.tasks} | ±${pct(d.seedHalfWidth)} / ±${pct(d.taskHalfWidth)} |`
     ),
   ].join("\n");
 }

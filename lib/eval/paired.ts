@@ -183,6 +183,12 @@ export function gainDifference(
   return { ...d, variant: gain(a), base: gain(b) };
 }
 
+/** A difference as points with its interval, `+1.3 [−2.0, +4.7]` (reports, logs, summaries). */
+export function formatDiffPoints(d: Pick<PairedDiff, "mean" | "lo" | "hi">): string {
+  const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
+  return `${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}]`;
+}
+
 /** The p-quantile of `xs` (sorted in place), as the bootstrap intervals read it. */
 function quantile(xs: number[], p: number): number {
   xs.sort((a, b) => a - b);

@@ -52,28 +52,43 @@ export interface PairedCompareRow {
   diff: PairedDiff;
 }
 
-/** Per eval set every run has, and task type: the paired difference of variants and bases. */
-export async function comparePaired(
-  bases: readonly string[],
-  variants: readonly string[],
-): Promise<PairedCompareRow[]> {
+/** One `--[minus-]base` run for all, or one per `--[minus-]variant` run. */
+function checkBases(bases: readonly string[], variants: readonly string[], flag = ""): void {
   if (bases.length !== 1 && bases.length !== variants.length) {
     throw new UsageError(
-      `Give one --base run, or one per --variant run (${variants.length}); got ${bases.length}`,
+      `Give one --${flag}base run, or one per --${flag}variant run (${variants.length}); got ${bases.length}`,
     );
   }
-  const b = await Promise.all(bases.map(runOutcomes));
-  const v = await Promise.all(variants.map(runOutcomes));
+}
+
+/**
+ * Reads every group's runs and, per eval set that all of them have, the rows `diffs` makes of
+ * the groups' outcomes (in the groups' order).
+ */
+async function rowsPerSet(
+  groups: readonly (readonly string[])[],
+  diffs: (outcomes: TaskOutcome[][][]) => { task: string; diff: PairedDiff }[],
+): Promise<PairedCompareRow[]> {
+  const read = await Promise.all(groups.map((runs) => Promise.all(runs.map(runOutcomes))));
   const rows: PairedCompareRow[] = [];
   for (const set of ["generator", "beyond", "train", "suite"]) {
-    if (![...b, ...v].every((r) => r[set])) continue;
-    const diffs = pairedByTaskType(v.map((r) => r[set]!), b.map((r) => r[set]!));
-    rows.push(...diffs.map(({ task, diff }) => ({ set, task, diff })));
+    if (!read.flat().every((r) => r[set])) continue;
+    const outcomes = read.map((runs) => runs.map((r) => r[set]!));
+    rows.push(...diffs(outcomes).map(({ task, diff }) => ({ set, task, diff })));
   }
   if (rows.length === 0) {
     throw new UsageError("The runs share no eval set with outcomes: nothing to pair");
   }
   return rows;
+}
+
+/** Per eval set every run has, and task type: the paired difference of variants and bases. */
+export async function comparePaired(
+  bases: readonly string[],
+  variants: readonly string[],
+): Promise<PairedCompareRow[]> {
+  checkBases(bases, variants);
+  return await rowsPerSet([variants, bases], ([v, b]) => pairedByTaskType(v!, b!));
 }
 
 /**
@@ -87,42 +102,18 @@ export async function compareGains(
   minusBases: readonly string[],
   minusVariants: readonly string[],
 ): Promise<PairedCompareRow[]> {
-  for (
-    const [b, v, flag] of [[bases, variants, ""], [minusBases, minusVariants, "minus-"]] as const
-  ) {
-    if (b.length !== 1 && b.length !== v.length) {
-      throw new UsageError(
-        `Give one --${flag}base run, or one per --${flag}variant run (${v.length}); got ${b.length}`,
-      );
-    }
-  }
+  checkBases(bases, variants);
+  checkBases(minusBases, minusVariants, "minus-");
   if (variants.length !== minusVariants.length) {
     throw new UsageError(
       `Give as many --minus-variant runs as --variant runs (seed s is paired with seed s): ${minusVariants.length} and ${variants.length}`,
     );
   }
-  const [b, v, mb, mv] = await Promise.all(
-    [bases, variants, minusBases, minusVariants].map((runs) => Promise.all(runs.map(runOutcomes))),
-  ) as [
-    Record<string, TaskOutcome[]>[],
-    Record<string, TaskOutcome[]>[],
-    Record<string, TaskOutcome[]>[],
-    Record<string, TaskOutcome[]>[],
-  ];
-  const rows: PairedCompareRow[] = [];
-  for (const set of ["generator", "beyond", "train", "suite"]) {
-    if (![...b, ...v, ...mb, ...mv].every((r) => r[set])) continue;
-    const of = (runs: Record<string, TaskOutcome[]>[]) => runs.map((r) => r[set]!);
-    const diffs = gainDifferenceByTaskType(
-      { variant: of(v), base: of(b) },
-      { variant: of(mv), base: of(mb) },
-    );
-    rows.push(...diffs.map(({ task, diff }) => ({ set, task, diff })));
-  }
-  if (rows.length === 0) {
-    throw new UsageError("The runs share no eval set with outcomes: nothing to pair");
-  }
-  return rows;
+  return await rowsPerSet(
+    [variants, bases, minusVariants, minusBases],
+    ([v, b, mv, mb]) =>
+      gainDifferenceByTaskType({ variant: v!, base: b! }, { variant: mv!, base: mb! }),
+  );
 }
 
 /**

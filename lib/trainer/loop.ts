@@ -59,7 +59,7 @@ import {
   type RunSummary,
 } from "./run_files.ts";
 import { writeAtomic } from "./run_dir.ts";
-import { pairedByTaskType } from "../eval/paired.ts";
+import { formatDiffPoints, pairedByTaskType } from "../eval/paired.ts";
 import type { TaskOutcome } from "../eval/evaluate.ts";
 import { type RunOptions, TrainingRun } from "./training_run.ts";
 import { policyUpdate, referenceLogprobs, type UpdateStats } from "./update.ts";
@@ -359,7 +359,8 @@ async function suiteEval(
 /**
  * A held-out eval during training (the suites, and the generator's held-out set when
  * `evalGenerator` > 0), logged as k/n per task type, announced to the hooks, as metrics
- * (`eval/<set>/…`, and with `chance` the levels `chance/<set>/<task>`: ../eval/eval_sets.ts).
+ * (`eval/<set>/…`, and with `chance` the levels `chance/<set>/<task>`: ../eval/eval_sets.ts),
+ * with the generator set's report task by task (what the end is paired with).
  */
 async function heldOutMetrics(
   run: TrainingRun,
@@ -371,10 +372,10 @@ async function heldOutMetrics(
   hooks: TrainHooks,
   atStep: number,
   chance: boolean,
-  keep: { generator?: EvalReport } = {},
-): Promise<Record<string, number>> {
+): Promise<{ metrics: Record<string, number>; generator: EvalReport | undefined }> {
   hooks.onStage?.("eval", Math.max(0, atStep));
   const m: Record<string, number> = {};
+  let generator: EvalReport | undefined;
   const evals: [EvalSetName, readonly EvalSuite[]][] = [["suite", sets.suites]];
   if (sets.generator) evals.push(["generator", [sets.generator]]);
   if (sets.beyond) evals.push(["beyond", [sets.beyond]]);
@@ -387,10 +388,10 @@ async function heldOutMetrics(
       }`,
     );
     Object.assign(m, evalSetMetrics(set, r, { chance }));
-    if (set === "generator") keep.generator = r;
+    if (set === "generator") generator = r;
   }
   hooks.onEval?.(atStep, m);
-  return m;
+  return { metrics: m, generator };
 }
 
 /** How the eval log line names each set. */
@@ -546,8 +547,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   const propose = await taskSource(run, buffers, G, split);
   const replay = await replaySource(run, split);
   using reference = disposing(await referencePolicy(run));
-  const heldOut = (atStep: number, chance: boolean, keep?: { generator?: EvalReport }) =>
-    heldOutMetrics(run, { suites, generator, beyond }, hooks, atStep, chance, keep);
+  const heldOut = (atStep: number, chance: boolean) =>
+    heldOutMetrics(run, { suites, generator, beyond }, hooks, atStep, chance);
   let step = run.begin();
 
   // ── buffers: the checkpoint's, or a base's weights, seeding and the starting eval ──
@@ -556,9 +557,8 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     await run.initWeights(cfg.init);
     await seedBuffers(run, buffers, tasks, propose, hooks);
     if (cfg.evalEvery > 0 && !run.stopping) {
-      const start: { generator?: EvalReport } = {};
-      const m = await heldOut(SEEDING_STEP, true, start);
-      await appendMetrics(paths.metrics, { step: SEEDING_STEP, ...m });
+      const start = await heldOut(SEEDING_STEP, true);
+      await appendMetrics(paths.metrics, { step: SEEDING_STEP, ...start.metrics });
       // The start's held-out tasks one by one, for the end's paired difference (a resumed run
       // reads them back).
       if (start.generator) {
@@ -682,7 +682,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     // Also when stopping: the step is finished whole, so a resumed run logs what an
     // uninterrupted one would.
     if (cfg.evalEvery > 0 && (step + 1) % cfg.evalEvery === 0) {
-      Object.assign(m, await heldOut(step, false));
+      Object.assign(m, (await heldOut(step, false)).metrics);
     }
     await appendMetrics(paths.metrics, m);
     await appendJsonl(paths.proposals, rows);
@@ -734,12 +734,10 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
  * paired difference in points with its 95% interval (over the tasks: one run).
  */
 function againstStart(end: EvalReport, start: readonly TaskOutcome[]): string {
-  const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
   const diffs = pairedByTaskType([end.outcomes], [start]);
   const n = diffs[0]?.diff.tasks ?? 0;
   return `held-out (generator) against the start, paired on the same ${n} tasks per type: ${
-    diffs.map(({ task, diff: d }) => `${task} ${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}]`)
-      .join(", ")
+    diffs.map(({ task, diff }) => `${task} ${formatDiffPoints(diff)}`).join(", ")
   } points`;
 }
 

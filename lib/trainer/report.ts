@@ -22,7 +22,7 @@ import {
   taskLabel,
 } from "./report_html.ts";
 import type { EvalFinal, EvalTables, ProposalRow } from "./run_files.ts";
-import { pairedByTaskType } from "../eval/paired.ts";
+import { formatDiffPoints, pairedByTaskType } from "../eval/paired.ts";
 import type { TaskOutcome } from "../eval/evaluate.ts";
 
 /** EMA weight of noisy per-step curves (TensorBoard's default smoothing is 0.6; steps are few). */
@@ -219,14 +219,13 @@ ${figures.map(([title, svg, note]) => section(title, svg, note ?? "")).join("\n"
 function againstStartSection(e: EvalFinal | undefined): string {
   if (!e?.generator || !e.start) return "";
   const pct = (x: number) => (100 * x).toFixed(1);
-  const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
   const rows = pairedByTaskType(
     [e.generator.outcomes as TaskOutcome[]],
     [e.start.outcomes as TaskOutcome[]],
   ).map(({ task, diff: d }) =>
     `<tr><td>${taskLabel(task)}</td><td>${pct(d.base)}</td><td>${pct(d.variant)}</td><td>${
-      signed(d.mean)
-    } [${signed(d.lo)}, ${signed(d.hi)}]</td><td>${d.tasks}</td></tr>`
+      formatDiffPoints(d)
+    }</td><td>${d.tasks}</td></tr>`
   ).join("");
   return section(
     "Held-out (generator) at the end against the start",

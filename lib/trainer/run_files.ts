@@ -153,6 +153,9 @@ const OutcomesSchema = z.array(z.object({
   size: z.number().int().nonnegative().optional(),
 }));
 
+/** One eval set's tables and its outcomes, task by task. */
+const SetOutcomesSchema = EvalTablesSchema.extend({ outcomes: OutcomesSchema });
+
 /**
  * A run's `eval.json`: the final held-out eval after `step` steps (steps done, as
  * `summary.json`'s), task by task, with its tables (as the trainer writes it).
@@ -164,25 +167,25 @@ export const EvalFinalSchema = z.object({
    * The generator's held-out set at the end, task by task (runs with `evalGenerator` > 0): the
    * tasks a paired comparison with the base scores on.
    */
-  generator: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
+  generator: SetOutcomesSchema.optional(),
   /** The set beyond the bank at the end, task by task (runs with `evalBeyond` > 0). */
-  beyond: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
+  beyond: SetOutcomesSchema.optional(),
   /** The generator's train split at the end, task by task (runs with `evalTrain` > 0). */
-  train: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
+  train: SetOutcomesSchema.optional(),
   /**
    * The generator's held-out set at the start (the seeding eval, before any update), task by
    * task: what the end is paired with (runs with `evalGenerator` and `evalEvery` > 0).
    */
-  start: EvalTablesSchema.extend({ outcomes: OutcomesSchema }).optional(),
+  start: SetOutcomesSchema.optional(),
 }).extend(EvalTablesSchema.partial().shape);
 
-/** `eval-start.json`: the generator's held-out set at the start, kept for the end's pairing. */
-export const EvalStartSchema = z.object({
-  generator: EvalTablesSchema.extend({ outcomes: OutcomesSchema }),
-});
 /** A run's final eval, task by task. */
 export type EvalFinal = z.infer<typeof EvalFinalSchema>;
 
+/** `eval-start.json`: the generator's held-out set at the start, kept for the end's pairing. */
+export const EvalStartSchema = z.object({
+  generator: SetOutcomesSchema,
+});
 /** One value per pre-training eval set (runs from before the train split was evaluated lack it). */
 const perSet = <T extends z.ZodType>(value: T) =>
   z.object({ generator: value, train: value.optional(), suite: value, beyond: value.optional() });
