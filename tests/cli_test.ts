@@ -30,7 +30,7 @@ Deno.test("--help on every task and benchmark exits 0 with its usage", async () 
       ["task", "train", "--help"],
       /--preset tiny\|small\|default\|base_deduction\|base_anneal\|base\|base_scratch\|base_quick\|medium\|large[\s\S]*--resume[\s\S]*--lr=/,
     ],
-    [["task", "eval", "--help"], /--checkpoint[\s\S]*--set S[\s\S]*--bestOf K/],
+    [["task", "eval", "--help"], /--checkpoint[\s\S]*--set S[\s\S]*--bestOf K[\s\S]*--passAt K/],
     [["task", "report", "--help"], /Usage: deno task report/],
     [["task", "ablate", "--help"], /--grid[\s\S]*--out DIR/],
     [
@@ -94,6 +94,7 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
         /--set must be suites, heldout, train or beyond/,
       ],
       [[...evalMain, "--checkpoint=x", "--bestOf=-1"], /--bestOf must be a non-negative integer/],
+      [[...evalMain, "--checkpoint=x", "--passAt=1.5"], /--passAt must be a non-negative integer/],
       [[...evalMain, "--checkpoint=x", "--search=lots"], /--search must be a non-negative integer/],
       [ablate, /Missing --grid/],
       [[...ablate, "--grid=nope"], /Unknown grid 'nope'/],

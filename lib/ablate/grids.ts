@@ -411,6 +411,53 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       AZR_S128,
     ],
   },
+  // rl_batch: every RL variant loses held-out deduction or gains none, while pretrain_more on the
+  // base's mix loses it too and the base's own last phase (the mix) cost deduction. Is the loss the
+  // loop's, or the three task types sharing a 64-wide model? RL on one task type at a time.
+  rl_types: {
+    ...IMPROVE,
+    name: "rl_types",
+    description:
+      "Can RL improve one task type when it has the whole update? rl_batch's random_tasks_b128 and azr_s128 trained on deduction only and on abduction only (taskTypes), and pretrain_more on deduction only; then both on all three types with GRPO's per-prompt baseline instead of TRR++; paired with the shipped base on the same tasks (all three types scored: what the others lose).",
+    base: RL_BATCH_BASE,
+    variants: [
+      ...IMPROVE.variants.filter((v) => v.name === "base"),
+      // rl_batch's two cells on all three types, for pairing within this grid.
+      RANDOM_TASKS_B128,
+      AZR_S128,
+      ...(["deduction", "abduction"] as const).flatMap((type) =>
+        [RANDOM_TASKS_B128, AZR_S128].map((v) => ({
+          name: `${v.name}_${type}`,
+          description: `${v.description}, ${type} only`,
+          overrides: { ...v.overrides, taskTypes: [type] },
+        }))
+      ),
+      {
+        ...pretrainMore({ pretrainEvalEvery: 0, pretrainEvalTasks: 1000 }),
+        name: "pretrain_more_deduction",
+        description:
+          "no self-play: the base pre-trained further on the generator's deduction only for the same minutes (constant rate)",
+        overrides: {
+          ...pretrainMore({}).overrides,
+          pretrainEvalEvery: 0,
+          pretrainEvalTasks: 1000,
+          pretrainViews: ["deduction"],
+          pretrainViewWeights: {},
+        },
+      },
+      // Added after the cells above had run: azr_s128 loses deduction even with deduction alone
+      // (−3 points), where the generator's tasks under the same RL gain 1. TRR++'s baselines are
+      // per task type and role, so a task the solver always solves still pushes its answer up: does
+      // a per-prompt baseline (GRPO: each task sampled nRollouts times), which gives such tasks no
+      // gradient, stop the proposals' damage?
+      ...[RANDOM_TASKS_B128, AZR_S128].map((v) => ({
+        name: `${v.name}_grpo`,
+        description:
+          `${v.description}, GRPO's per-prompt baseline (estimator grpo: 16 tasks × 8 samples)`,
+        overrides: { ...v.overrides, estimator: "grpo" },
+      })),
+    ],
+  },
   tiny: {
     name: "tiny",
     description: "A seconds-long grid that exercises the runner (tests, notebooks).",

@@ -1,6 +1,6 @@
 /**
  * `deno task eval --checkpoint runs/NAME [--set suites|heldout|train|beyond] [--suites data/eval]
- * [--tasks N] [--limit N] [--bestOf K] [--json]`
+ * [--tasks N] [--limit N] [--bestOf K] [--passAt K] [--json]`
  *
  * Loads a checkpoint (a run folder's latest, or a checkpoint folder), rebuilds
  * the model from the config stored in it, and prints held-out accuracy per
@@ -11,7 +11,9 @@
  * `--set heldout|train` scores the generator's held-out behaviours or its train split instead
  * (the tasks pre-training evaluates, same seeds), `--set beyond` programs longer than the bank's
  * (self-play's `evalBeyond` set), and `--bestOf K` adds induction as a
- * synthesizer: best-of-K samples beside the enumerative search at K program checks.
+ * synthesizer: best-of-K samples beside the enumerative search at K program checks. `--passAt K`
+ * samples K answers per task at temperature 1 and prints the sampled accuracy and pass@j beside
+ * the greedy accuracy: the room RL's sharpening can collect.
  * @module
  */
 import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
@@ -21,8 +23,9 @@ import { configSplit, formatOverlap, overlapCounts, suiteOverlap } from "./bank_
 import { accuracyBySize, tallyBySize } from "./eval_sets.ts";
 import { configBank } from "../trainer/bank_cache.ts";
 import type { Executor } from "../sandbox/mod.ts";
-import type { InductionRecord } from "../tasks/records.ts";
+import type { InductionRecord, TaskRecord } from "../tasks/records.ts";
 import { bankSearchAt, inductionBestOf } from "./best_of.ts";
+import { type PassAtRow, samplingHeadroom } from "./pass_at.ts";
 import { bankSizeShares, drawnSizeShares, formatSizes, proposerQuality } from "./proposals.ts";
 import { Rng } from "../rng.ts";
 import { generatorSet } from "./generator_suite.ts";
@@ -40,7 +43,7 @@ import { loadSuites } from "./suite.ts";
 
 const USAGE =
   `Usage: deno task eval --checkpoint runs/NAME [--set S] [--suites PATH] [--tasks N] [--limit N]
-                      [--bestOf K] [--proposals N] [--overlap] [--backend B] [--json]
+                      [--bestOf K] [--passAt K] [--proposals N] [--overlap] [--backend B] [--json]
 
   --checkpoint PATH  a run folder (its latest checkpoint) or one checkpoint folder
   --set S            suites (default): the hand-written suites; heldout: the generator's held-out
@@ -51,6 +54,8 @@ const USAGE =
   --tasks N          generator sets: tasks per type (default: the run's pretrainEvalTasks)
   --bestOf K         also induction best-of-K (K samples, the first fitting the shown pairs is
                      scored) beside the enumerative search at K program checks
+  --passAt K         also K answers per task sampled at temperature 1 (as self-play's solver
+                     samples): the sampled accuracy and pass@1, 2, 4, …, K beside greedy
   --search N         the enumerative search's budget per induction task (default: the run's
                      searchMaxEvals; 0 skips the search)
   --proposals N      also N proposals per task type sampled as self-play's seeding stage samples
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
     set: { type: "string", default: "suites" },
     tasks: { type: "string" },
     bestOf: { type: "string" },
+    passAt: { type: "string" },
     proposals: { type: "string" },
     search: { type: "string" },
     overlap: { type: "boolean", default: false },
@@ -85,6 +91,7 @@ async function main(): Promise<void> {
   }
   const tasksFlag = numberFlag(values.tasks, "tasks", true);
   const bestOf = numberFlag(values.bestOf, "bestOf", true);
+  const passAtK = numberFlag(values.passAt, "passAt", true);
   const nProposals = numberFlag(values.proposals, "proposals", true);
   const searchFlag = numberFlag(values.search, "search", true);
   if (!values.checkpoint) {
@@ -148,6 +155,13 @@ async function main(): Promise<void> {
     const synth = bestOf && bank
       ? await synthesizerRows(policy, executor, bank, suites, { ...cfg, limit, k: bestOf })
       : undefined;
+    const headroom = passAtK
+      ? await samplingHeadroom(policy, executor, setRecords(suites, { ...cfg, limit }), {
+        ...cfg,
+        k: passAtK,
+        seed: cfg.seed,
+      })
+      : undefined;
     const proposals = nProposals && bank && split
       ? {
         rows: await proposerQuality(policy, executor, new Rng(cfg.seed), {
@@ -178,6 +192,7 @@ async function main(): Promise<void> {
             ...report,
             bySize: accuracyBySize(report),
             bestOf: synth,
+            passAt: headroom,
             proposals,
             overlap: overlap && overlapCounts(overlap),
           },
@@ -215,6 +230,9 @@ async function main(): Promise<void> {
             formatKN(synth.bestOf.k, synth.bestOf.n)
           } · search@${bestOf} programs ${formatKN(synth.search.k, synth.search.n)}`,
         );
+      }
+      if (headroom) {
+        console.log(formatHeadroom(headroom, report.counts));
       }
       if (proposals) {
         const pct = (x: number) => (Number.isNaN(x) ? "—" : `${(100 * x).toFixed(1)}%`);
@@ -269,6 +287,37 @@ async function synthesizerRows(
     bestOf: await inductionBestOf(policy, executor, records, { ...opts, seed: opts.seed }),
     search: await bankSearchAt(executor, bank, records, opts.k),
   };
+}
+
+/** Every query of the suites (at most `limit` tasks per type and suite), for sampling. */
+function setRecords(
+  suites: readonly EvalSuite[],
+  opts: Config & { limit: number },
+): TaskRecord[] {
+  return suites.flatMap((suite) => {
+    const taken: Record<string, number> = {};
+    return suite.tasks.flatMap((t) => {
+      if (opts.limit && (taken[t.task] = (taken[t.task] ?? 0) + 1) > opts.limit) return [];
+      const r = evalTaskRecords(t, opts);
+      return typeof r === "string" ? [] : r;
+    });
+  });
+}
+
+/** The sampled accuracy and pass@j per task type, beside the greedy accuracy of the same set. */
+function formatHeadroom(rows: readonly PassAtRow[], greedy: Record<string, Tally>): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  return [
+    `sampled at temperature 1, ${
+      rows[0]?.k ?? 0
+    } answers per task (pass@j: some of j right; pass@1: a sample's accuracy):`,
+    ...rows.map((r) => {
+      const g = greedy[r.task];
+      return `  ${r.task.padEnd(10)} ${r.n} tasks · greedy ${g ? formatKN(g.k, g.n) : "—"} · ${
+        Object.entries(r.passAt).map(([j, p]) => `pass@${j} ${pct(p)}`).join(" · ")
+      }`;
+    }),
+  ].join("\n");
 }
 
 /**

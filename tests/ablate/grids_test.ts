@@ -24,6 +24,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
       "improve_1e4",
       "rl_batch",
       "rl_targets",
+      "rl_types",
       "tiny",
     ]
   ) {
@@ -43,6 +44,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
     "rewards",
     "rl_batch",
     "rl_targets",
+    "rl_types",
     "tasks",
     "tiny",
   ]);

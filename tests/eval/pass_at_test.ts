@@ -1,0 +1,190 @@
+/**
+ * Sampling headroom: pass@j by the unbiased estimator, checked against counting every j-subset of
+ * the samples, and `samplingHeadroom` on a scripted policy (it answers with programs written in
+ * the test) whose answers the real sandbox scores.
+ */
+import assert from "node:assert/strict";
+import { passAt, passAtLevels, samplingHeadroom } from "../../lib/eval/pass_at.ts";
+import { parseProgram } from "../../lib/lang/parse.ts";
+import { signatureByName, WORLDS } from "../../lib/lang/types.ts";
+import type { Policy } from "../../lib/model/policy.ts";
+import type { PolicySampleOptions, PolicySampleResult } from "../../lib/model/sample.ts";
+import { createSandbox } from "../../lib/sandbox/mod.ts";
+import type { InductionRecord } from "../../lib/tasks/records.ts";
+
+/** Share of the j-subsets of n samples (the first c right) that hold a right one, by counting. */
+function bySubsets(n: number, c: number, j: number): number {
+  let hit = 0;
+  let all = 0;
+  for (let mask = 0; mask < 1 << n; mask++) {
+    let bits = 0;
+    for (let i = 0; i < n; i++) bits += (mask >> i) & 1;
+    if (bits !== j) continue;
+    all++;
+    if ((mask & ((1 << c) - 1)) !== 0) hit++;
+  }
+  return hit / all;
+}
+
+Deno.test("passAt is the share of j-subsets of the samples that hold a right answer", () => {
+  for (let n = 1; n <= 8; n++) {
+    for (let c = 0; c <= n; c++) {
+      for (let j = 1; j <= n; j++) {
+        assert.ok(
+          Math.abs(passAt(n, c, j) - bySubsets(n, c, j)) < 1e-12,
+          `n=${n} c=${c} j=${j}: ${passAt(n, c, j)} vs ${bySubsets(n, c, j)}`,
+        );
+      }
+    }
+  }
+  assert.equal(passAt(4, 1, 1), 0.25);
+  assert.throws(() => passAt(4, 5, 1), /0 ≤ c ≤ n/);
+  assert.throws(() => passAt(4, 1, 0), /1 ≤ j ≤ n/);
+  assert.throws(() => passAt(4, 1.5, 1), /integers/);
+  assert.deepEqual(passAtLevels(8), [1, 2, 4, 8]);
+  assert.deepEqual(passAtLevels(6), [1, 2, 4, 6]);
+  assert.deepEqual(passAtLevels(1), [1]);
+});
+
+const SIG = signatureByName("(int[]) -> int[]")!;
+const OPTS = { ...WORLDS.small, programMaxTokens: 16, inputMaxTokens: 16 };
+
+function tokens(js: string): number[] {
+  const r = parseProgram(js);
+  if (!r.ok) throw new Error(r.message);
+  return r.tokens;
+}
+
+const IDENTITY = "function f(xs) { return xs; }";
+const REVERSE = "function f(xs) { return [...xs].reverse(); }";
+const SORT = "function f(xs) { return [...xs].sort((a, b) => a - b); }";
+
+/** Induction records: the first is sort (hidden pairs unsorted), the second identity. */
+const RECORDS: InductionRecord[] = [
+  {
+    task: "induction",
+    program: SORT,
+    tokens: tokens(SORT),
+    signature: SIG.name,
+    step: -1,
+    examples: [
+      { input: [[1, 2]], output: [1, 2] },
+      { input: [[0, 3, 4]], output: [0, 3, 4] },
+      { input: [[2, 1]], output: [1, 2] },
+      { input: [[3, -1, 0]], output: [-1, 0, 3] },
+    ],
+    shown: 2,
+  },
+  {
+    task: "induction",
+    program: IDENTITY,
+    tokens: tokens(IDENTITY),
+    signature: SIG.name,
+    step: -1,
+    examples: [
+      { input: [[1, 2]], output: [1, 2] },
+      { input: [[2, 1]], output: [2, 1] },
+    ],
+    shown: 1,
+  },
+];
+
+/** A policy that answers every prompt with the next program of a script, in order. */
+function scripted(script: number[][]): Policy {
+  let next = 0;
+  return {
+    sample(prompts: readonly (readonly number[])[], _opts: PolicySampleOptions) {
+      const out = prompts.map(() => script[next++ % script.length]!);
+      const result: PolicySampleResult = {
+        tokens: out,
+        logprobs: out.map((t) => t.map(() => 0)),
+        masks: out.map(() => []),
+        finished: out.map(() => true),
+      };
+      return Promise.resolve(result);
+    },
+    logprobs() {
+      throw new Error("not used");
+    },
+  };
+}
+
+Deno.test("samplingHeadroom: k samples a task, scored on the hidden pairs, pass@j averaged", async () => {
+  await using executor = await createSandbox({ poolSize: 1 });
+  // Each task gets the same four answers. Sort: only SORT passes its hidden pairs (REVERSE fits
+  // [2,1] → [1,2] but not [3,-1,0]) → 1 of 4. Identity: the two IDENTITY answers → 2 of 4.
+  const script = [SORT, IDENTITY, IDENTITY, REVERSE].map(tokens);
+  const rows = await samplingHeadroom(scripted(script), executor, RECORDS, {
+    ...OPTS,
+    k: 4,
+    seed: 0,
+    chunk: 3, // below k: one task per sampling call
+  });
+  assert.equal(rows.length, 1);
+  const [row] = rows;
+  assert.equal(row!.task, "induction");
+  assert.equal(row!.n, 2);
+  assert.equal(row!.k, 4);
+  assert.ok(Math.abs(row!.sampled - (1 / 4 + 2 / 4) / 2) < 1e-12);
+  // pass@2: sort 1 − C(3,2)/C(4,2) = 1/2; identity 1 − C(2,2)/C(4,2) = 5/6.
+  const want: Record<number, number> = { 1: 0.375, 2: (1 / 2 + 5 / 6) / 2, 4: 1 };
+  assert.deepEqual(Object.keys(row!.passAt).map(Number), [1, 2, 4]);
+  for (const [j, p] of Object.entries(want)) {
+    assert.ok(Math.abs(row!.passAt[Number(j)]! - p) < 1e-12, `pass@${j} ${row!.passAt[Number(j)]}`);
+  }
+  // A wrong answer every time: nothing to collect.
+  const none = await samplingHeadroom(scripted([tokens(REVERSE)]), executor, RECORDS, {
+    ...OPTS,
+    k: 2,
+    seed: 0,
+  });
+  assert.deepEqual(none[0]!.passAt, { 1: 0, 2: 0 });
+  await assert.rejects(
+    () => samplingHeadroom(scripted(script), executor, RECORDS, { ...OPTS, k: 0, seed: 0 }),
+    /positive integer/,
+  );
+});
+
+Deno.test("deno task eval --passAt: the shipped base's samples beside its greedy answers", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "lib/eval/main.ts",
+      "--checkpoint=data/base",
+      "--limit=3",
+      "--passAt=4",
+      "--search=0",
+      "--json",
+    ],
+    cwd: new URL("../../", import.meta.url).pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  assert.equal(out.code, 0, text(out.stderr));
+  const report = JSON.parse(text(out.stdout)) as {
+    counts: Record<string, { k: number; n: number }>;
+    passAt: {
+      task: string;
+      n: number;
+      k: number;
+      sampled: number;
+      passAt: Record<string, number>;
+    }[];
+  };
+  // One row per task type, over the same queries the greedy eval scored.
+  assert.deepEqual(report.passAt.map((r) => r.task), ["deduction", "abduction", "induction"]);
+  for (const r of report.passAt) {
+    assert.equal(r.n, report.counts[r.task]!.n, r.task);
+    assert.equal(r.k, 4);
+    assert.deepEqual(Object.keys(r.passAt), ["1", "2", "4"]);
+    assert.ok(
+      Math.abs(r.passAt["1"]! - r.sampled) < 1e-12,
+      `${r.task}: pass@1 is the sampled mean`,
+    );
+    assert.ok(r.passAt["1"]! <= r.passAt["2"]! && r.passAt["2"]! <= r.passAt["4"]!, r.task);
+    // Each task's pass@4 is 0 or 1: a multiple of 1/n.
+    assert.ok(Math.abs(r.passAt["4"]! * r.n - Math.round(r.passAt["4"]! * r.n)) < 1e-9, r.task);
+  }
+});
