@@ -148,8 +148,13 @@ export async function gridSelfPlay(
       if (!summary || summary.step === 0) continue; // unfinished, or never trained
       done++;
       lastStep = Math.max(lastStep, summary.step - 1);
-      rows.push(...await readCellFile(run, () => readProposals(`${run.dir}/proposals.jsonl`)));
-      metrics.push(...await readCellFile(run, () => readMetrics(`${run.dir}/metrics.jsonl`)));
+      // A loop, not push(...): a long run logs 10⁵+ rows, more than a call's arguments can hold.
+      for (const r of await readCellFile(run, () => readProposals(`${run.dir}/proposals.jsonl`))) {
+        rows.push(r);
+      }
+      for (const m of await readCellFile(run, () => readMetrics(`${run.dir}/metrics.jsonl`))) {
+        metrics.push(m);
+      }
     }
     if (done === 0) continue;
     variants.push({

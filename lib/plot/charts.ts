@@ -19,11 +19,16 @@ import { dodge } from "./labels.ts";
 import { ema } from "./smooth.ts";
 import { plotToSvg } from "./svg.ts";
 
+/** The largest of xs, at least `floor`: a loop, since spreading 10⁵+ values into Math.max overflows the stack. */
+function maxOf(xs: Iterable<number>, floor = -Infinity): number {
+  let m = floor;
+  for (const x of xs) if (x > m) m = x;
+  return m;
+}
+
 /** Steps are whole numbers: no "0.2" ticks on a short run; large counts (tokens) as 20k. */
 function xTicks(xs: readonly number[]): ((d: number) => string) | string {
-  return Math.max(0, ...xs) >= 10_000
-    ? "~s"
-    : (d: number) => (Number.isInteger(d) ? String(d) : "");
+  return maxOf(xs, 0) >= 10_000 ? "~s" : (d: number) => (Number.isInteger(d) ? String(d) : "");
 }
 
 /** A point of a long-format series. */
@@ -316,7 +321,7 @@ export function bandChart(points: readonly BandPoint[], opts: LineChartOptions =
       return last ? [last] : [];
     });
     // At the panel's right edge, also for a series that stopped early (an untrained baseline).
-    const right = Math.max(...points.filter((p) => p.facet === facet).map((p) => p.step));
+    const right = maxOf(points.filter((p) => p.facet === facet).map((p) => p.step));
     const ys = dodge(ends.map((p) => p.mean), {
       domain: yDomain,
       height: height - margin.top - margin.bottom,
@@ -334,7 +339,7 @@ export function bandChart(points: readonly BandPoint[], opts: LineChartOptions =
   const single = points.filter((p) =>
     !points.some((q) => q !== p && q.series === p.series && q.facet === p.facet)
   );
-  const longest = Math.max(0, ...series.map((s) => s.length));
+  const longest = maxOf(series.map((s) => s.length), 0);
   return plotToSvg({
     width,
     height,

@@ -98,7 +98,12 @@ const hasTables = (e: EvalFinal | undefined): e is EvalFinal & EvalTables =>
 /** Renders the report page. */
 export function renderReport(opts: ReportInput): string {
   const metrics = stepsDone(opts.metrics);
-  const proposals = stepsDone(opts.proposals) as unknown as Record<string, unknown>[];
+  // At most MAX_DOTS dots per scatter, evenly spaced over the run: a long run logs 10⁵+ rows
+  // (random_tasks logs every generator task), which would make the report a huge SVG.
+  const proposals = evenly(
+    stepsDone(opts.proposals) as unknown as Record<string, unknown>[],
+    MAX_DOTS,
+  );
   const final = hasTables(opts.evalFinal) ? opts.evalFinal : undefined;
   const steps = metrics.reduce((s, m) => Math.max(s, m.step), 0);
   const smooth = { smooth: REPORT_SMOOTHING };
@@ -161,11 +166,13 @@ export function renderReport(opts: ReportInput): string {
       }),
     ],
     [
-      "Program size of proposals (tokens; line = mean)",
+      `Program size of proposals (tokens; line = mean${sampledNote(opts.proposals.length)})`,
       scatterChart(proposals, { y: "programTokens", color: "task", xLabel: "steps done" }),
     ],
     [
-      "Solve rate of valid proposals (learnability rollouts; line = mean)",
+      `Solve rate of valid proposals (learnability rollouts; line = mean${
+        sampledNote(opts.proposals.length)
+      })`,
       scatterChart(proposals.filter((p) => p.valid), {
         y: "solveRate",
         color: "task",
@@ -232,4 +239,20 @@ function againstStartSection(e: EvalFinal | undefined): string {
     `<table><tr><th>task</th><th>start %</th><th>end %</th><th>difference (points, 95% CI)</th><th>tasks</th></tr>${rows}</table>`,
     "The same held-out tasks scored before the first update (the seeding eval) and after the last, paired task by task; the interval is a bootstrap over the tasks (one run: the seed's own variation is not in it).",
   );
+}
+
+/** Dots per scatter chart in a report. */
+export const MAX_DOTS = 5000;
+
+/** At most n items of xs, evenly spaced and in order (all of them when there are n or fewer). */
+export function evenly<T>(xs: readonly T[], n: number): T[] {
+  if (xs.length <= n) return [...xs];
+  return Array.from({ length: n }, (_, i) => xs[Math.floor((i * xs.length) / n)]!);
+}
+
+/** ", of N shown as M evenly spaced" when the rows were thinned. */
+function sampledNote(rows: number): string {
+  return rows > MAX_DOTS
+    ? `; ${MAX_DOTS.toLocaleString("en-US")} of ${rows.toLocaleString("en-US")} rows, evenly spaced`
+    : "";
 }
