@@ -8,21 +8,13 @@
 import assert from "node:assert/strict";
 import { bankSearchAt, inductionBestOf } from "../../lib/eval/best_of.ts";
 import type { Bank } from "../../lib/lang/generate.ts";
-import { parseProgram } from "../../lib/lang/parse.ts";
 import { signatureByName, WORLDS } from "../../lib/lang/types.ts";
-import type { Policy } from "../../lib/model/policy.ts";
-import type { PolicySampleOptions, PolicySampleResult } from "../../lib/model/sample.ts";
 import { createSandbox } from "../../lib/sandbox/mod.ts";
 import type { InductionRecord } from "../../lib/tasks/records.ts";
+import { scripted, tokens } from "./scripted_policy.ts";
 
 const SIG = signatureByName("(int[]) -> int[]")!;
 const OPTS = { ...WORLDS.small, programMaxTokens: 16, inputMaxTokens: 16 };
-
-function tokens(js: string): number[] {
-  const r = parseProgram(js);
-  if (!r.ok) throw new Error(r.message);
-  return r.tokens;
-}
 
 const IDENTITY = tokens("function f(xs) { return xs; }");
 const REVERSE = tokens("function f(xs) { return [...xs].reverse(); }");
@@ -43,26 +35,6 @@ const RECORD: InductionRecord = {
   ],
   shown: 2,
 };
-
-/** A policy that answers every prompt with the next program of a script, in order. */
-function scripted(script: number[][]): Policy {
-  let next = 0;
-  return {
-    sample(prompts: readonly (readonly number[])[], _opts: PolicySampleOptions) {
-      const tokens = prompts.map(() => script[next++ % script.length]!);
-      const result: PolicySampleResult = {
-        tokens,
-        logprobs: tokens.map((t) => t.map(() => 0)),
-        masks: tokens.map(() => []),
-        finished: tokens.map(() => true),
-      };
-      return Promise.resolve(result);
-    },
-    logprobs() {
-      throw new Error("not used");
-    },
-  };
-}
 
 Deno.test("best-of-k: the first sample that fits the shown pairs is the one scored", async () => {
   await using executor = await createSandbox({ poolSize: 1 });

@@ -5,12 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { passAt, passAtLevels, samplingHeadroom } from "../../lib/eval/pass_at.ts";
-import { parseProgram } from "../../lib/lang/parse.ts";
 import { signatureByName, WORLDS } from "../../lib/lang/types.ts";
-import type { Policy } from "../../lib/model/policy.ts";
-import type { PolicySampleOptions, PolicySampleResult } from "../../lib/model/sample.ts";
 import { createSandbox } from "../../lib/sandbox/mod.ts";
 import type { InductionRecord } from "../../lib/tasks/records.ts";
+import { scripted, tokens } from "./scripted_policy.ts";
 
 /** Share of the j-subsets of n samples (the first c right) that hold a right one, by counting. */
 function bySubsets(n: number, c: number, j: number): number {
@@ -49,12 +47,6 @@ Deno.test("passAt is the share of j-subsets of the samples that hold a right ans
 const SIG = signatureByName("(int[]) -> int[]")!;
 const OPTS = { ...WORLDS.small, programMaxTokens: 16, inputMaxTokens: 16 };
 
-function tokens(js: string): number[] {
-  const r = parseProgram(js);
-  if (!r.ok) throw new Error(r.message);
-  return r.tokens;
-}
-
 const IDENTITY = "function f(xs) { return xs; }";
 const REVERSE = "function f(xs) { return [...xs].reverse(); }";
 const SORT = "function f(xs) { return [...xs].sort((a, b) => a - b); }";
@@ -88,26 +80,6 @@ const RECORDS: InductionRecord[] = [
     shown: 1,
   },
 ];
-
-/** A policy that answers every prompt with the next program of a script, in order. */
-function scripted(script: number[][]): Policy {
-  let next = 0;
-  return {
-    sample(prompts: readonly (readonly number[])[], _opts: PolicySampleOptions) {
-      const out = prompts.map(() => script[next++ % script.length]!);
-      const result: PolicySampleResult = {
-        tokens: out,
-        logprobs: out.map((t) => t.map(() => 0)),
-        masks: out.map(() => []),
-        finished: out.map(() => true),
-      };
-      return Promise.resolve(result);
-    },
-    logprobs() {
-      throw new Error("not used");
-    },
-  };
-}
 
 Deno.test("samplingHeadroom: k samples a task, scored on the hidden pairs, pass@j averaged", async () => {
   await using executor = await createSandbox({ poolSize: 1 });
