@@ -8,33 +8,24 @@
 import assert from "node:assert/strict";
 import { bankSearchAt, inductionBestOf } from "../../lib/eval/best_of.ts";
 import type { Bank } from "../../lib/lang/generate.ts";
-import { signatureByName, WORLDS } from "../../lib/lang/types.ts";
+import { WORLDS } from "../../lib/lang/types.ts";
 import { createSandbox } from "../../lib/sandbox/mod.ts";
-import type { InductionRecord } from "../../lib/tasks/records.ts";
-import { scripted, tokens } from "./scripted_policy.ts";
+import {
+  IDENTITY as IDENTITY_JS,
+  LIST_SIG,
+  OPTS,
+  REVERSE as REVERSE_JS,
+  scripted,
+  SORT as SORT_JS,
+  SORT_RECORD,
+  tokens,
+} from "./scripted_policy.ts";
 
-const SIG = signatureByName("(int[]) -> int[]")!;
-const OPTS = { ...WORLDS.small, programMaxTokens: 16, inputMaxTokens: 16 };
-
-const IDENTITY = tokens("function f(xs) { return xs; }");
-const REVERSE = tokens("function f(xs) { return [...xs].reverse(); }");
-const SORT = tokens("function f(xs) { return [...xs].sort((a, b) => a - b); }");
-
-/** Shown pairs fitted by identity and sort alike (already sorted); hidden pairs only by sort. */
-const RECORD: InductionRecord = {
-  task: "induction",
-  program: "function f(xs) { return [...xs].sort((a, b) => a - b); }",
-  tokens: SORT,
-  signature: SIG.name,
-  step: -1,
-  examples: [
-    { input: [[1, 2]], output: [1, 2] },
-    { input: [[0, 3, 4]], output: [0, 3, 4] },
-    { input: [[2, 1]], output: [1, 2] },
-    { input: [[3, -1, 0]], output: [-1, 0, 3] },
-  ],
-  shown: 2,
-};
+const SIG = LIST_SIG;
+const IDENTITY = tokens(IDENTITY_JS);
+const REVERSE = tokens(REVERSE_JS);
+const SORT = tokens(SORT_JS);
+const RECORD = SORT_RECORD;
 
 Deno.test("best-of-k: the first sample that fits the shown pairs is the one scored", async () => {
   await using executor = await createSandbox({ poolSize: 1 });

@@ -5,10 +5,18 @@
  */
 import assert from "node:assert/strict";
 import { passAt, passAtLevels, samplingHeadroom } from "../../lib/eval/pass_at.ts";
-import { signatureByName, WORLDS } from "../../lib/lang/types.ts";
 import { createSandbox } from "../../lib/sandbox/mod.ts";
 import type { InductionRecord } from "../../lib/tasks/records.ts";
-import { scripted, tokens } from "./scripted_policy.ts";
+import {
+  IDENTITY,
+  LIST_SIG as SIG,
+  OPTS,
+  REVERSE,
+  scripted,
+  SORT,
+  SORT_RECORD,
+  tokens,
+} from "./scripted_policy.ts";
 
 /** Share of the j-subsets of n samples (the first c right) that hold a right one, by counting. */
 function bySubsets(n: number, c: number, j: number): number {
@@ -44,29 +52,9 @@ Deno.test("passAt is the share of j-subsets of the samples that hold a right ans
   assert.deepEqual(passAtLevels(1), [1]);
 });
 
-const SIG = signatureByName("(int[]) -> int[]")!;
-const OPTS = { ...WORLDS.small, programMaxTokens: 16, inputMaxTokens: 16 };
-
-const IDENTITY = "function f(xs) { return xs; }";
-const REVERSE = "function f(xs) { return [...xs].reverse(); }";
-const SORT = "function f(xs) { return [...xs].sort((a, b) => a - b); }";
-
 /** Induction records: the first is sort (hidden pairs unsorted), the second identity. */
 const RECORDS: InductionRecord[] = [
-  {
-    task: "induction",
-    program: SORT,
-    tokens: tokens(SORT),
-    signature: SIG.name,
-    step: -1,
-    examples: [
-      { input: [[1, 2]], output: [1, 2] },
-      { input: [[0, 3, 4]], output: [0, 3, 4] },
-      { input: [[2, 1]], output: [1, 2] },
-      { input: [[3, -1, 0]], output: [-1, 0, 3] },
-    ],
-    shown: 2,
-  },
+  SORT_RECORD,
   {
     task: "induction",
     program: IDENTITY,
