@@ -41,7 +41,7 @@ import { sameValue } from "../sandbox/mod.ts";
 import type { InductionRecord, TaskRecord, Triplet } from "../tasks/records.ts";
 import { checkAnswers } from "../tasks/solve.ts";
 import { evalTaskRecords } from "./task_records.ts";
-import type { EvalSuite } from "./suite.ts";
+import { type EvalSuite, limitedTasks } from "./suite.ts";
 
 /** A count: `k` of `n` answered correctly. */
 export interface Tally {
@@ -292,10 +292,7 @@ export function suiteBaselines(
 ): Promise<BaselineReport> {
   const records: TaskRecord[] = [];
   for (const suite of suites) {
-    const taken: Record<string, number> = {};
-    for (const t of suite.tasks) {
-      taken[t.task] = (taken[t.task] ?? 0) + 1;
-      if (opts.limit && taken[t.task]! > opts.limit) continue;
+    for (const t of limitedTasks(suite, opts.limit)) {
       const r = evalTaskRecords(t, opts.bounds);
       if (typeof r !== "string") records.push(...r);
     }

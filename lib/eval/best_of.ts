@@ -22,7 +22,7 @@ import { Rng } from "../rng.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import type { PromptOptions } from "../tasks/prompts.ts";
 import type { InductionRecord } from "../tasks/records.ts";
-import { checkAnswers, solveTasks } from "../tasks/solve.ts";
+import { checkAnswers, sampleEach } from "../tasks/solve.ts";
 import type { Tally } from "./baselines.ts";
 
 /** The shown pairs of an induction record, with its signature. */
@@ -53,27 +53,24 @@ export async function inductionBestOf(
   const rng = new Rng(opts.seed);
   const world: World = opts as World;
   const chosen: { record: InductionRecord; answer: number[]; unfinished: boolean }[] = [];
-  const per = Math.max(1, Math.floor((opts.chunk ?? 512) / opts.k));
-  for (let i = 0; i < records.length; i += per) {
-    const group = records.slice(i, i + per);
-    const attempts = await solveTasks(
-      policy,
-      group.flatMap((r) => Array.from({ length: opts.k }, () => r)),
-      rng,
-      { ...opts, temperature: opts.temperature ?? 1, greedy: false },
-    );
-    group.forEach((record, j) => {
-      const own = attempts.slice(j * opts.k, (j + 1) * opts.k);
-      const { signature, pairs } = shownPairs(record);
-      const fits = fitsPairs(signature, pairs, world);
-      // A sample that is not a whole program (it ran out of tokens) fits nothing.
-      const fit = own.find((a) =>
-        !a.unfinished && programTree(a.rollout.completion).ok && fits(a.rollout.completion)
-      );
-      const pick = fit ?? own[0]!;
-      chosen.push({ record, answer: pick.rollout.completion, unfinished: pick.unfinished });
-    });
-  }
+  await sampleEach(
+    policy,
+    records,
+    rng,
+    { ...opts, temperature: opts.temperature ?? 1, greedy: false },
+    (group, attempts) =>
+      group.forEach((record, j) => {
+        const own = attempts[j]!;
+        const { signature, pairs } = shownPairs(record);
+        const fits = fitsPairs(signature, pairs, world);
+        // A sample that is not a whole program (it ran out of tokens) fits nothing.
+        const fit = own.find((a) =>
+          !a.unfinished && programTree(a.rollout.completion).ok && fits(a.rollout.completion)
+        );
+        const pick = fit ?? own[0]!;
+        chosen.push({ record, answer: pick.rollout.completion, unfinished: pick.unfinished });
+      }),
+  );
   const outcomes = await checkAnswers(executor, chosen);
   return { k: outcomes.filter((o) => o === "correct").length, n: outcomes.length };
 }

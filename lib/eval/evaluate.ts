@@ -27,7 +27,7 @@ import {
   solveTasks,
 } from "../tasks/solve.ts";
 import { type BaselineReport, recordBaselines, type Tally } from "./baselines.ts";
-import type { EvalSuite, EvalTask } from "./suite.ts";
+import { type EvalSuite, type EvalTask, limitedTasks } from "./suite.ts";
 import { evalTaskRecords, type EvalWorld } from "./task_records.ts";
 
 /** Options of {@linkcode evaluateSuites}. */
@@ -99,10 +99,7 @@ export async function evaluateSuites(
   const items: { suite: string; t: EvalTask; records: TaskRecord[] }[] = [];
   const notExpressible: EvalReport["notExpressible"] = [];
   for (const suite of suites) {
-    const taken: Record<string, number> = {};
-    for (const t of suite.tasks) {
-      taken[t.task] = (taken[t.task] ?? 0) + 1;
-      if (opts.limit && taken[t.task]! > opts.limit) continue;
+    for (const t of limitedTasks(suite, opts.limit)) {
       const r = evalTaskRecords(t, opts as EvalWorld);
       if (typeof r === "string") {
         notExpressible.push({ suite: suite.name, id: t.id, task: t.task, reason: r });

@@ -30,7 +30,7 @@ import { bankSizeShares, drawnSizeShares, formatSizes, proposerQuality } from ".
 import { Rng } from "../rng.ts";
 import { generatorSet } from "./generator_suite.ts";
 import { beyondSet } from "./beyond.ts";
-import { type EvalSuite } from "./suite.ts";
+import { type EvalSuite, limitedTasks } from "./suite.ts";
 import { evalTaskRecords } from "./task_records.ts";
 import { worldVocab } from "../lang/vocab.ts";
 import { initBackend } from "../model/backend.ts";
@@ -274,15 +274,9 @@ async function synthesizerRows(
   suites: readonly EvalSuite[],
   opts: Config & { limit: number; k: number },
 ): Promise<{ bestOf: Tally; search: Tally }> {
-  const records: InductionRecord[] = [];
-  for (const suite of suites) {
-    let taken = 0;
-    for (const t of suite.tasks) {
-      if (t.task !== "induction" || (opts.limit && ++taken > opts.limit)) continue;
-      const r = evalTaskRecords(t, opts);
-      if (typeof r !== "string") records.push(...(r as InductionRecord[]));
-    }
-  }
+  const records = setRecords(suites, opts).filter((r): r is InductionRecord =>
+    r.task === "induction"
+  );
   return {
     bestOf: await inductionBestOf(policy, executor, records, { ...opts, seed: opts.seed }),
     search: await bankSearchAt(executor, bank, records, opts.k),
@@ -294,14 +288,12 @@ function setRecords(
   suites: readonly EvalSuite[],
   opts: Config & { limit: number },
 ): TaskRecord[] {
-  return suites.flatMap((suite) => {
-    const taken: Record<string, number> = {};
-    return suite.tasks.flatMap((t) => {
-      if (opts.limit && (taken[t.task] = (taken[t.task] ?? 0) + 1) > opts.limit) return [];
+  return suites.flatMap((suite) =>
+    limitedTasks(suite, opts.limit).flatMap((t) => {
       const r = evalTaskRecords(t, opts);
       return typeof r === "string" ? [] : r;
-    });
-  });
+    })
+  );
 }
 
 /** The sampled accuracy and pass@j per task type, beside the greedy accuracy of the same set. */

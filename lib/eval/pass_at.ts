@@ -12,7 +12,7 @@ import { Rng } from "../rng.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import { TASK_TYPES, type TaskType } from "../task_types.ts";
 import type { TaskRecord } from "../tasks/records.ts";
-import { checkAnswers, type SolveOptions, solveTasks } from "../tasks/solve.ts";
+import { checkAttempts, sampleEach, type SolveOptions } from "../tasks/solve.ts";
 
 /**
  * Unbiased pass@j from c correct answers among n samples: 1 − C(n−c, j) / C(n, j), computed as a
@@ -74,28 +74,19 @@ export async function samplingHeadroom(
   }
   const rng = new Rng(opts.seed);
   const correct: number[] = []; // right samples per record, in records' order
-  const per = Math.max(1, Math.floor((opts.chunk ?? 512) / opts.k));
-  for (let i = 0; i < records.length; i += per) {
-    const group = records.slice(i, i + per);
-    const repeated = group.flatMap((r) => Array.from({ length: opts.k }, () => r));
-    const attempts = await solveTasks(policy, repeated, rng, {
-      ...opts,
-      temperature: opts.temperature ?? 1,
-      greedy: false,
-    });
-    const outcomes = await checkAnswers(
-      executor,
-      attempts.map((a) => ({
-        record: a.record,
-        answer: a.rollout.completion,
-        unfinished: a.unfinished,
-      })),
-    );
-    group.forEach((_, j) => {
-      const own = outcomes.slice(j * opts.k, (j + 1) * opts.k);
-      correct.push(own.filter((o) => o === "correct").length);
-    });
-  }
+  await sampleEach(
+    policy,
+    records,
+    rng,
+    { ...opts, temperature: opts.temperature ?? 1, greedy: false },
+    async (_, attempts) => {
+      const outcomes = await checkAttempts(executor, attempts.flat());
+      attempts.forEach((_, j) => {
+        const mine = outcomes.slice(j * opts.k, (j + 1) * opts.k);
+        correct.push(mine.filter((o) => o === "correct").length);
+      });
+    },
+  );
   const levels = passAtLevels(opts.k);
   return TASK_TYPES.flatMap((task) => {
     const cs = records.flatMap((r, i) => (r.task === task ? [correct[i]!] : []));

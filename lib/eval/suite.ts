@@ -308,6 +308,12 @@ export function loadSuites(
   return suites;
 }
 
+/** The suite's tasks, only the first `limit` of each task type when `limit` > 0 (0: all), in order. */
+export function limitedTasks(suite: EvalSuite, limit = 0): EvalTask[] {
+  const taken: Record<string, number> = {};
+  return suite.tasks.filter((t) => !limit || (taken[t.task] = (taken[t.task] ?? 0) + 1) <= limit);
+}
+
 /** Splits tasks by task type (every type present as a key, possibly empty). */
 export function suiteTasksByType(tasks: readonly EvalTask[]): Record<TaskType, EvalTask[]> {
   const out: Record<TaskType, EvalTask[]> = { deduction: [], abduction: [], induction: [] };

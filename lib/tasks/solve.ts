@@ -189,6 +189,31 @@ export function renderAnswer(record: TaskRecord, answer: readonly number[]): str
   return programTree(answer).ok ? renderProgram(answer) : raw();
 }
 
+/**
+ * k answers per record (each prompt repeated k times), sampled a chunk of about `chunk` prompts
+ * at a time (default 512) so memory stays bounded; `onChunk` gets each chunk's records and, per
+ * record in order, its k attempts.
+ */
+export async function sampleEach<R extends TaskRecord>(
+  policy: Policy,
+  records: readonly R[],
+  rng: Rng,
+  opts: SolveOptions & { k: number; chunk?: number },
+  onChunk: (records: readonly R[], attempts: Attempt[][]) => void | Promise<void>,
+): Promise<void> {
+  const per = Math.max(1, Math.floor((opts.chunk ?? 512) / opts.k));
+  for (let i = 0; i < records.length; i += per) {
+    const group = records.slice(i, i + per);
+    const flat = await solveTasks(
+      policy,
+      group.flatMap((r) => Array.from({ length: opts.k }, () => r)),
+      rng,
+      opts,
+    );
+    await onChunk(group, group.map((_, j) => flat.slice(j * opts.k, (j + 1) * opts.k)));
+  }
+}
+
 /** Checks the solver's own attempts (their completions are the answers), with one sandbox call. */
 export function checkAttempts(
   executor: Executor,

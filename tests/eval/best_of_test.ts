@@ -10,22 +10,12 @@ import { bankSearchAt, inductionBestOf } from "../../lib/eval/best_of.ts";
 import type { Bank } from "../../lib/lang/generate.ts";
 import { WORLDS } from "../../lib/lang/types.ts";
 import { createSandbox } from "../../lib/sandbox/mod.ts";
-import {
-  IDENTITY as IDENTITY_JS,
-  LIST_SIG,
-  OPTS,
-  REVERSE as REVERSE_JS,
-  scripted,
-  SORT as SORT_JS,
-  SORT_RECORD,
-  tokens,
-} from "./scripted_policy.ts";
+import * as fixtures from "./scripted_policy.ts";
 
-const SIG = LIST_SIG;
-const IDENTITY = tokens(IDENTITY_JS);
-const REVERSE = tokens(REVERSE_JS);
-const SORT = tokens(SORT_JS);
-const RECORD = SORT_RECORD;
+const { LIST_SIG: SIG, OPTS, scripted, SORT_RECORD: RECORD, tokens } = fixtures;
+const IDENTITY = tokens(fixtures.IDENTITY);
+const REVERSE = tokens(fixtures.REVERSE);
+const SORT = tokens(fixtures.SORT);
 
 Deno.test("best-of-k: the first sample that fits the shown pairs is the one scored", async () => {
   await using executor = await createSandbox({ poolSize: 1 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  limitedTasks,
   loadSuite,
   loadSuites,
   parseSuite,
@@ -222,4 +223,22 @@ Deno.test("suite: files and folders load all-or-nothing", () => {
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("limitedTasks: the first `limit` tasks of each type, in the suite's order; 0 keeps all", () => {
+  const tasks = parseSuite(
+    [
+      ded({ id: "d1" }),
+      ind({ id: "i1" }),
+      ded({ id: "d2" }),
+      ded({ id: "d3" }),
+      ind({ id: "i2" }),
+    ].join("\n"),
+    "t.jsonl",
+  );
+  const suite = { name: "t", path: "t.jsonl", tasks };
+  assert.deepEqual(limitedTasks(suite, 1).map((t) => t.id), ["d1", "i1"]);
+  assert.deepEqual(limitedTasks(suite, 2).map((t) => t.id), ["d1", "i1", "d2", "i2"]);
+  assert.deepEqual(limitedTasks(suite, 0).map((t) => t.id), ["d1", "i1", "d2", "d3", "i2"]);
+  assert.deepEqual(limitedTasks(suite).map((t) => t.id), ["d1", "i1", "d2", "d3", "i2"]);
 });
