@@ -433,17 +433,15 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
         }))
       ),
       {
-        ...pretrainMore({ pretrainEvalEvery: 0, pretrainEvalTasks: 1000 }),
-        name: "pretrain_more_deduction",
-        description:
-          "no self-play: the base pre-trained further on the generator's deduction only for the same minutes (constant rate)",
-        overrides: {
-          ...pretrainMore({}).overrides,
+        ...pretrainMore({
           pretrainEvalEvery: 0,
           pretrainEvalTasks: 1000,
           pretrainViews: ["deduction"],
           pretrainViewWeights: {},
-        },
+        }),
+        name: "pretrain_more_deduction",
+        description:
+          "no self-play: the base pre-trained further on the generator's deduction only for the same minutes (constant rate)",
       },
       // Added after the cells above had run: azr_s128 loses deduction even with deduction alone
       // (−3 points), where the generator's tasks under the same RL gain 1. TRR++'s baselines are

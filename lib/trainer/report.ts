@@ -250,7 +250,7 @@ export function evenly<T>(xs: readonly T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => xs[Math.floor((i * xs.length) / n)]!);
 }
 
-/** ", of N shown as M evenly spaced" when the rows were thinned. */
+/** "; 5,000 of N rows, evenly spaced" for a chart title when the rows were thinned, else "". */
 function sampledNote(rows: number): string {
   return rows > MAX_DOTS
     ? `; ${MAX_DOTS.toLocaleString("en-US")} of ${rows.toLocaleString("en-US")} rows, evenly spaced`
