@@ -158,6 +158,12 @@ export const ConfigSchema = z.strictObject({
   solveTemperature: z.number().positive().default(1).describe("Sampling temperature of the solver"),
   seedingFactor: nonNegInt().default(4)
     .describe("Seeding stage grows each buffer to batchSize × this many triplets (paper: 4)"),
+  seedBuffers: z.enum(["identity", "generator"]).default("identity").describe(
+    "What the buffers hold before seeding's proposals: 'identity' (the paper: the identity program), or, not in the paper, 'generator': seedTasks tasks per type from the generator's train split, the references pre-training's proposer views showed (a base pre-trained here never saw identity references)",
+  ),
+  seedTasks: posInt().default(24).describe(
+    "Generator tasks per type in each buffer when seedBuffers is 'generator'",
+  ),
   trainProposer: z.boolean().default(true).describe(
     "Update the proposer role (false = solver-only ablation)",
   ),

@@ -96,6 +96,10 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
       [[...evalMain, "--checkpoint=x", "--bestOf=-1"], /--bestOf must be a non-negative integer/],
       [[...evalMain, "--checkpoint=x", "--passAt=1.5"], /--passAt must be a non-negative integer/],
       [[...evalMain, "--checkpoint=x", "--search=lots"], /--search must be a non-negative integer/],
+      [
+        [...evalMain, "--checkpoint=x", "--seedBuffers=bank"],
+        /--seedBuffers must be identity or generator, got 'bank'/,
+      ],
       [ablate, /Missing --grid/],
       [[...ablate, "--grid=nope"], /Unknown grid 'nope'/],
       [[...ablate, "--grid=tiny", "--seeds=-1"], /--seeds must be a non-negative integer/],

@@ -26,6 +26,7 @@ import type { Executor } from "../sandbox/mod.ts";
 import type { InductionRecord, TaskRecord } from "../tasks/records.ts";
 import { bankSearchAt, inductionBestOf } from "./best_of.ts";
 import { type PassAtRow, samplingHeadroom } from "./pass_at.ts";
+import { bufferSeeds } from "../tasks/seed.ts";
 import { bankSizeShares, drawnSizeShares, formatSizes, proposerQuality } from "./proposals.ts";
 import { Rng } from "../rng.ts";
 import { generatorSet } from "./generator_suite.ts";
@@ -43,7 +44,8 @@ import { loadSuites } from "./suite.ts";
 
 const USAGE =
   `Usage: deno task eval --checkpoint runs/NAME [--set S] [--suites PATH] [--tasks N] [--limit N]
-                      [--bestOf K] [--passAt K] [--proposals N] [--overlap] [--backend B] [--json]
+                      [--bestOf K] [--passAt K] [--proposals N] [--seedBuffers S] [--overlap]
+                      [--backend B] [--json]
 
   --checkpoint PATH  a run folder (its latest checkpoint) or one checkpoint folder
   --set S            suites (default): the hand-written suites; heldout: the generator's held-out
@@ -60,6 +62,8 @@ const USAGE =
                      searchMaxEvals; 0 skips the search)
   --proposals N      also N proposals per task type sampled as self-play's seeding stage samples
                      them: valid, constant and distinct shares, program sizes beside the bank's
+  --seedBuffers S    what those buffers start from: identity (the paper) or generator (seedTasks
+                     tasks per type of the generator's train split); default: the run's
   --overlap          also where the suites' programs lie in the generator's split for the run's
                      config (as written, by behaviour on the bank's probes): are the suites unseen?
   --limit N          only the first N tasks of each type per suite (default: the run's evalLimit,
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
     bestOf: { type: "string" },
     passAt: { type: "string" },
     proposals: { type: "string" },
+    seedBuffers: { type: "string" },
     search: { type: "string" },
     overlap: { type: "boolean", default: false },
   }, USAGE);
@@ -98,6 +103,14 @@ async function main(): Promise<void> {
     throw new UsageError("Missing --checkpoint runs/NAME (see --help)");
   }
   const limitFlag = numberFlag(values.limit, "limit", true);
+  const seedFlag = values.seedBuffers === undefined
+    ? undefined
+    : ConfigSchema.shape.seedBuffers.safeParse(values.seedBuffers);
+  if (seedFlag && !seedFlag.success) {
+    throw new UsageError(
+      `--seedBuffers must be identity or generator, got '${values.seedBuffers}'`,
+    );
+  }
   const backend = values.backend === undefined
     ? undefined
     : ConfigSchema.shape.backend.safeParse(values.backend);
@@ -119,7 +132,7 @@ async function main(): Promise<void> {
       } at '${saved.error.issues[0]?.path.join(".")}')`,
     );
   }
-  const cfg = saved.data;
+  const cfg = { ...saved.data, ...(seedFlag ? { seedBuffers: seedFlag.data } : {}) };
   // The run's own limit by default: the training's final eval used it, so both agree.
   const limit = limitFlag ?? cfg.evalLimit;
   // Checkpoints store the index of their last step; reports count steps done.
@@ -164,10 +177,12 @@ async function main(): Promise<void> {
       : undefined;
     const proposals = nProposals && bank && split
       ? {
+        seedBuffers: cfg.seedBuffers,
         rows: await proposerQuality(policy, executor, new Rng(cfg.seed), {
           ...cfg,
           temperature: cfg.proposeTemperature,
           perType: nProposals,
+          seeds: await bufferSeeds(cfg, () => Promise.resolve(split.train)),
         }),
         bankSizes: bankSizeShares(bank),
         drawnSizes: drawnSizeShares(split.train, new Rng(0)),

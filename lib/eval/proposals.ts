@@ -1,8 +1,8 @@
 /**
  * What a model proposes when self-play starts from it: proposals sampled exactly as self-play's
- * seeding stage samples them (buffers holding the identity seeds, K references each, the
- * proposer's temperature; valid proposals join the buffers round by round), validated in the
- * sandbox, and summarised per task type:
+ * seeding stage samples them (buffers holding the seeds — the identity programs, or the
+ * generator's tasks with `seeds` — K references each, the proposer's temperature; valid proposals
+ * join the buffers round by round), validated in the sandbox, and summarised per task type:
  *
  * - **valid**: the share the sandbox accepts (runs, deterministic, inside the world);
  * - **constant**: of the valid deduction/abduction programs, the share that returns one value on
@@ -24,7 +24,7 @@ import type { Executor } from "../sandbox/mod.ts";
 import { TaskBuffer } from "../tasks/buffer.ts";
 import { constantOnProbes } from "../tasks/constant.ts";
 import { type Buffers, type ProposeOptions, proposeTasks } from "../tasks/propose.ts";
-import { seedInduction, seedTriplets } from "../tasks/seed.ts";
+import { identitySeeds, type SeedRecords } from "../tasks/seed.ts";
 import { type ValidateOptions, validateProposals } from "../tasks/validate.ts";
 
 /** One task type's proposals, summarised (shares in [0, 1]; NaN where nothing was measured). */
@@ -45,6 +45,8 @@ export interface ProposerQualityOptions extends Omit<ProposeOptions, "batchSize"
   perType: number;
   /** Proposals per sampling round (default 32). */
   round?: number;
+  /** What the buffers hold first (default: the identity programs, as the paper seeds). */
+  seeds?: SeedRecords;
 }
 
 /** Samples and summarises proposals as self-play's seeding stage makes them (see the module doc). */
@@ -54,10 +56,11 @@ export async function proposerQuality(
   rng: Rng,
   opts: ProposerQualityOptions,
 ): Promise<ProposerQuality[]> {
+  const seeds = opts.seeds ?? identitySeeds();
   const buffers: Buffers = {
-    deduction: new TaskBuffer("deduction", seedTriplets("deduction")),
-    abduction: new TaskBuffer("abduction", seedTriplets("abduction")),
-    induction: new TaskBuffer("induction", seedInduction()),
+    deduction: new TaskBuffer("deduction", seeds.deduction),
+    abduction: new TaskBuffer("abduction", seeds.abduction),
+    induction: new TaskBuffer("induction", seeds.induction),
   };
   const rows: ProposerQuality[] = [];
   for (const task of TASK_TYPES) {

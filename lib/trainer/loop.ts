@@ -34,7 +34,7 @@ import {
   type Rollout,
 } from "../tasks/propose.ts";
 import { randomProposals } from "../tasks/random.ts";
-import { seedInduction, seedTriplets } from "../tasks/seed.ts";
+import { bufferSeeds, type SeedRecords } from "../tasks/seed.ts";
 import { type Attempt, checkAttempts, solveTasks } from "../tasks/solve.ts";
 import { validateProposals, type Verdict } from "../tasks/validate.ts";
 import type { TaskRecord } from "../tasks/records.ts";
@@ -426,25 +426,27 @@ async function referencePolicy(run: TrainingRun): Promise<TransformerPolicy | un
   return ref;
 }
 
+/** A record's task, program and pairs as one string (which solver tasks are seeds). */
+function recordKey(r: TaskRecord): string {
+  return `${r.task} ${r.program} ${JSON.stringify(r.task === "induction" ? r.examples : r.input)}`;
+}
+
 /**
- * Seeding (paper: batch × 4): the identity program in every buffer, then rounds of proposals
- * without updates until each trained task type's buffer holds `batchSize × seedingFactor`.
+ * Seeding (paper: batch × 4): the identity program in every buffer (or generator tasks:
+ * {@linkcode bufferSeeds}), then rounds of proposals without updates until each trained task
+ * type's buffer holds `batchSize × seedingFactor`.
  */
 async function seedBuffers(
   run: TrainingRun,
   buffers: Buffers,
   tasks: readonly TaskType[],
   propose: Propose,
+  seeds: SeedRecords,
   hooks: TrainHooks,
 ): Promise<void> {
   const { cfg, paths } = run;
   hooks.onStage?.("seeding", 0);
-  const seeds: TaskRecord[][] = [
-    seedTriplets("deduction"),
-    seedTriplets("abduction"),
-    seedInduction(),
-  ];
-  TASK_TYPES.forEach((t, i) => buffers[t].add(seeds[i]!));
+  for (const t of TASK_TYPES) buffers[t].add(seeds[t]);
   for (const t of TASK_TYPES) await appendBufferFile(paths.buffer(t), buffers[t].entries);
   const target = cfg.batchSize * cfg.seedingFactor;
   for (
@@ -549,13 +551,15 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
   using reference = disposing(await referencePolicy(run));
   const heldOut = (atStep: number, chance: boolean) =>
     heldOutMetrics(run, { suites, generator, beyond }, hooks, atStep, chance);
+  const seeds = await bufferSeeds(cfg, async () => (await split()).train);
+  const seedKeys = new Set(TASK_TYPES.flatMap((t) => seeds[t].map(recordKey)));
   let step = run.begin();
 
   // ── buffers: the checkpoint's, or a base's weights, seeding and the starting eval ──
   if (run.restored) await restoreBuffers(paths, buffers, run.restored.step);
   else {
     await run.initWeights(cfg.init);
-    await seedBuffers(run, buffers, tasks, propose, hooks);
+    await seedBuffers(run, buffers, tasks, propose, seeds, hooks);
     if (cfg.evalEvery > 0 && !run.stopping) {
       const start = await heldOut(SEEDING_STEP, true);
       await appendMetrics(paths.metrics, { step: SEEDING_STEP, ...start.metrics });
@@ -621,6 +625,9 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     // ── 4. solve: solverBatch (= batchSize) tasks per type from the buffers (newest first) ──
     if (enter("solve")) break;
     const solver = solverTasks(buffers, tasks, rng, { batchSize: solveBatch, G, step });
+    // The share of the solver's tasks that are the buffers' seeds (identity or generator tasks).
+    m["solve/seed_share"] = solver.records.filter((r) => seedKeys.has(recordKey(r))).length /
+      Math.max(1, solver.records.length);
     const attempts = await timed("solve", () =>
       solveTasks(policy, solver.records, rng, {
         ...cfg,
