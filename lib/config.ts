@@ -172,6 +172,9 @@ export const ConfigSchema = z.strictObject({
   rejectConstant: z.boolean().default(false).describe(
     "Not in the paper: reject deduction/abduction proposals whose program returns one value on its input and 8 fixed probe inputs (such programs make abduction free)",
   ),
+  minProposalSize: nonNegInt().default(0).describe(
+    "Not in the paper: reject deduction/abduction proposals whose program body has fewer tokens (0 = off): what the proposals' sizes do to the solver",
+  ),
   learnability: z.enum(LEARNABILITY_VARIANTS).default("paper").describe(
     "Proposer reward from the solve rate s: paper (1-s, 0 at 0/1), official (-0.5 at 0/1), chance (1-s~ with s~ = (s-c)/(1-c), c = majority-answer rate: a coin flip earns 0), rzero (min(s, 1-s)), variance (s(1-s))",
   ),

@@ -454,6 +454,21 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
           `${v.description}, GRPO's per-prompt baseline (estimator grpo: 16 tasks × 8 samples)`,
         overrides: { ...v.overrides, estimator: "grpo" },
       })),
+      // Added after those: the base's proposals are mostly 1–3 tokens and 28% constant on the
+      // probes (the generator's draws: 53% of 4–5 tokens, 9.7% constant), and the loop on
+      // deduction alone loses what the generator's tasks gain. With constant and short proposals
+      // refused (too small: invalid, so the proposer is also penalized for them), does it still?
+      {
+        name: "azr_s128_deduction_big",
+        description:
+          "azr_s128 on deduction only, with the constant-output gate and the size gate (minProposalSize 4, not in the paper): proposals of 1–3 tokens or one output on the probes are invalid",
+        overrides: {
+          ...AZR_S128.overrides,
+          taskTypes: ["deduction"],
+          rejectConstant: true,
+          minProposalSize: 4,
+        },
+      },
     ],
   },
   tiny: {

@@ -6,10 +6,12 @@
  * record; an invalid one gets the reason (a sandbox kind or a gate name).
  * One `executor.run` call validates the whole batch.
  *
- * One optional gate is not in the paper (`rejectConstant`, off by default): a
- * deduction or abduction program must return at least two distinct values
- * over its own input and a few fixed probe inputs. A program that ignores its
- * input makes abduction free (any input is correct) and deduction a lookup.
+ * Two optional gates are not in the paper (both off by default): `rejectConstant`,
+ * a deduction or abduction program must return at least two distinct values
+ * over its own input and a few fixed probe inputs (a program that ignores its
+ * input makes abduction free and deduction a lookup); and `minProposalSize`, a
+ * deduction or abduction program's body must have at least that many tokens (a
+ * probe of what the proposals' sizes do to the solver).
  * @module
  */
 import { renderProgram } from "../lang/render.ts";
@@ -26,14 +28,15 @@ import type { Example, Json, TaskRecord } from "./records.ts";
  * Why a proposal is invalid: its program failed in the sandbox (a {@linkcode SandboxErrorKind}),
  * or a gate refused it — `format` (the completion could not be read), `out_of_bounds` (a value
  * outside the declared type or bounds), `too_few_inputs` (induction with < 2 distinct inputs),
- * `constant_output` (the optional gate).
+ * `constant_output` and `too_small` (the optional gates).
  */
 export type InvalidKind =
   | SandboxErrorKind
   | "format"
   | "out_of_bounds"
   | "too_few_inputs"
-  | "constant_output";
+  | "constant_output"
+  | "too_small";
 
 /** A validation verdict: the task record, or why there is none. */
 export type Verdict =
@@ -44,6 +47,8 @@ export type Verdict =
 export interface ValidateOptions extends ValueBounds {
   /** The constant-output gate (not in the paper; see the module doc). Default off. */
   rejectConstant?: boolean;
+  /** The size gate (not in the paper): the smallest program body (tokens) accepted; 0 = off. */
+  minProposalSize?: number;
 }
 
 /** Fixed probe inputs of the constant-output gate: the same for every program of a signature. */
@@ -93,6 +98,14 @@ export async function validateProposals(
   return proposals.map((p, i): Verdict => {
     if (p.formatError || !p.signature) {
       return { valid: false, kind: "format", message: p.formatError ?? "no signature" };
+    }
+    const size = p.programTokens.length - 1;
+    if (p.task !== "induction" && size < (opts.minProposalSize ?? 0)) {
+      return {
+        valid: false,
+        kind: "too_small",
+        message: `a ${size}-token body; the size gate needs ${opts.minProposalSize}`,
+      };
     }
     const examples: Example[] = [];
     for (let k = 0; k < p.inputs.length; k++) {

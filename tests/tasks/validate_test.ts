@@ -115,3 +115,23 @@ Deno.test("validation: probe inputs are fixed per signature and well-typed", () 
   // the probes differ from each other, or they could not tell a constant from a function
   assert.ok(new Set(a.map((x) => JSON.stringify(x))).size > 1);
 });
+
+Deno.test("validation: the size gate (not in the paper) refuses short deduction and abduction bodies", async () => {
+  await using ex = await createSandbox({ poolSize: 1, timeoutMs: 1000 });
+  const batch = [
+    proposal("deduction", "function f(xs) { return xs; }", [[[1, 2]]]), // body: xs
+    proposal("abduction", "function f(xs) { return xs.length; }", [[[1, 2]]]), // xs .length
+    proposal("deduction", "function f(x) { return x + 1; }", [[3]]), // x + 1
+    proposal("abduction", "function f(x) { return x * 2 + 1; }", [[3]]), // x * 2 + 1
+    // induction is not gated: its program comes from the buffers
+    proposal("induction", "function f(x) { return x; }", [[3], [4]]),
+  ];
+  const kinds = async (minProposalSize = 0) =>
+    (await validateProposals(ex, batch, 0, { ...BOUNDS, minProposalSize }))
+      .map((v) => (v.valid ? "valid" : v.kind));
+  assert.deepEqual(await kinds(), ["valid", "valid", "valid", "valid", "valid"]);
+  assert.deepEqual(await kinds(3), ["too_small", "too_small", "valid", "valid", "valid"]);
+  assert.deepEqual(await kinds(4), ["too_small", "too_small", "too_small", "valid", "valid"]);
+  const [first] = await validateProposals(ex, batch, 0, { ...BOUNDS, minProposalSize: 3 });
+  assert.ok(first && !first.valid && /1-token body.*needs 3/.test(first.message));
+});
