@@ -169,6 +169,9 @@ export const ConfigSchema = z.strictObject({
   ),
   curriculum: z.enum(["policy", "random"]).default("policy")
     .describe("Where tasks come from: the policy's proposals or the language's random sampler"),
+  generatorTasks: nonNegInt().default(0).describe(
+    "Not in the paper: generator tasks (the bank's train split) added to each trained type's buffer every step beside the proposals, so the solver's tasks mix both (curriculum policy; 0 = off)",
+  ),
   rejectConstant: z.boolean().default(false).describe(
     "Not in the paper: reject deduction/abduction proposals whose program returns one value on its input and 8 fixed probe inputs (such programs make abduction free)",
   ),

@@ -469,6 +469,16 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
           minProposalSize: 4,
         },
       },
+      // Added last: the gates made it worse. Does the loop add anything when the generator's tasks
+      // anchor the solver's? 8 proposals and 8 generator tasks join the buffers each step, so about
+      // half the solver's 128 tasks are each's: against random_tasks_b128 (all generator) and
+      // azr_s128 (all proposals).
+      {
+        name: "azr_s128_mix8",
+        description:
+          "azr_s128 with 8 generator tasks per type a step added to the buffers beside the 8 proposals (generatorTasks, not in the paper): the solver's 128 tasks about half each",
+        overrides: { ...AZR_S128.overrides, generatorTasks: 8 },
+      },
     ],
   },
   tiny: {

@@ -426,6 +426,36 @@ async function referencePolicy(run: TrainingRun): Promise<TransformerPolicy | un
   return ref;
 }
 
+/**
+ * Not in the paper (config `generatorTasks`): that many generator tasks per trained type from the
+ * bank's train split, run in the sandbox (no gate: they are the generator's) and added to the
+ * buffers at `step`, where the solver draws them beside the proposals. Returns the records added.
+ */
+async function generatorTasks(
+  run: TrainingRun,
+  buffers: Buffers,
+  tasks: readonly TaskType[],
+  split: () => Promise<BankSplit>,
+  step: number,
+): Promise<TaskRecord[]> {
+  const { cfg, rng, executor, paths } = run;
+  const bank = (await split()).train;
+  const out: TaskRecord[] = [];
+  for (const task of tasks) {
+    const drawn = randomProposals(task, buffers, rng, bank, { ...cfg, n: cfg.generatorTasks });
+    const verdicts = await validateProposals(executor, drawn, step, {
+      ...cfg,
+      rejectConstant: false,
+      minProposalSize: 0,
+    });
+    const valid = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
+    buffers[task].add(valid);
+    await appendBufferFile(paths.buffer(task), valid);
+    out.push(...valid);
+  }
+  return out;
+}
+
 /** A record's task, program and pairs as one string (which solver tasks are seeds). */
 function recordKey(r: TaskRecord): string {
   return `${r.task} ${r.program} ${JSON.stringify(r.task === "induction" ? r.examples : r.input)}`;
@@ -553,6 +583,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     heldOutMetrics(run, { suites, generator, beyond }, hooks, atStep, chance);
   const seeds = await bufferSeeds(cfg, async () => (await split()).train);
   const seedKeys = new Set(TASK_TYPES.flatMap((t) => seeds[t].map(recordKey)));
+  const generatorKeys = new Set<string>();
   let step = run.begin();
 
   // ── buffers: the checkpoint's, or a base's weights, seeding and the starting eval ──
@@ -621,6 +652,14 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       buffers[task].add(added);
       await appendBufferFile(paths.buffer(task), added);
     }
+    // Not in the paper (generatorTasks): the generator's tasks join the buffers beside them.
+    if (cfg.generatorTasks > 0 && cfg.curriculum === "policy") {
+      const added = await timed(
+        "generator",
+        () => generatorTasks(run, buffers, tasks, split, step),
+      );
+      for (const r of added) generatorKeys.add(recordKey(r));
+    }
 
     // ── 4. solve: solverBatch (= batchSize) tasks per type from the buffers (newest first) ──
     if (enter("solve")) break;
@@ -628,6 +667,14 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     // The share of the solver's tasks that are the buffers' seeds (identity or generator tasks).
     m["solve/seed_share"] = solver.records.filter((r) => seedKeys.has(recordKey(r))).length /
       Math.max(1, solver.records.length);
+    if (cfg.generatorTasks > 0) {
+      // Counted from the tasks added since this process started (a resumed run's older ones are
+      // not known as the generator's).
+      m["solve/generator_share"] = solver.records.filter((r) =>
+        generatorKeys.has(recordKey(r))
+      ).length /
+        Math.max(1, solver.records.length);
+    }
     const attempts = await timed("solve", () =>
       solveTasks(policy, solver.records, rng, {
         ...cfg,

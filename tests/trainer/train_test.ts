@@ -13,6 +13,10 @@ import { Transformer } from "../../lib/model/transformer.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
 import { train } from "../../lib/trainer/loop.ts";
 import { readProposals } from "../../lib/trainer/run_files.ts";
+import { configBank } from "../../lib/trainer/bank_cache.ts";
+import { configSplit } from "../../lib/eval/bank_split.ts";
+import { programKey } from "../../lib/lang/generate.ts";
+import { readBufferFile } from "../../lib/tasks/buffer.ts";
 import { isConstantProgram } from "../../lib/tasks/constant.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -321,6 +325,52 @@ Deno.test("replayBatch: a cross-entropy step on generator tasks after each RL up
         const expected = flags.length ? flags.filter((x) => x).length / flags.length : undefined;
         assert.equal(m[`propose/constant/${task}`], expected, `${task} @${m.step}`);
       }
+    }
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("generatorTasks: the generator's train-split tasks join the buffers beside the proposals", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    const extra = { steps: 2, pretrainMaxSize: 3, sandboxTimeoutMs: 2000 };
+    const c = cfg(runs, "g", { ...extra, generatorTasks: 3 });
+    await train(c);
+    await train(cfg(runs, "plain", extra));
+    const { bank } = await configBank(c);
+    const train_ = new Set(
+      configSplit(bank, c).train.signatures.flatMap((s) =>
+        s.programs.map((p) => programKey(p.tokens))
+      ),
+    );
+    const proposals = await readProposals(`${runs}/g/proposals.jsonl`);
+    const metrics = (await readMetrics(`${runs}/g/metrics.jsonl`)).filter((m) => m.step >= 0);
+    assert.equal(metrics.length, 2);
+    for (const task of ["deduction", "abduction", "induction"] as const) {
+      const buffer = await readBufferFile(`${runs}/g/buffers/${task}.jsonl`, task);
+      for (const step of [0, 1]) {
+        const here = buffer.filter((r) => r.step === step);
+        const valid = proposals.filter((r) => r.step === step && r.task === task && r.valid);
+        // Every valid proposal, then the generator's three: valid by construction for deduction
+        // and abduction; induction's take a buffer's program (as random_tasks does), which may
+        // fail on the generator's inputs.
+        const added = here.length - valid.length;
+        if (task === "induction") assert.ok(added >= 0 && added <= 3, `${task} @${step}: ${added}`);
+        else {
+          assert.equal(added, 3, `${task} @${step}`);
+          for (const r of here.slice(valid.length)) {
+            assert.ok(train_.has(programKey(r.tokens)), `${r.program}: a train-split program`);
+          }
+        }
+      }
+    }
+    for (const m of metrics) {
+      const share = m["solve/generator_share"] as number;
+      assert.ok(share >= 0 && share <= 1, `solve/generator_share ${share}`);
+    }
+    for (const m of (await readMetrics(`${runs}/plain/metrics.jsonl`)).filter((m) => m.step >= 0)) {
+      assert.equal(m["solve/generator_share"], undefined);
     }
   } finally {
     await Deno.remove(runs, { recursive: true });
