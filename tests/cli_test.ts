@@ -62,6 +62,7 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
     const train = ["run", "-A", "lib/trainer/main.ts"];
     const evalMain = ["run", "-A", "lib/eval/main.ts"];
     const ablate = ["run", "-A", "lib/ablate/main.ts"];
+    const paired = ["run", "-A", "lib/eval/paired_main.ts"];
     const pretrain = ["run", "-A", "lib/trainer/pretrain_main.ts"];
     const cases: [string[], RegExp][] = [
       [[...pretrain, "--pretrainViews=dedcution"], /pretrainViews/],
@@ -99,6 +100,10 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
       [
         [...evalMain, "--checkpoint=x", "--seedBuffers=bank"],
         /--seedBuffers must be identity or generator, got 'bank'/,
+      ],
+      [
+        [...paired, "--base", "a", "--variant", "b", "--by=program"],
+        /--by must be type, size or signature, got 'program'/,
       ],
       [ablate, /Missing --grid/],
       [[...ablate, "--grid=nope"], /Unknown grid 'nope'/],

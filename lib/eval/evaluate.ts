@@ -65,6 +65,8 @@ export interface TaskOutcome {
   lengthScore?: number;
   /** The program's body size in tokens (`EvalTask.size`, else its parsed program's); absent when unknown. */
   size?: number;
+  /** The task's signature, e.g. `(int[]) -> int` (absent in evals written before it was kept). */
+  signature?: string;
 }
 
 /** The result of an evaluation. */
@@ -132,6 +134,7 @@ export async function evaluateSuites(
     const size = t.size ??
       (first.record.tokens.length > 1 ? first.record.tokens.length - 1 : undefined);
     if (size !== undefined) outcome.size = size;
+    outcome.signature = first.record.signature;
     const lengths = ownAttempts.map(listLengthRight);
     if (lengths[0] !== undefined) {
       outcome.lengthScore = lengths.filter((x) => x === true).length / rs.length;

@@ -206,10 +206,11 @@ function isList(b: TaskScores | readonly TaskScores[]): b is readonly TaskScores
 export function pairedByTaskType(
   variant: readonly (readonly TaskOutcome[])[],
   base: readonly (readonly TaskOutcome[])[],
-): { task: TaskType; diff: PairedDiff }[] {
-  const v = variant.map(scoresByTask);
-  const b = base.map(scoresByTask);
-  return TASK_TYPES.filter((task) => [...v, ...b].every((m) => m.has(task))).map((task) => {
+  by: PairedBy = "type",
+): { task: string; diff: PairedDiff }[] {
+  const v = variant.map((o) => scoresByTask(o, by));
+  const b = base.map((o) => scoresByTask(o, by));
+  return sharedGroups([...v, ...b]).map((task) => {
     const bases = b.map((m) => m.get(task)!);
     const diff = pairedDifference(
       v.map((m) => m.get(task)!),
@@ -226,30 +227,64 @@ export function pairedByTaskType(
 export function gainDifferenceByTaskType(
   a: { variant: readonly (readonly TaskOutcome[])[]; base: readonly (readonly TaskOutcome[])[] },
   b: { variant: readonly (readonly TaskOutcome[])[]; base: readonly (readonly TaskOutcome[])[] },
-): { task: TaskType; diff: PairedDiff }[] {
-  const maps = [a.variant, a.base, b.variant, b.base].map((runs) => runs.map(scoresByTask));
+  by: PairedBy = "type",
+): { task: string; diff: PairedDiff }[] {
+  const maps = [a.variant, a.base, b.variant, b.base].map((runs) =>
+    runs.map((o) => scoresByTask(o, by))
+  );
   const arm = (
     v: Map<string, Map<string, number>>[],
     base: Map<string, Map<string, number>>[],
-    task: TaskType,
+    task: string,
   ) => {
     const bases = base.map((m) => m.get(task)!);
     return { variant: v.map((m) => m.get(task)!), base: bases.length === 1 ? bases[0]! : bases };
   };
   const [va, ba, vb, bb] = maps as [typeof maps[0], typeof maps[0], typeof maps[0], typeof maps[0]];
-  return TASK_TYPES.filter((task) => maps.flat().every((m) => m.has(task))).map((task) => ({
+  return sharedGroups(maps.flat()).map((task) => ({
     task,
     diff: gainDifference(arm(va, ba, task), arm(vb, bb, task)),
   }));
 }
 
-/** One eval's outcomes as score maps per task type (key: `suite/id`). */
-export function scoresByTask(outcomes: readonly TaskOutcome[]): Map<string, Map<string, number>> {
+/**
+ * How paired rows split a task type: `type` (one row per type), `size` (per program body size)
+ * or `signature` (per signature); outcomes that lack the field (evals written before it was kept)
+ * fall in a `?` group.
+ */
+export type PairedBy = "type" | "size" | "signature";
+
+/** The group of an outcome under `by`: its task type, then its size or signature. */
+export function outcomeGroup(o: TaskOutcome, by: PairedBy = "type"): string {
+  if (by === "type") return o.task;
+  const part = by === "size" ? (o.size === undefined ? "?" : `size ${o.size}`) : o.signature ?? "?";
+  return `${o.task} ${part}`;
+}
+
+/** One eval's outcomes as score maps per group ({@linkcode outcomeGroup}; key: `suite/id`). */
+export function scoresByTask(
+  outcomes: readonly TaskOutcome[],
+  by: PairedBy = "type",
+): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
   for (const o of outcomes) {
-    let m = out.get(o.task);
-    if (!m) out.set(o.task, m = new Map());
+    const g = outcomeGroup(o, by);
+    let m = out.get(g);
+    if (!m) out.set(g, m = new Map());
     m.set(`${o.suite}/${o.id}`, o.score);
   }
   return out;
+}
+
+/** The groups every map has: task types in their order, then by size (numeric) or name, `?` last. */
+function sharedGroups(maps: readonly Map<string, unknown>[]): string[] {
+  const all = [...new Set(maps.flatMap((m) => [...m.keys()]))]
+    .filter((g) => maps.every((m) => m.has(g)));
+  const rank = (g: string) => TASK_TYPES.findIndex((t) => g === t || g.startsWith(`${t} `));
+  const size = (g: string) => Number(/size (\d+)$/.exec(g)?.[1] ?? Infinity);
+  const unknown = (g: string) => (g.endsWith(" ?") ? 1 : 0);
+  return all.sort((a, b) =>
+    rank(a) - rank(b) || unknown(a) - unknown(b) || size(a) - size(b) ||
+    (a < b ? -1 : a > b ? 1 : 0)
+  );
 }

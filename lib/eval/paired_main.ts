@@ -1,5 +1,5 @@
 /**
- * `deno task paired --base RUN [RUN ...] --variant RUN [RUN ...] [--minus-base RUN ... --minus-variant RUN ...] [--json]`
+ * `deno task paired --base RUN [RUN ...] --variant RUN [RUN ...] [--minus-base RUN ... --minus-variant RUN ...] [--by G] [--json]`
  *
  * Compares finished runs on the *same* eval tasks (their `eval.json`: self-play's suites,
  * generator set and set beyond the bank; pre-training's generator, train and suite sets): per
@@ -9,22 +9,31 @@
  *
  * With `--minus-base` and `--minus-variant` (a second pair scored on the same tasks) it reports the
  * difference of the two gains, (variant − base) − (minus-variant − minus-base), with its interval:
- * e.g. what a recipe gains from one base against what it gains from another.
+ * e.g. what a recipe gains from one base against what it gains from another. With `--by size` or
+ * `--by signature` each task type's rows split by program size or signature: where a difference
+ * lies.
  * @module
  */
 import { parseFlags, runCli, UsageError } from "../cli.ts";
 import type { TaskOutcome } from "./evaluate.ts";
 import { readEvalOutcomes } from "../trainer/run_files.ts";
-import { gainDifferenceByTaskType, pairedByTaskType, type PairedDiff } from "./paired.ts";
+import {
+  gainDifferenceByTaskType,
+  type PairedBy,
+  pairedByTaskType,
+  type PairedDiff,
+} from "./paired.ts";
 
 const USAGE = `Usage: deno task paired --base RUN [RUN ...] --variant RUN [RUN ...]
-         [--minus-base RUN ... --minus-variant RUN ...] [--json]
+         [--minus-base RUN ... --minus-variant RUN ...] [--by G] [--json]
 
   --base RUN ...           the runs compared against (one per variant run, paired in order, or one)
   --variant RUN ...        the runs compared (e.g. the seeds of one variant)
   --minus-base RUN ...     with --minus-variant: a second pair on the same tasks; the rows are then
   --minus-variant RUN ...  the difference of the gains, (variant − base) − (minus-variant − minus-base),
                            seed s paired with seed s (the same number of variant runs on both sides)
+  --by G                   type (default): a row per task type; size or signature: a row per task
+                           type and program size, or signature (where the difference lies)
   --json                   print the rows as JSON`;
 
 type ListFlag = "base" | "variant" | "minus-base" | "minus-variant";
@@ -86,9 +95,10 @@ async function rowsPerSet(
 export async function comparePaired(
   bases: readonly string[],
   variants: readonly string[],
+  by: PairedBy = "type",
 ): Promise<PairedCompareRow[]> {
   checkBases(bases, variants);
-  return await rowsPerSet([variants, bases], ([v, b]) => pairedByTaskType(v!, b!));
+  return await rowsPerSet([variants, bases], ([v, b]) => pairedByTaskType(v!, b!, by));
 }
 
 /**
@@ -101,6 +111,7 @@ export async function compareGains(
   variants: readonly string[],
   minusBases: readonly string[],
   minusVariants: readonly string[],
+  by: PairedBy = "type",
 ): Promise<PairedCompareRow[]> {
   checkBases(bases, variants);
   checkBases(minusBases, minusVariants, "minus-");
@@ -112,7 +123,7 @@ export async function compareGains(
   return await rowsPerSet(
     [variants, bases, minusVariants, minusBases],
     ([v, b, mv, mb]) =>
-      gainDifferenceByTaskType({ variant: v!, base: b! }, { variant: mv!, base: mb! }),
+      gainDifferenceByTaskType({ variant: v!, base: b! }, { variant: mv!, base: mb! }, by),
   );
 }
 
@@ -123,12 +134,13 @@ export async function compareGains(
 export function formatPaired(rows: readonly PairedCompareRow[], gains = false): string {
   const pct = (x: number) => gains ? signed(x).padStart(5) : (100 * x).toFixed(1).padStart(5);
   const signed = (x: number) => `${x >= 0 ? "+" : "-"}${Math.abs(100 * x).toFixed(1)}`;
+  const w = Math.max(10, ...rows.map((r) => r.task.length));
   return [
-    gains
-      ? "set        task       gain       minus gain  difference (points, 95% CI)  seeds × tasks  ± seeds / tasks alone"
-      : "set        task       variant %  base %  difference (points, 95% CI)  seeds × tasks  ± seeds / tasks alone",
+    `set        ${"task".padEnd(w)} ${
+      gains ? "gain       minus gain" : "variant %  base %"
+    }  difference (points, 95% CI)  seeds × tasks  ± seeds / tasks alone`,
     ...rows.map(({ set, task, diff: d }) =>
-      `${set.padEnd(10)} ${task.padEnd(10)} ${pct(d.variant)}     ${pct(d.base)}${
+      `${set.padEnd(10)} ${task.padEnd(w)} ${pct(d.variant)}     ${pct(d.base)}${
         gains ? "      " : ""
       }   ${`${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}]`.padEnd(28)}  ${
         `${d.seeds} × ${d.tasks}`.padEnd(13)
@@ -157,7 +169,14 @@ async function main(): Promise<void> {
     } else if (current) lists[current].push(a);
     else rest.push(a);
   }
-  const { values } = parseFlags(rest, { json: { type: "boolean", default: false } }, USAGE);
+  const { values } = parseFlags(rest, {
+    json: { type: "boolean", default: false },
+    by: { type: "string", default: "type" },
+  }, USAGE);
+  const by = values.by;
+  if (by !== "type" && by !== "size" && by !== "signature") {
+    throw new UsageError(`--by must be type, size or signature, got '${by}'`);
+  }
   if (lists.base.length === 0 || lists.variant.length === 0) {
     throw new UsageError("Give --base RUN ... and --variant RUN ... (see --help)");
   }
@@ -166,8 +185,14 @@ async function main(): Promise<void> {
     throw new UsageError("Give both --minus-base RUN ... and --minus-variant RUN ... (see --help)");
   }
   const rows = minus
-    ? await compareGains(lists.base, lists.variant, lists["minus-base"], lists["minus-variant"])
-    : await comparePaired(lists.base, lists.variant);
+    ? await compareGains(
+      lists.base,
+      lists.variant,
+      lists["minus-base"],
+      lists["minus-variant"],
+      by,
+    )
+    : await comparePaired(lists.base, lists.variant, by);
   console.log(values.json ? JSON.stringify(rows, null, 2) : formatPaired(rows, minus));
 }
 

@@ -151,6 +151,7 @@ const OutcomesSchema = z.array(z.object({
   score: z.number().min(0).max(1),
   answer: z.string(),
   size: z.number().int().nonnegative().optional(),
+  signature: z.string().optional(),
 }));
 
 /** One eval set's tables and its outcomes, task by task. */

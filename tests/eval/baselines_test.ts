@@ -231,6 +231,12 @@ Deno.test("evaluate: list-length accuracy of list-valued deduction, beside exact
   // lengths right on l-rev and l-tail; l-head has no list output
   assert.deepEqual(report.listLength, { k: 2, n: 3 });
   assert.deepEqual(report.outcomes.map((o) => o.lengthScore), [1, 1, 0, undefined]);
+  assert.deepEqual(report.outcomes.map((o) => o.signature), [
+    "(int[]) -> int[]",
+    "(int[]) -> int[]",
+    "(int[]) -> int[]",
+    "(int[]) -> int",
+  ]);
   assert.deepEqual(report.baselines, { deduction: [], abduction: [], induction: [] });
 
   // an unreadable answer is not a list of any length

@@ -101,3 +101,40 @@ Deno.test("paired CLI: --minus-base/--minus-variant give the difference of two g
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("paired CLI: --by signature reads the signatures eval.json keeps and splits the rows", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "azr-paired-by-" });
+  try {
+    const g = (id: string, score: number, signature: string, size: number) => ({
+      ...o(id, "deduction", score),
+      signature,
+      size,
+    });
+    const side = (name: string, a: number, b: number, c: number) =>
+      run(dir, name, {
+        step: 1,
+        outcomes: [],
+        generator: {
+          outcomes: [
+            g("a", a, "(int) -> int", 2),
+            g("b", b, "(int) -> int", 4),
+            g("c", c, "(int[]) -> bool", 4),
+          ],
+        },
+      });
+    const base = await side("base", 0, 1, 1);
+    const variant = await side("v", 1, 1, 0);
+    const bySig = (await comparePaired([base], [variant], "signature"))
+      .map((r) => [r.task, r.diff.mean]);
+    assert.deepEqual(bySig, [["deduction (int) -> int", 0.5], ["deduction (int[]) -> bool", -1]]);
+    const bySize = (await comparePaired([base], [variant], "size")).map((
+      r,
+    ) => [r.task, r.diff.mean]);
+    assert.deepEqual(bySize, [["deduction size 2", 1], ["deduction size 4", -0.5]]);
+    const text = formatPaired(await comparePaired([base], [variant], "signature"));
+    assert.match(text, /^set\s+task\s+variant %/);
+    assert.match(text, /generator\s+deduction \(int\[\]\) -> bool\s+0\.0\s+100\.0\s+-100\.0/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

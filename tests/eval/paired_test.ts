@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { gainDifference, pairedDifference, scoresByTask } from "../../lib/eval/paired.ts";
+import {
+  gainDifference,
+  gainDifferenceByTaskType,
+  outcomeGroup,
+  pairedByTaskType,
+  pairedDifference,
+  scoresByTask,
+} from "../../lib/eval/paired.ts";
+import type { TaskOutcome } from "../../lib/eval/evaluate.ts";
 import { Rng } from "../../lib/rng.ts";
 
 const map = (xs: readonly number[]) => new Map(xs.map((x, i) => [`t${i}`, x]));
@@ -96,6 +104,65 @@ Deno.test("scoresByTask: outcomes keyed by suite and id, per task type", () => {
   ]);
   assert.deepEqual([...m.get("deduction")!], [["a/x", 1], ["b/x", 0]]);
   assert.deepEqual([...m.get("induction")!], [["a/y", 0.5]]);
+});
+
+Deno.test("pairedByTaskType --by size / signature: the rows split a task type, means by hand", () => {
+  const o = (
+    id: string,
+    task: TaskOutcome["task"],
+    score: number,
+    size?: number,
+    signature?: string,
+  ) =>
+    ({
+      suite: "g",
+      id,
+      task,
+      score,
+      answer: "",
+      ...(size === undefined ? {} : { size }),
+      ...(signature === undefined ? {} : { signature }),
+    }) as TaskOutcome;
+  const base = [
+    o("a", "deduction", 1, 2, "(int) -> int"),
+    o("b", "deduction", 0, 2, "(int[]) -> int"),
+    o("c", "deduction", 0, 5, "(int) -> int"),
+    o("d", "abduction", 1, 3, "(int) -> bool"),
+    o("e", "abduction", 1), // written before sizes and signatures were kept
+  ];
+  // Two seeds: a gains nothing, b gains on one seed, c gains on both; d loses on one, e on both.
+  const seeds = [
+    [1, 1, 1, 0, 0],
+    [1, 0, 1, 1, 0],
+  ].map((scores) => base.map((t, i) => ({ ...t, score: scores[i]! })));
+  assert.equal(outcomeGroup(base[0]!, "size"), "deduction size 2");
+  assert.equal(outcomeGroup(base[1]!, "signature"), "deduction (int[]) -> int");
+  assert.equal(outcomeGroup(base[4]!, "size"), "abduction ?");
+  const rows = (by: "type" | "size" | "signature") =>
+    pairedByTaskType(seeds, [base], by).map((r) => [r.task, r.diff.mean, r.diff.tasks]);
+  // by type: deduction (0 + 1/2 + 1) / 3, abduction (−1/2 − 1) / 2
+  assert.deepEqual(rows("type"), [["deduction", 0.5, 3], ["abduction", -0.75, 2]]);
+  // size 2: a 0, b +1/2; size 5: c +1; size 3: d −1/2; unknown: e −1. Sizes in numeric order.
+  assert.deepEqual(rows("size"), [
+    ["deduction size 2", 0.25, 2],
+    ["deduction size 5", 1, 1],
+    ["abduction size 3", -0.5, 1],
+    ["abduction ?", -1, 1],
+  ]);
+  assert.deepEqual(rows("signature"), [
+    ["deduction (int) -> int", 0.5, 2],
+    ["deduction (int[]) -> int", 0.5, 1],
+    ["abduction (int) -> bool", -0.5, 1],
+    ["abduction ?", -1, 1],
+  ]);
+  // Two gains on the same groups: a variant against itself gains 0 in every group.
+  const same = gainDifferenceByTaskType(
+    { variant: seeds, base: [base] },
+    { variant: seeds, base: [base] },
+    "size",
+  );
+  assert.equal(same.length, 4);
+  for (const r of same) assert.equal(r.diff.mean, 0);
 });
 
 Deno.test("gainDifference: the difference of two gains on the same tasks, by hand", () => {
