@@ -17,7 +17,7 @@
 import { InputError } from "../errors.ts";
 import { Rng } from "../rng.ts";
 import type { TaskOutcome } from "./evaluate.ts";
-import { TASK_TYPES, type TaskType } from "../task_types.ts";
+import { TASK_TYPES } from "../task_types.ts";
 
 /** One model's score per task (task key → score in [0, 1]). */
 export type TaskScores = ReadonlyMap<string, number>;
