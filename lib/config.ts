@@ -169,6 +169,9 @@ export const ConfigSchema = z.strictObject({
   ),
   curriculum: z.enum(["policy", "random"]).default("policy")
     .describe("Where tasks come from: the policy's proposals or the language's random sampler"),
+  proposalInputs: z.enum(["policy", "natural"]).default("policy").describe(
+    "Who writes a proposal's inputs: the proposer (the paper), or, not in the paper, 'natural': the environment draws them as the generator does (the proposer's program kept; its rollout, input tokens included, is rewarded by the task so made)",
+  ),
   generatorTasks: nonNegInt().default(0).describe(
     "Not in the paper: generator tasks (the bank's train split) added to each trained type's buffer every step beside the proposals, so the solver's tasks mix both (curriculum policy; 0 = off)",
   ),

@@ -479,6 +479,15 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
           "azr_s128 with 8 generator tasks per type a step added to the buffers beside the 8 proposals (generatorTasks, not in the paper): the solver's 128 tasks about half each",
         overrides: { ...AZR_S128.overrides, generatorTasks: 8 },
       },
+      // Added last: the loop's held-out deduction errors are off-by-one list lengths (`xs.length`
+      // of 5 answered 6) where the base was right, and its proposals' lists are 1 or 6 long for
+      // 46% of them (the generator's: 30%). Are the proposer's inputs what costs?
+      {
+        name: "azr_s128_deduction_natural",
+        description:
+          "azr_s128 on deduction only, the proposals' inputs drawn by the environment as the generator draws them (proposalInputs natural, not in the paper)",
+        overrides: { ...AZR_S128.overrides, taskTypes: ["deduction"], proposalInputs: "natural" },
+      },
     ],
   },
   tiny: {

@@ -8,6 +8,7 @@
  */
 import type { TaskType } from "../config.ts";
 import { type Bank, drawProgram, naturalArgs } from "../lang/generate.ts";
+import type { World } from "../lang/types.ts";
 import { programSignature } from "../lang/tree.ts";
 import type { Rng } from "../rng.ts";
 import type { PromptOptions } from "./prompts.ts";
@@ -34,4 +35,25 @@ export function randomProposals(
     );
     return { task, programTokens, signature, inputs };
   });
+}
+
+/**
+ * Not in the paper (config `proposalInputs: natural`): the proposals with their inputs redrawn as
+ * the generator draws them (as many as the proposer wrote), programs and rollouts kept; a proposal
+ * that could not be read is left as it is.
+ */
+export function withNaturalInputs(
+  proposals: readonly Proposal[],
+  rng: Rng,
+  world: World,
+): Proposal[] {
+  return proposals.map((p) =>
+    p.formatError || !p.signature ? p : {
+      ...p,
+      inputs: Array.from(
+        { length: p.inputs.length },
+        () => naturalArgs(rng, p.signature!, world) as Json[],
+      ),
+    }
+  );
 }

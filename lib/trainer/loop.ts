@@ -33,7 +33,7 @@ import {
   proposeTasks,
   type Rollout,
 } from "../tasks/propose.ts";
-import { randomProposals } from "../tasks/random.ts";
+import { randomProposals, withNaturalInputs } from "../tasks/random.ts";
 import { bufferSeeds, type SeedRecords } from "../tasks/seed.ts";
 import { type Attempt, checkAttempts, solveTasks } from "../tasks/solve.ts";
 import { validateProposals, type Verdict } from "../tasks/validate.ts";
@@ -328,12 +328,16 @@ async function taskSource(
     return (task) =>
       Promise.resolve(randomProposals(task, buffers, rng, bank, { ...cfg, n: cfg.batchSize }));
   }
-  return (task, atStep) =>
+  const propose: Propose = (task, atStep) =>
     proposeTasks(policy, task, buffers, rng, {
       ...cfg,
       temperature: cfg.proposeTemperature,
       groupSize: G,
     }, atStep);
+  if (cfg.proposalInputs === "policy") return propose;
+  // Not in the paper: the proposer's programs on inputs the environment draws.
+  const world = (await split()).train.world;
+  return async (task, atStep) => withNaturalInputs(await propose(task, atStep), rng, world);
 }
 
 /**
