@@ -488,6 +488,14 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
           "azr_s128 on deduction only, the proposals' inputs drawn by the environment as the generator draws them (proposalInputs natural, not in the paper)",
         overrides: { ...AZR_S128.overrides, taskTypes: ["deduction"], proposalInputs: "natural" },
       },
+      // Added last: is it the proposer's training (the learnability reward) that narrows the
+      // proposals, or the base's proposer as it is, moved by the solver's updates?
+      {
+        name: "solver_only_s128_deduction",
+        description:
+          "azr_s128 on deduction only with the proposer role frozen (trainProposer false): the base's proposals, no learnability reward",
+        overrides: { ...AZR_S128.overrides, taskTypes: ["deduction"], trainProposer: false },
+      },
     ],
   },
   tiny: {
