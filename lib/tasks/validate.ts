@@ -80,15 +80,18 @@ export async function validateProposals(
   const sources = proposals.map((p) => (p.formatError ? "" : renderProgram(p.programTokens)));
   const gated = (p: Proposal) =>
     opts.rejectConstant === true && p.task !== "induction" && !p.formatError && !!p.signature;
+  // The size gate needs no sandbox run: a refused proposal's jobs are not queued.
+  const tooSmall = (p: Proposal) =>
+    p.task !== "induction" && p.programTokens.length - 1 < (opts.minProposalSize ?? 0);
   proposals.forEach((p, i) => {
     firstJob.push(jobs.length);
-    if (!p.formatError) {
+    if (!p.formatError && !tooSmall(p)) {
       for (const args of p.inputs) {
         jobs.push({ program: sources[i]!, args, checkDeterminism: true });
       }
     }
     firstProbe.push(jobs.length);
-    if (gated(p)) {
+    if (gated(p) && !tooSmall(p)) {
       for (const args of probeInputs(p.signature!, bounds)) {
         jobs.push({ program: sources[i]!, args });
       }
@@ -99,12 +102,13 @@ export async function validateProposals(
     if (p.formatError || !p.signature) {
       return { valid: false, kind: "format", message: p.formatError ?? "no signature" };
     }
-    const size = p.programTokens.length - 1;
-    if (p.task !== "induction" && size < (opts.minProposalSize ?? 0)) {
+    if (tooSmall(p)) {
       return {
         valid: false,
         kind: "too_small",
-        message: `a ${size}-token body; the size gate needs ${opts.minProposalSize}`,
+        message: `a ${
+          p.programTokens.length - 1
+        }-token body; the size gate needs ${opts.minProposalSize}`,
       };
     }
     const examples: Example[] = [];

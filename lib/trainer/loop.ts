@@ -460,9 +460,9 @@ async function generatorTasks(
   return out;
 }
 
-/** A record's task, program and pairs as one string (which solver tasks are seeds). */
+/** A record's task, program and inputs as one string (which solver tasks are seeds). */
 function recordKey(r: TaskRecord): string {
-  return `${r.task} ${r.program} ${JSON.stringify(r.task === "induction" ? r.examples : r.input)}`;
+  return `${r.task}|${proposalKey(r)}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Validation gates on hand-written proposals: each invalid kind, and what a valid one becomes. */
 import assert from "node:assert/strict";
 import { parseProgram } from "../../lib/lang/parse.ts";
-import { createSandbox } from "../../lib/sandbox/mod.ts";
+import { createSandbox, type Executor, type SandboxJob } from "../../lib/sandbox/mod.ts";
 import type { Proposal } from "../../lib/tasks/propose.ts";
 import type { Json } from "../../lib/tasks/records.ts";
 import { probeInputs, validateProposals } from "../../lib/tasks/validate.ts";
@@ -126,12 +126,20 @@ Deno.test("validation: the size gate (not in the paper) refuses short deduction 
     // induction is not gated: its program comes from the buffers
     proposal("induction", "function f(x) { return x; }", [[3], [4]]),
   ];
-  const kinds = async (minProposalSize = 0) =>
-    (await validateProposals(ex, batch, 0, { ...BOUNDS, minProposalSize }))
+  // Counts the sandbox jobs: a refused proposal's inputs are never run.
+  let jobs = 0;
+  const counting = { run: (js: SandboxJob[]) => (jobs += js.length, ex.run(js)), close: ex.close };
+  const kinds = async (minProposalSize = 0) => {
+    jobs = 0;
+    return (await validateProposals(counting as Executor, batch, 0, { ...BOUNDS, minProposalSize }))
       .map((v) => (v.valid ? "valid" : v.kind));
+  };
   assert.deepEqual(await kinds(), ["valid", "valid", "valid", "valid", "valid"]);
+  assert.equal(jobs, 6, "one input each, two for induction");
   assert.deepEqual(await kinds(3), ["too_small", "too_small", "valid", "valid", "valid"]);
+  assert.equal(jobs, 4);
   assert.deepEqual(await kinds(4), ["too_small", "too_small", "too_small", "valid", "valid"]);
+  assert.equal(jobs, 3);
   const [first] = await validateProposals(ex, batch, 0, { ...BOUNDS, minProposalSize: 3 });
   assert.ok(first && !first.valid && /1-token body.*needs 3/.test(first.message));
 });
