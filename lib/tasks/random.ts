@@ -8,7 +8,7 @@
  */
 import type { TaskType } from "../config.ts";
 import { type Bank, drawProgram, naturalArgs } from "../lang/generate.ts";
-import type { World } from "../lang/types.ts";
+import type { Signature, World } from "../lang/types.ts";
 import { programSignature } from "../lang/tree.ts";
 import type { Rng } from "../rng.ts";
 import type { PromptOptions } from "./prompts.ts";
@@ -29,12 +29,18 @@ export function randomProposals(
       : [...drawProgram(rng, bank).tokens];
     const signature = programSignature(programTokens);
     const count = task === "induction" ? opts.inductionN : 1;
-    const inputs = Array.from(
-      { length: count },
-      () => naturalArgs(rng, signature, bank.world) as Json[],
-    );
-    return { task, programTokens, signature, inputs };
+    return {
+      task,
+      programTokens,
+      signature,
+      inputs: naturalInputs(rng, signature, bank.world, count),
+    };
   });
+}
+
+/** `count` argument tuples for `signature`, drawn as the generator draws its inputs. */
+function naturalInputs(rng: Rng, signature: Signature, world: World, count: number): Json[][] {
+  return Array.from({ length: count }, () => naturalArgs(rng, signature, world) as Json[]);
 }
 
 /**
@@ -48,12 +54,8 @@ export function withNaturalInputs(
   world: World,
 ): Proposal[] {
   return proposals.map((p) =>
-    p.formatError || !p.signature ? p : {
-      ...p,
-      inputs: Array.from(
-        { length: p.inputs.length },
-        () => naturalArgs(rng, p.signature!, world) as Json[],
-      ),
-    }
+    p.formatError || !p.signature
+      ? p
+      : { ...p, inputs: naturalInputs(rng, p.signature, world, p.inputs.length) }
   );
 }
