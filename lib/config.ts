@@ -264,6 +264,9 @@ export const ConfigSchema = z.strictObject({
   pretrainInductionTarget: z.enum(["smallest", "drawn"]).default("smallest").describe(
     "Induction's pre-training target: the first bank program (smallest first) that fits every shown pair, or the drawn program (the old behaviour)",
   ),
+  pretrainProposerTargets: z.enum(["all", "nonconstant"]).default("all").describe(
+    "The deduction/abduction proposer views' targets: every generator draw, or only the draws that are not constant on the constant-output gate's probes (not in the paper: teaches the proposer the distribution without the programs self-play's gate would refuse)",
+  ),
   abductionSearchBudget: nonNegInt().default(2000).describe(
     "Inputs searched in canonical order for abduction's smallest input before shrinking the drawn one",
   ),

@@ -135,6 +135,94 @@ const AZR_S128 = {
   overrides: { lr: 1e-4, batchSize: 8, solverBatch: 128 },
 };
 
+// rl_batch: every RL variant loses held-out deduction or gains none, while pretrain_more on the
+// base's mix loses it too and the base's own last phase (the mix) cost deduction. Is the loss the
+// loop's, or the three task types sharing a 64-wide model? RL on one task type at a time.
+const RL_TYPES = {
+  ...IMPROVE,
+  name: "rl_types",
+  description:
+    "Can RL improve one task type when it has the whole update? rl_batch's random_tasks_b128 and azr_s128 trained on deduction only and on abduction only (taskTypes), and pretrain_more on deduction only; then both on all three types with GRPO's per-prompt baseline instead of TRR++; paired with the shipped base on the same tasks (all three types scored: what the others lose).",
+  base: RL_BATCH_BASE,
+  variants: [
+    ...IMPROVE.variants.filter((v) => v.name === "base"),
+    // rl_batch's two cells on all three types, for pairing within this grid.
+    RANDOM_TASKS_B128,
+    AZR_S128,
+    ...(["deduction", "abduction"] as const).flatMap((type) =>
+      [RANDOM_TASKS_B128, AZR_S128].map((v) => ({
+        name: `${v.name}_${type}`,
+        description: `${v.description}, ${type} only`,
+        overrides: { ...v.overrides, taskTypes: [type] },
+      }))
+    ),
+    {
+      ...pretrainMore({
+        pretrainEvalEvery: 0,
+        pretrainEvalTasks: 1000,
+        pretrainViews: ["deduction"],
+        pretrainViewWeights: {},
+      }),
+      name: "pretrain_more_deduction",
+      description:
+        "no self-play: the base pre-trained further on the generator's deduction only for the same minutes (constant rate)",
+    },
+    // Added after the cells above had run: azr_s128 loses deduction even with deduction alone
+    // (−3 points), where the generator's tasks under the same RL gain 1. TRR++'s baselines are
+    // per task type and role, so a task the solver always solves still pushes its answer up: does
+    // a per-prompt baseline (GRPO: each task sampled nRollouts times), which gives such tasks no
+    // gradient, stop the proposals' damage?
+    ...[RANDOM_TASKS_B128, AZR_S128].map((v) => ({
+      name: `${v.name}_grpo`,
+      description:
+        `${v.description}, GRPO's per-prompt baseline (estimator grpo: 16 tasks × 8 samples)`,
+      overrides: { ...v.overrides, estimator: "grpo" },
+    })),
+    // Added after those: the base's proposals are mostly 1–3 tokens and 28% constant on the
+    // probes (the generator's draws: 53% of 4–5 tokens, 9.7% constant), and the loop on
+    // deduction alone loses what the generator's tasks gain. With constant and short proposals
+    // refused (too small: invalid, so the proposer is also penalized for them), does it still?
+    {
+      name: "azr_s128_deduction_big",
+      description:
+        "azr_s128 on deduction only, with the constant-output gate and the size gate (minProposalSize 4, not in the paper): proposals of 1–3 tokens or one output on the probes are invalid",
+      overrides: {
+        ...AZR_S128.overrides,
+        taskTypes: ["deduction"],
+        rejectConstant: true,
+        minProposalSize: 4,
+      },
+    },
+    // Added last: the gates made it worse. Does the loop add anything when the generator's tasks
+    // anchor the solver's? 8 proposals and 8 generator tasks join the buffers each step, so about
+    // half the solver's 128 tasks are each's: against random_tasks_b128 (all generator) and
+    // azr_s128 (all proposals).
+    {
+      name: "azr_s128_mix8",
+      description:
+        "azr_s128 with 8 generator tasks per type a step added to the buffers beside the 8 proposals (generatorTasks, not in the paper): the solver's 128 tasks about half each",
+      overrides: { ...AZR_S128.overrides, generatorTasks: 8 },
+    },
+    // Added last: the loop's held-out deduction errors are off-by-one list lengths (`xs.length`
+    // of 5 answered 6) where the base was right, and its proposals' lists are 1 or 6 long for
+    // 46% of them (the generator's: 30%). Are the proposer's inputs what costs?
+    {
+      name: "azr_s128_deduction_natural",
+      description:
+        "azr_s128 on deduction only, the proposals' inputs drawn by the environment as the generator draws them (proposalInputs natural, not in the paper)",
+      overrides: { ...AZR_S128.overrides, taskTypes: ["deduction"], proposalInputs: "natural" },
+    },
+    // Added last: is it the proposer's training (the learnability reward) that narrows the
+    // proposals, or the base's proposer as it is, moved by the solver's updates?
+    {
+      name: "solver_only_s128_deduction",
+      description:
+        "azr_s128 on deduction only with the proposer role frozen (trainProposer false): the base's proposals, no learnability reward",
+      overrides: { ...AZR_S128.overrides, taskTypes: ["deduction"], trainProposer: false },
+    },
+  ],
+};
+
 /** The built-in grids. */
 export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   core: {
@@ -411,92 +499,25 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       AZR_S128,
     ],
   },
-  // rl_batch: every RL variant loses held-out deduction or gains none, while pretrain_more on the
-  // base's mix loses it too and the base's own last phase (the mix) cost deduction. Is the loss the
-  // loop's, or the three task types sharing a 64-wide model? RL on one task type at a time.
-  rl_types: {
-    ...IMPROVE,
-    name: "rl_types",
+  rl_types: RL_TYPES,
+  // rl_types: the loop's solver loses on the base's own proposals (28% constant on the probes,
+  // 24% of one token, a fifth longer than anything pre-training showed) where the generator's
+  // tasks gain. The same deduction cells from a base whose proposer was taught further
+  // (data/base/README.md, "A base taught to propose"): 13% constant, sizes like the draws.
+  rl_propose: {
+    ...RL_TYPES,
+    name: "rl_propose",
     description:
-      "Can RL improve one task type when it has the whole update? rl_batch's random_tasks_b128 and azr_s128 trained on deduction only and on abduction only (taskTypes), and pretrain_more on deduction only; then both on all three types with GRPO's per-prompt baseline instead of TRR++; paired with the shipped base on the same tasks (all three types scored: what the others lose).",
-    base: RL_BATCH_BASE,
-    variants: [
-      ...IMPROVE.variants.filter((v) => v.name === "base"),
-      // rl_batch's two cells on all three types, for pairing within this grid.
-      RANDOM_TASKS_B128,
-      AZR_S128,
-      ...(["deduction", "abduction"] as const).flatMap((type) =>
-        [RANDOM_TASKS_B128, AZR_S128].map((v) => ({
-          name: `${v.name}_${type}`,
-          description: `${v.description}, ${type} only`,
-          overrides: { ...v.overrides, taskTypes: [type] },
-        }))
-      ),
-      {
-        ...pretrainMore({
-          pretrainEvalEvery: 0,
-          pretrainEvalTasks: 1000,
-          pretrainViews: ["deduction"],
-          pretrainViewWeights: {},
-        }),
-        name: "pretrain_more_deduction",
-        description:
-          "no self-play: the base pre-trained further on the generator's deduction only for the same minutes (constant rate)",
-      },
-      // Added after the cells above had run: azr_s128 loses deduction even with deduction alone
-      // (−3 points), where the generator's tasks under the same RL gain 1. TRR++'s baselines are
-      // per task type and role, so a task the solver always solves still pushes its answer up: does
-      // a per-prompt baseline (GRPO: each task sampled nRollouts times), which gives such tasks no
-      // gradient, stop the proposals' damage?
-      ...[RANDOM_TASKS_B128, AZR_S128].map((v) => ({
-        name: `${v.name}_grpo`,
-        description:
-          `${v.description}, GRPO's per-prompt baseline (estimator grpo: 16 tasks × 8 samples)`,
-        overrides: { ...v.overrides, estimator: "grpo" },
-      })),
-      // Added after those: the base's proposals are mostly 1–3 tokens and 28% constant on the
-      // probes (the generator's draws: 53% of 4–5 tokens, 9.7% constant), and the loop on
-      // deduction alone loses what the generator's tasks gain. With constant and short proposals
-      // refused (too small: invalid, so the proposer is also penalized for them), does it still?
-      {
-        name: "azr_s128_deduction_big",
-        description:
-          "azr_s128 on deduction only, with the constant-output gate and the size gate (minProposalSize 4, not in the paper): proposals of 1–3 tokens or one output on the probes are invalid",
-        overrides: {
-          ...AZR_S128.overrides,
-          taskTypes: ["deduction"],
-          rejectConstant: true,
-          minProposalSize: 4,
-        },
-      },
-      // Added last: the gates made it worse. Does the loop add anything when the generator's tasks
-      // anchor the solver's? 8 proposals and 8 generator tasks join the buffers each step, so about
-      // half the solver's 128 tasks are each's: against random_tasks_b128 (all generator) and
-      // azr_s128 (all proposals).
-      {
-        name: "azr_s128_mix8",
-        description:
-          "azr_s128 with 8 generator tasks per type a step added to the buffers beside the 8 proposals (generatorTasks, not in the paper): the solver's 128 tasks about half each",
-        overrides: { ...AZR_S128.overrides, generatorTasks: 8 },
-      },
-      // Added last: the loop's held-out deduction errors are off-by-one list lengths (`xs.length`
-      // of 5 answered 6) where the base was right, and its proposals' lists are 1 or 6 long for
-      // 46% of them (the generator's: 30%). Are the proposer's inputs what costs?
-      {
-        name: "azr_s128_deduction_natural",
-        description:
-          "azr_s128 on deduction only, the proposals' inputs drawn by the environment as the generator draws them (proposalInputs natural, not in the paper)",
-        overrides: { ...AZR_S128.overrides, taskTypes: ["deduction"], proposalInputs: "natural" },
-      },
-      // Added last: is it the proposer's training (the learnability reward) that narrows the
-      // proposals, or the base's proposer as it is, moved by the solver's updates?
-      {
-        name: "solver_only_s128_deduction",
-        description:
-          "azr_s128 on deduction only with the proposer role frozen (trainProposer false): the base's proposals, no learnability reward",
-        overrides: { ...AZR_S128.overrides, taskTypes: ["deduction"], trainProposer: false },
-      },
-    ],
+      "Does the loop improve deduction once the base proposes like the generator? rl_types' deduction-only cells (the generator's tasks, the loop, the loop with the proposer frozen) from a base whose last phase weighted the proposer views and taught them only programs that are not constant on the probes (pretrainProposerTargets nonconstant; build it first: data/base/README.md), paired with that base on the same tasks.",
+    base: { ...RL_TYPES.base, init: "runs/prop/base-propose" },
+    variants: RL_TYPES.variants.filter((v) =>
+      [
+        "base",
+        "random_tasks_b128_deduction",
+        "azr_s128_deduction",
+        "solver_only_s128_deduction",
+      ].includes(v.name)
+    ),
   },
   tiny: {
     name: "tiny",

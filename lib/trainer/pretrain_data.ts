@@ -10,7 +10,7 @@
  * | `deduction` | solver: program, input | the output (with `solverTrace`: the program's trace on the input, then the output) |
  * | `abduction` | solver: program, output | the smallest input that gives the output (`pretrainAbductionTarget`; or the drawn input) |
  * | `induction` | solver: shown pairs | the smallest bank program that fits them (`pretrainInductionTarget`; or the drawn program) |
- * | `propose_deduction`, `propose_abduction` | K generated reference triplets | a new program SEP its input |
+ * | `propose_deduction`, `propose_abduction` | K generated reference triplets | a new program SEP its input (with `pretrainProposerTargets` `nonconstant`: never a program constant on the probes) |
  * | `propose_induction` | a program | N natural inputs it runs on, separated by SEP |
  *
  * With `solverTrace`, a deduction task whose trace cannot be written (a trace value outside the
@@ -35,6 +35,7 @@ import {
   solverPrompt,
 } from "../tasks/prompts.ts";
 import type { TaskRecord, Triplet } from "../tasks/records.ts";
+import { constantOnProbes } from "../tasks/constant.ts";
 import { targetMasks, verifiedAnswer } from "./cross_entropy.ts";
 import type { TokenConstraint } from "../lang/constraint.ts";
 
@@ -69,6 +70,8 @@ export interface PretrainDataOptions
   pretrainAbductionTarget?: "smallest" | "drawn";
   /** Induction's target: the smallest bank program fitting the shown pairs, or the drawn one. */
   pretrainInductionTarget?: "smallest" | "drawn";
+  /** The proposer views' targets: every draw (default), or only those not constant on the probes. */
+  pretrainProposerTargets?: "all" | "nonconstant";
   /** Inputs searched exactly for the smallest abduction input (default 2000). */
   abductionSearchBudget?: number;
 }
@@ -162,6 +165,9 @@ export function makeExample(
     const t = generateTask(rng, bank, task, draw);
     if (!t || t.task === "induction") return undefined;
     const sig = signatureByName(t.signature)!;
+    if (
+      opts.pretrainProposerTargets === "nonconstant" && constantOnProbes(t.tokens, sig, opts) === true
+    ) return undefined;
     prompt = proposerPrompt(task, refs, opts, Math.floor(opts.contextLen / 2));
     target = [...t.tokens, SEP, ...mustTokens(encodeArgs(sig, t.input, opts))];
     constraint = proposalConstraint(opts);

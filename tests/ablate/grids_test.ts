@@ -25,6 +25,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
       "rl_batch",
       "rl_targets",
       "rl_types",
+      "rl_propose",
       "tiny",
     ]
   ) {
@@ -43,6 +44,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
     "references",
     "rewards",
     "rl_batch",
+    "rl_propose",
     "rl_targets",
     "rl_types",
     "tasks",

@@ -130,3 +130,19 @@ Deno.test("induction target: the smallest bank program fitting the shown pairs (
   }
   assert.ok(smaller > 0, "some shown pairs are fitted by a smaller program than the drawn one");
 });
+
+Deno.test("proposer targets: 'nonconstant' never teaches a program constant on the probes", () => {
+  // x - x is 0 whatever the input.
+  const constant = oneProgramBank("function f(x) { return x - x; }");
+  const varying = oneProgramBank("function f(x) { return x + 1; }");
+  for (const view of ["propose_deduction", "propose_abduction"] as const) {
+    const made = (bank: typeof constant, targets: "all" | "nonconstant") =>
+      Array.from(
+        { length: 20 },
+        (_, k) => makeExample(new Rng(k), bank, view, { ...OPTS, pretrainProposerTargets: targets }),
+      ).filter((e) => e !== undefined).length;
+    assert.equal(made(constant, "all"), 20, `${view}: every draw is a target by default`);
+    assert.equal(made(constant, "nonconstant"), 0, `${view}: the constant program is refused`);
+    assert.equal(made(varying, "nonconstant"), 20, `${view}: a varying program is kept`);
+  }
+});
