@@ -49,6 +49,8 @@ const ExtraEvalSchema = z.object({
     })),
     bankSizes: z.record(z.string(), z.number()),
     drawnSizes: z.record(z.string(), z.number()),
+    // Absent from evals written before the draws' own levels were measured.
+    drawn: z.object({ constant: z.number(), distinct: z.number(), n: z.number() }).optional(),
   }).optional(),
 });
 
@@ -247,10 +249,15 @@ if (props.length) {
   }
   const fmt = (r: Record<string, number>) =>
     Object.entries(r).map(([k, v]) => `${k}:${pct(v)}`).join(" ");
+  const drawn = props[0]!.drawn;
   lines.push(
     "",
     `The bank's sizes: ${fmt(props[0]!.bankSizes)}; pre-training draws: ${
       fmt(props[0]!.drawnSizes)
+    }${
+      drawn
+        ? `, constant ${pct(drawn.constant)}, distinct ${pct(drawn.distinct)} per ${drawn.n} draws`
+        : ""
     }.`,
   );
 }

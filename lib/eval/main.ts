@@ -27,7 +27,13 @@ import type { InductionRecord, TaskRecord } from "../tasks/records.ts";
 import { bankSearchAt, inductionBestOf } from "./best_of.ts";
 import { type PassAtRow, samplingHeadroom } from "./pass_at.ts";
 import { bufferSeeds } from "../tasks/seed.ts";
-import { bankSizeShares, drawnSizeShares, formatSizes, proposerQuality } from "./proposals.ts";
+import {
+  bankSizeShares,
+  drawnQuality,
+  drawnSizeShares,
+  formatSizes,
+  proposerQuality,
+} from "./proposals.ts";
 import { Rng } from "../rng.ts";
 import { generatorSet } from "./generator_suite.ts";
 import { beyondSet } from "./beyond.ts";
@@ -186,6 +192,7 @@ async function main(): Promise<void> {
         }),
         bankSizes: bankSizeShares(bank),
         drawnSizes: drawnSizeShares(split.train, new Rng(0)),
+        drawn: drawnQuality(split.train, new Rng(1), nProposals, cfg),
       }
       : undefined;
     const overlap = values.overlap && bank && split
@@ -262,7 +269,12 @@ async function main(): Promise<void> {
           );
         }
         console.log(`  bank sizes ${formatSizes(proposals.bankSizes)}`);
-        console.log(`  pre-training draws sizes ${formatSizes(proposals.drawnSizes)}`);
+        const d = proposals.drawn;
+        console.log(
+          `  pre-training draws sizes ${formatSizes(proposals.drawnSizes)} · constant ${
+            pct(d.constant)
+          } · distinct ${pct(d.distinct)} (sets of ${d.n} draws)`,
+        );
       }
       if (overlap) {
         console.log(

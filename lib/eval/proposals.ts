@@ -18,6 +18,7 @@
 import { TASK_TYPES, type TaskType } from "../config.ts";
 import { type Bank, drawProgram } from "../lang/generate.ts";
 import { programSignature } from "../lang/tree.ts";
+import type { ValueBounds } from "../lang/types.ts";
 import type { Policy } from "../model/policy.ts";
 import type { Rng } from "../rng.ts";
 import type { Executor } from "../sandbox/mod.ts";
@@ -112,6 +113,42 @@ export function drawnSizeShares(bank: Bank, rng: Rng, n = 10_000): Record<number
     out[size] = (out[size] ?? 0) + 1 / n;
   }
   return out;
+}
+
+/** The generator's draws measured as {@linkcode proposerQuality} measures proposals. */
+export interface DrawnQuality {
+  /** Draws constant on the probes. */
+  constant: number;
+  /** Distinct programs among `n` draws, the mean over the sets drawn. */
+  distinct: number;
+  /** Draws per set: the proposals' count, since distinctness depends on it. */
+  n: number;
+}
+
+/**
+ * What the proposer was taught, at the proposals' own count: `sets` × `n` draws from `bank` as
+ * pre-training draws them, their constant share on the probes and their distinct share per `n`.
+ * A proposer that wrote exactly the draws would reach these levels, no better.
+ */
+export function drawnQuality(
+  bank: Bank,
+  rng: Rng,
+  n: number,
+  bounds: ValueBounds,
+  sets = 8,
+): DrawnQuality {
+  let constant = 0;
+  let distinct = 0;
+  for (let s = 0; s < sets; s++) {
+    const seen = new Set<string>();
+    for (let k = 0; k < n; k++) {
+      const p = drawProgram(rng, bank);
+      seen.add(p.tokens.join());
+      if (constantOnProbes(p.tokens, programSignature(p.tokens), bounds) === true) constant++;
+    }
+    distinct += seen.size / n;
+  }
+  return { constant: constant / (sets * n), distinct: distinct / sets, n };
 }
 
 /** A sizes record as `1:12% 2:30% …`. */
