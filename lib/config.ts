@@ -451,6 +451,36 @@ export const PRESETS = {
     evalBeyond: 300,
   },
   /**
+   * A base taught to propose (`deno task pretrain --preset base_propose`, after `base`; not
+   * shipped: the `rl_propose` grid starts from it): from the shipped base, 1,000 more steps of
+   * the mix with the proposer views weighted up (6 / 6 / 2 beside the solver views' 4 / 3 / 3) and
+   * taught only programs that are not constant on the probes, the rate warmed up again and
+   * annealed. The base's own proposals are 28% constant, a fifth of them longer than anything
+   * pre-training showed (data/base/README.md, "A base taught to propose").
+   */
+  base_propose: {
+    ...SMALL,
+    name: "base-propose",
+    pretrainBatch: 256,
+    pretrainViewWeights: {
+      deduction: 4,
+      abduction: 3,
+      induction: 3,
+      propose_deduction: 6,
+      propose_abduction: 6,
+      propose_induction: 2,
+    },
+    pretrainProposerTargets: "nonconstant",
+    pretrainInit: "data/base",
+    pretrainLrSchedule: "cosine",
+    pretrainMaxSize: 5,
+    pretrainSteps: 1000,
+    checkpointEvery: 250,
+    pretrainEvalTasks: 300,
+    pretrainEvalEvery: 500,
+    evalBeyond: 300,
+  },
+  /**
    * The first shipped base's recipe, one phase from random weights: the mix of views for 1,600
    * steps, a cosine decay (data/base/levers.md measures its levers).
    */

@@ -139,7 +139,8 @@ Deno.test("proposer targets: 'nonconstant' never teaches a program constant on t
     const made = (bank: typeof constant, targets: "all" | "nonconstant") =>
       Array.from(
         { length: 20 },
-        (_, k) => makeExample(new Rng(k), bank, view, { ...OPTS, pretrainProposerTargets: targets }),
+        (_, k) =>
+          makeExample(new Rng(k), bank, view, { ...OPTS, pretrainProposerTargets: targets }),
       ).filter((e) => e !== undefined).length;
     assert.equal(made(constant, "all"), 20, `${view}: every draw is a target by default`);
     assert.equal(made(constant, "nonconstant"), 0, `${view}: the constant program is refused`);
