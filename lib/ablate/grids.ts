@@ -220,6 +220,16 @@ const RL_TYPES = {
         "azr_s128 on deduction only with the proposer role frozen (trainProposer false): the base's proposals, no learnability reward",
       overrides: { ...AZR_S128.overrides, taskTypes: ["deduction"], trainProposer: false },
     },
+    // Added last: azr_s128 adds 8 tasks a step and trains on 128 from the buffer, so each task
+    // is solved about 16 times over a run (about 5,000 distinct tasks), where
+    // random_tasks_b128's 128 are fresh every step (about 90,000). The generator's tasks with the
+    // loop's reuse: is it what the tasks are, or how few of them there are?
+    {
+      name: "random_tasks_s128_deduction",
+      description:
+        "the generator's tasks with azr_s128's reuse, deduction only: 8 new generator tasks a step, the solver's 128 from the buffer (solverBatch, not in the paper)",
+      overrides: { ...AZR_S128.overrides, curriculum: "random", taskTypes: ["deduction"] },
+    },
   ],
 };
 
@@ -516,6 +526,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
         "random_tasks_b128_deduction",
         "azr_s128_deduction",
         "solver_only_s128_deduction",
+        "random_tasks_s128_deduction",
       ].includes(v.name)
     ),
   },
