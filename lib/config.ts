@@ -455,7 +455,7 @@ export const PRESETS = {
    * shipped: the `rl_propose` grid starts from it): from the shipped base, 1,000 more steps of
    * the mix with the proposer views weighted up (6 / 6 / 2 beside the solver views' 4 / 3 / 3) and
    * taught only programs that are not constant on the probes, the rate warmed up again and
-   * annealed. The base's own proposals are 28% constant, a fifth of them longer than anything
+   * annealed. The base's own proposals are 28% constant, a fifth to a quarter of them longer than anything
    * pre-training showed (data/base/README.md, "A base taught to propose").
    */
   base_propose: {

@@ -166,7 +166,8 @@ export function makeExample(
     if (!t || t.task === "induction") return undefined;
     const sig = signatureByName(t.signature)!;
     if (
-      opts.pretrainProposerTargets === "nonconstant" && constantOnProbes(t.tokens, sig, opts) === true
+      opts.pretrainProposerTargets === "nonconstant" &&
+      constantOnProbes(t.tokens, sig, opts) === true
     ) return undefined;
     prompt = proposerPrompt(task, refs, opts, Math.floor(opts.contextLen / 2));
     target = [...t.tokens, SEP, ...mustTokens(encodeArgs(sig, t.input, opts))];
