@@ -539,6 +539,20 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
           "azr_s128 on deduction only with 32 proposals a step instead of 8: each task solved about 4 times instead of 16",
         overrides: { ...AZR_S128.overrides, batchSize: 32, taskTypes: ["deduction"] },
       },
+      // Added last: the frozen proposer does not drift (12–13% constant all run) and needs no
+      // learnability rollouts, so it can write every step's 128 tasks fresh: the taught
+      // proposer's tasks against the generator's, neither reused.
+      {
+        name: "solver_only_p128_deduction",
+        description:
+          "the base's proposer frozen, 128 fresh proposals a step for the solver's 128 tasks, deduction only: no reuse, no proposer drift",
+        overrides: {
+          ...AZR_S128.overrides,
+          batchSize: 128,
+          taskTypes: ["deduction"],
+          trainProposer: false,
+        },
+      },
     ],
   },
   tiny: {
