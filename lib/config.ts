@@ -453,19 +453,17 @@ export const PRESETS = {
   /**
    * A base taught to propose (`deno task pretrain --preset base_propose`, after `base`; not
    * shipped: the `rl_propose` grid starts from it): from the shipped base, 1,000 more steps of
-   * the mix with the proposer views weighted up (6 / 6 / 2 beside the solver views' 4 / 3 / 3) and
-   * taught only programs that are not constant on the probes, the rate warmed up again and
-   * annealed. The base's own proposals are 28% constant, a fifth to a quarter of them longer than anything
-   * pre-training showed (data/base/README.md, "A base taught to propose").
+   * the base's mix with the proposer views weighted up (6 / 6 / 2 beside the solver views' 4 / 3 /
+   * 3) and taught only programs that are not constant on the probes, the rate warmed up again and
+   * annealed. The base's own proposals are 28% constant, a fifth to a quarter of them longer than
+   * anything pre-training showed (data/base/README.md, "A base taught to propose").
    */
   base_propose: {
     ...SMALL,
+    ...BASE_RECIPE,
     name: "base-propose",
-    pretrainBatch: 256,
     pretrainViewWeights: {
-      deduction: 4,
-      abduction: 3,
-      induction: 3,
+      ...BASE_RECIPE.pretrainViewWeights,
       propose_deduction: 6,
       propose_abduction: 6,
       propose_induction: 2,

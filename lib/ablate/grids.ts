@@ -511,8 +511,8 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   },
   rl_types: RL_TYPES,
   // rl_types: the loop's solver loses on the base's own proposals (28% constant on the probes,
-  // 24% of one token, a fifth to a quarter longer than anything pre-training showed) where the generator's
-  // tasks gain. The same deduction cells from a base whose proposer was taught further
+  // 24% of one token, a fifth to a quarter longer than anything pre-training showed) where the
+  // generator's tasks gain. The same deduction cells from a base whose proposer was taught further
   // (data/base/README.md, "A base taught to propose"): 13% constant, sizes like the draws. With
   // rl_types' last cell, the generator's tasks at the loop's reuse, in both grids.
   rl_propose: {

@@ -7,9 +7,7 @@
 import assert from "node:assert/strict";
 import { resolveConfig } from "../../lib/config.ts";
 import { drawnQuality, proposerQuality } from "../../lib/eval/proposals.ts";
-import type { Bank } from "../../lib/lang/generate.ts";
-import { parseProgram } from "../../lib/lang/parse.ts";
-import { signatureByName } from "../../lib/lang/types.ts";
+import { programBank, WORLD } from "../trainer/bank_helpers.ts";
 import { worldVocab } from "../../lib/lang/vocab.ts";
 import { initBackend } from "../../lib/model/backend.ts";
 import { TransformerPolicy } from "../../lib/model/policy.ts";
@@ -50,31 +48,15 @@ Deno.test("proposerQuality: shares of the proposals a tiny random policy writes"
 
 Deno.test("drawnQuality: the draws' constant and distinct shares, known by hand", () => {
   // One signature, two programs of one size, drawn 50/50: `x - x` is 0 on every input.
-  const parsed = ["function f(x) { return x - x; }", "function f(x) { return x + 1; }"].map(
-    (js) => {
-      const r = parseProgram(js);
-      if (!r.ok) throw new Error(r.message);
-      return r;
-    },
-  );
-  const world = { intMin: -9, intMax: 9, maxListLen: 6, literalMin: -3, literalMax: 5 };
-  const bank: Bank = {
-    world,
-    maxSize: 3,
-    signatures: [{
-      signature: signatureByName(parsed[0]!.signature.name)!,
-      programs: parsed.map((r) => ({ tokens: r.tokens, size: r.tokens.length - 1, valid: 1 })),
-      evals: 0,
-      ms: 0,
-    }],
-  };
+  const bank = programBank("function f(x) { return x - x; }", "function f(x) { return x + 1; }");
+  assert.equal(new Set(bank.signatures[0]!.programs.map((p) => p.size)).size, 1, "one size");
   // Pairs of draws: two distinct programs with probability 1/2, so the distinct share of a
   // pair is 1 or 1/2, 3/4 on average; half the draws are the constant program. 1,000 pairs:
   // standard errors about 0.008 and 0.011, so 0.05 is more than four of them.
-  const q = drawnQuality(bank, new Rng(3), 2, world, 1000);
+  const q = drawnQuality(bank, new Rng(3), 2, WORLD, 1000);
   assert.equal(q.n, 2);
   assert.ok(Math.abs(q.constant - 0.5) < 0.05, `constant ${q.constant}`);
   assert.ok(Math.abs(q.distinct - 0.75) < 0.05, `distinct ${q.distinct}`);
   // One draw per set is always distinct.
-  assert.equal(drawnQuality(bank, new Rng(3), 1, world, 50).distinct, 1);
+  assert.equal(drawnQuality(bank, new Rng(3), 1, WORLD, 50).distinct, 1);
 });

@@ -1,4 +1,4 @@
-/** Shared by the pre-training data tests: small-world options and a bank of one program. */
+/** Shared by the pre-training data and proposer tests: small-world options and hand-made banks. */
 import type { Bank } from "../../lib/lang/generate.ts";
 import { parseProgram } from "../../lib/lang/parse.ts";
 import { signatureByName, WORLDS } from "../../lib/lang/types.ts";
@@ -16,18 +16,33 @@ export const OPTS = {
   contextLen: 256,
 };
 
-/** A bank holding one program (drawn every time). */
-export function oneProgramBank(js: string): Bank {
-  const r = parseProgram(js);
-  if (!r.ok) throw new Error(r.message);
+/**
+ * A bank of one signature holding `js`'s programs (every one of that signature), so draws pick among
+ * them: by size first, then uniformly (`drawProgram`).
+ */
+export function programBank(...js: string[]): Bank {
+  const parsed = js.map((src) => {
+    const r = parseProgram(src);
+    if (!r.ok) throw new Error(r.message);
+    return r;
+  });
+  const name = parsed[0]!.signature.name;
+  if (parsed.some((r) => r.signature.name !== name)) {
+    throw new Error(`programBank: every program must have the signature ${name}`);
+  }
   return {
     world: WORLD,
-    maxSize: r.tokens.length - 1,
+    maxSize: Math.max(...parsed.map((r) => r.tokens.length - 1)),
     signatures: [{
-      signature: signatureByName(r.signature.name)!,
-      programs: [{ tokens: r.tokens, size: r.tokens.length - 1, valid: 1 }],
+      signature: signatureByName(name)!,
+      programs: parsed.map((r) => ({ tokens: r.tokens, size: r.tokens.length - 1, valid: 1 })),
       evals: 0,
       ms: 0,
     }],
   };
+}
+
+/** A bank holding one program (drawn every time). */
+export function oneProgramBank(js: string): Bank {
+  return programBank(js);
 }
