@@ -5,7 +5,9 @@
  * `medium` shapes, batches of 64 to 1024 examples. Each batch is stepped by the old path
  * (micro-batches by view, the full forward, a read-back per micro-batch, 4,096-token
  * micro-batches, the model's reference kernels, the batch drawn on the main thread before the
- * step) and by the config's defaults (the next batch drawn by the data worker while the step
+ * step), by the config's defaults on one thread (with attention as batched matMuls, and as
+ * depthwise convolutions), and by the defaults (the gradient worker computing half of the
+ * micro-batches, `pretrainGradWorker`, and the next batch drawn by the data worker while the step
  * runs, `pretrainDataWorker`), each on its own model from the same seed, interleaved on the same
  * batches, so the ratio holds on a busy machine. The
  * ceiling is the wasm backend's 2-D matMul rate at the model's MLP shape, measured in the same
@@ -33,6 +35,7 @@ import {
   type PretrainView,
 } from "../lib/trainer/pretrain_data.ts";
 import { startDataWorker } from "../lib/trainer/pretrain_batches.ts";
+import { startGradWorker } from "../lib/trainer/grad_worker.ts";
 import { benchFlags, progress, writeBenchJson } from "./_cli.ts";
 
 const flags = benchFlags(
@@ -61,8 +64,11 @@ const MIXES: Record<string, { views: PretrainView[]; weights: Config["pretrainVi
   base: { views: [...PRETRAIN_VIEW_NAMES], weights: BASE_WEIGHTS },
 };
 
-/** The paths timed on each batch: the old one, the defaults with matMul attention, the defaults. */
-const PATHS = ["old", "matMul", "new"] as const;
+/**
+ * The paths timed on each batch: the old one, the defaults on one thread with matMul attention, the
+ * defaults on one thread, the defaults (the gradient worker computing half of the micro-batches).
+ */
+const PATHS = ["old", "matMul", "oneThread", "new"] as const;
 
 const GRID: { shape: ShapeName; mix: string; batch: number }[] = QUICK
   ? [{ shape: "small", mix: "solver", batch: 64 }]
@@ -123,9 +129,11 @@ interface Row {
   /** Data generation on the main thread (makeBatch), ms per step. */
   dataMs: number;
   oldStepMs: number;
-  /** The config's defaults with attention as batched matMuls (the new path before depthwise). */
+  /** The defaults on one thread with attention as batched matMuls (before depthwise). */
   matMulStepMs: number;
-  /** The defaults' step alone. */
+  /** The defaults on one thread (no gradient worker), the step alone. */
+  oneThreadStepMs: number;
+  /** The defaults' step (gradient worker on), while the data worker draws the next batch. */
   newStepMs: number;
   /** The defaults' step with the worker drawing the next batch meanwhile, until both are done. */
   newWallMs: number;
@@ -136,27 +144,40 @@ interface Row {
   speedup: number;
   /** Examples/s of the matMul-attention path (data generation on the main thread included). */
   matMulExamplesPerS: number;
-  /** The defaults with the data on the main thread / matMul attention: what depthwise adds. */
+  /** Examples/s of the one-thread path (data generation on the main thread included). */
+  oneThreadExamplesPerS: number;
+  /** One thread with depthwise attention / with matMul attention, data on the main thread. */
   depthwiseSpeedup: number;
-  /** The defaults with the data worker / with the data on the main thread: what the worker adds. */
-  workerSpeedup: number;
+  /**
+   * The defaults / the one-thread path with the data on the main thread: what the second thread
+   * adds (the gradient worker and the data worker sharing it).
+   */
+  threadsSpeedup: number;
   /** Prompt + target tokens/s of the new path, data generation included. */
   newTokensPerS: number;
   newTargetTokensPerS: number;
   /** Step only (no data generation): examples/s of each path, for the peer comparison. */
   oldStepExamplesPerS: number;
   newStepExamplesPerS: number;
-  /** Full-model training GFLOP/s of the new path's step (no data generation). */
+  oneThreadStepExamplesPerS: number;
+  /** Full-model training GFLOP/s of the one-thread path's step (no data generation). */
+  oneThreadStepGflops: number;
+  /** The same of the defaults' step (two threads). */
   newStepGflops: number;
+  /** One thread's matMul rate. */
   matmulGflops: number;
-  /** newStepGflops / matmulGflops. */
+  /** oneThreadStepGflops / matmulGflops: one thread against one thread's matMul rate. */
   fractionOfMatmul: number;
+  /** newStepGflops / (2 × matmulGflops): two threads against two threads' matMul rate. */
+  fractionOfTwoMatmuls: number;
   /** The PyTorch peer's examples/s (step only) on 1 and on 2 threads. */
   torchThreads: Record<"1" | "2", number> | null;
   /** The faster of the two. */
   torchStepExamplesPerS: number | null;
   /** newStepExamplesPerS / torchStepExamplesPerS. */
   overTorch: number | null;
+  /** oneThreadStepExamplesPerS / the PyTorch peer on one thread. */
+  oneThreadOverTorch: number | null;
 }
 
 await initBackend("wasm", { log: false });
@@ -215,14 +236,18 @@ for (const { shape, mix, batch } of GRID) {
   const policies = {
     old: new TransformerPolicy({ ...policyOptionsFromConfig(cfg, V), kernels: "reference" }),
     matMul: new TransformerPolicy({ ...policyOptionsFromConfig(cfg, V), attention: "matMul" }),
+    oneThread: TransformerPolicy.fromConfig(cfg, V),
     new: TransformerPolicy.fromConfig(cfg, V),
   };
+  // The defaults' gradient worker (pretrainGradWorker), as pretrain.ts starts it.
+  await using gradWorker = await startGradWorker(policies.new.model.spec, "wasm");
+  const options = { old: OLD, matMul: NEW, oneThread: NEW, new: { ...NEW, gradWorker } };
   const rng = new Rng(1);
   // The data worker, drawing from the same generator state as the main thread's makeBatch below.
   await using worker = await startDataWorker(cfg, rng);
   let next = worker.ask(0);
   let dataMs = 0;
-  const ms = { old: 0, matMul: 0, new: 0, newWall: 0 };
+  const ms = { old: 0, matMul: 0, oneThread: 0, new: 0, newWall: 0 };
   const timed: PretrainExample[][] = [];
   for (let s = 0; s <= STEPS; s++) {
     // The main thread's draw of this batch: the old path's data cost, and the check that the
@@ -241,7 +266,7 @@ for (const { shape, mix, batch } of GRID) {
       // The defaults' step runs while the worker draws the next batch, as in pretrain.ts.
       if (path === "new") next = worker.ask(s + 1);
       const policy = policies[path];
-      await crossEntropyStep(policy, policy.optimizer, examples, path === "old" ? OLD : NEW);
+      await crossEntropyStep(policy, policy.optimizer, examples, options[path]);
       if (s > 0) ms[path] += performance.now() - t1;
       if (path === "new") {
         await next;
@@ -257,7 +282,13 @@ for (const { shape, mix, batch } of GRID) {
   const all = timed.flat();
   const flops = all.reduce((f, e) => f + trainFlops(e, D, L, V), 0) / STEPS; // per step
   const perStep = (x: number) => x / STEPS;
-  const [d, o, m, n] = [perStep(dataMs), perStep(ms.old), perStep(ms.matMul), perStep(ms.new)];
+  const [d, o, m, t, n] = [dataMs, ms.old, ms.matMul, ms.oneThread, ms.new].map(perStep) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const w = perStep(ms.newWall);
   const tokens = all.reduce((s, e) => s + e.prompt.length + e.target.length, 0) / all.length;
   const target = all.reduce((s, e) => s + e.target.length, 0) / all.length;
@@ -270,30 +301,37 @@ for (const { shape, mix, batch } of GRID) {
     dataMs: d,
     oldStepMs: o,
     matMulStepMs: m,
+    oneThreadStepMs: t,
     newStepMs: n,
     newWallMs: w,
     oldExamplesPerS: batch / ((d + o) / 1000),
     newExamplesPerS: batch / (w / 1000),
     speedup: (d + o) / w,
     matMulExamplesPerS: batch / ((d + m) / 1000),
-    depthwiseSpeedup: (d + m) / (d + n),
-    workerSpeedup: (d + n) / w,
+    oneThreadExamplesPerS: batch / ((d + t) / 1000),
+    depthwiseSpeedup: (d + m) / (d + t),
+    threadsSpeedup: (d + t) / w,
     newTokensPerS: (batch * tokens) / (w / 1000),
     newTargetTokensPerS: (batch * target) / (w / 1000),
     oldStepExamplesPerS: batch / (o / 1000),
     newStepExamplesPerS: batch / (n / 1000),
+    oneThreadStepExamplesPerS: batch / (t / 1000),
+    oneThreadStepGflops: flops / (t / 1000) / 1e9,
     newStepGflops: flops / (n / 1000) / 1e9,
     matmulGflops: matmul.get(shape)!,
-    fractionOfMatmul: flops / (n / 1000) / 1e9 / matmul.get(shape)!,
+    fractionOfMatmul: flops / (t / 1000) / 1e9 / matmul.get(shape)!,
+    fractionOfTwoMatmuls: flops / (n / 1000) / 1e9 / (2 * matmul.get(shape)!),
     torchThreads: null,
     torchStepExamplesPerS: null,
     overTorch: null,
+    oneThreadOverTorch: null,
   };
   if (torchOk) {
     const s = await torchStep(timed, cfg, V);
     row.torchThreads = { "1": batch / s["1"], "2": batch / s["2"] };
     row.torchStepExamplesPerS = Math.max(batch / s["1"], batch / s["2"]);
     row.overTorch = row.newStepExamplesPerS / row.torchStepExamplesPerS;
+    row.oneThreadOverTorch = row.oneThreadStepExamplesPerS / row.torchThreads["1"];
   }
   rows.push(row);
   progress(
@@ -362,33 +400,38 @@ async function torchStep(
 }
 
 const f = (x: number | null, d = 0) => (x === null ? "–" : x.toFixed(d));
+const times = (x: number | null) => (x === null ? "–" : `${f(x, 2)}×`);
 console.log(
   `Pre-training throughput (wasm, 2 cores; ${STEPS} timed step(s) per row and path after a warm-up; ` +
     `bank up to ${maxSize} tokens). old = micro-batches by view, full forward, a read-back per ` +
-    `micro-batch, 4,096 tokens, gather and tanh kernels, data drawn on the main thread; new = the ` +
-    `config's defaults and fast kernels, the next batch drawn by the data worker during the step; ` +
-    `matMul att. = new with attention as batched matMuls (before depthwise), data on the main ` +
-    `thread. Examples/s and tokens/s include data generation; "depthwise" compares new and matMul ` +
-    `att. both with data on the main thread, "worker" new with and without the worker; GFLOP/s ` +
-    `and the peer are the step alone.\n${torchNote}\n`,
+    `micro-batch, 4,096 tokens, gather and tanh kernels, data drawn on the main thread; one thread ` +
+    `= the config's defaults and fast kernels without the gradient worker, data on the main ` +
+    `thread; matMul att. = one thread with attention as batched matMuls (before depthwise); new = ` +
+    `the defaults: the gradient worker computes half of the micro-batches and the data worker ` +
+    `draws the next batch during the step. Examples/s and tokens/s include data generation; ` +
+    `"depthwise" compares one thread with matMul att., "threads" new with one thread; GFLOP/s and ` +
+    `the peer are the step alone, the fraction one thread's against one thread's matMul rate and ` +
+    `new's against two.\n${torchNote}\n`,
 );
 console.log(
-  "| shape | mix | batch | tok/ex (target) | data ms | old ex/s | matMul att. ex/s | new ex/s | speed-up | depthwise | worker | new tok/s | new target tok/s | step GFLOP/s | matMul GFLOP/s | fraction | torch step ex/s | new step / torch |",
+  "| shape | mix | batch | tok/ex (target) | data ms | old ex/s | matMul att. ex/s | one thread ex/s | new ex/s | speed-up | depthwise | threads | new tok/s | new target tok/s | step GFLOP/s (1 thread, new) | matMul GFLOP/s | fraction (1 thread, new) | torch step ex/s | one thread / torch 1 thread | new / torch |",
 );
 console.log(
-  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 );
 for (const r of rows) {
   console.log(
     `| ${r.shape} | ${r.mix} | ${r.batch} | ${f(r.tokensPerExample, 1)} (${
       f(r.targetTokensPerExample, 1)
     }) | ${f(r.dataMs)} | ${f(r.oldExamplesPerS)} | ${f(r.matMulExamplesPerS)} | ${
-      f(r.newExamplesPerS)
-    } | ${f(r.speedup, 2)}× | ${f(r.depthwiseSpeedup, 2)}× | ${f(r.workerSpeedup, 2)}× | ${
-      f(r.newTokensPerS)
-    } | ${f(r.newTargetTokensPerS)} | ${f(r.newStepGflops, 2)} | ${f(r.matmulGflops, 1)} | ${
-      f(r.fractionOfMatmul, 2)
-    } | ${f(r.torchStepExamplesPerS)} | ${r.overTorch === null ? "–" : `${f(r.overTorch, 2)}×`} |`,
+      f(r.oneThreadExamplesPerS)
+    } | ${f(r.newExamplesPerS)} | ${times(r.speedup)} | ${times(r.depthwiseSpeedup)} | ${
+      times(r.threadsSpeedup)
+    } | ${f(r.newTokensPerS)} | ${f(r.newTargetTokensPerS)} | ${f(r.oneThreadStepGflops, 2)}, ${
+      f(r.newStepGflops, 2)
+    } | ${f(r.matmulGflops, 1)} | ${f(r.fractionOfMatmul, 2)}, ${f(r.fractionOfTwoMatmuls, 2)} | ${
+      f(r.torchStepExamplesPerS)
+    } | ${times(r.oneThreadOverTorch)} | ${times(r.overTorch)} |`,
   );
 }
 await writeBenchJson(flags.out, {

@@ -309,6 +309,9 @@ export const ConfigSchema = z.strictObject({
   pretrainDataWorker: z.boolean().default(true).describe(
     "Pre-training draws each batch in a worker during the previous step (data generation overlaps the model on a second core: 1.14–1.26× examples/s for the small model's solver views, bench/pretrain.ts); the same batches either way (false: on the main thread)",
   ),
+  pretrainGradWorker: z.boolean().default(true).describe(
+    "Pre-training computes about half of each step's micro-batches in a second thread (a twin of the model given the step's weights; its gradients join the main thread's before the one update): the same step to float tolerance, the model on two cores (bench/pretrain.ts); wasm and cpu backends only (native backends thread their own kernels), false: one thread",
+  ),
   pretrainSizeCurriculum: z.boolean().default(false).describe(
     "Pre-training draws small programs first: size k is unlocked after (k-1)/maxSize of the steps",
   ),
@@ -318,6 +321,14 @@ export const ConfigSchema = z.strictObject({
     "Also write a checkpoint once this many minutes have passed since the last one (0 = steps only)",
   ),
 });
+
+/**
+ * What a run saved before a setting existed ran with, where that is not the setting's default: a
+ * finished grid cell whose `config.json` lacks the key ran so (`lib/ablate/cell.ts`).
+ */
+export const SETTING_BEFORE_ADDED: Readonly<Record<string, unknown>> = {
+  pretrainGradWorker: false, // one thread for the model
+};
 
 /** A fully resolved configuration. */
 export type Config = z.infer<typeof ConfigSchema>;

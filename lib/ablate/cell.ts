@@ -8,7 +8,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { ConfigSchema, parseConfigArgs } from "../config.ts";
+import { ConfigSchema, parseConfigArgs, SETTING_BEFORE_ADDED } from "../config.ts";
 import { JsonlError } from "../jsonl.ts";
 import { exists, RunError } from "../trainer/run_dir.ts";
 import {
@@ -184,13 +184,17 @@ export async function assertSameSettings(cell: GridCell): Promise<void> {
   }
   for (const key of Object.keys(want)) {
     if (key === "runsDir") continue; // the same folder, perhaps spelled differently
-    // A setting added after the cell ran, asked for at its default: the default keeps the old
-    // behaviour, so the cell ran what is asked for now.
-    if (!(key in have) && sameJson(want[key], settingDefault(key))) continue;
-    if (JSON.stringify(have[key]) !== JSON.stringify(want[key])) {
+    // A setting added after the cell ran: the cell ran the old behaviour, which the setting's
+    // default keeps unless SETTING_BEFORE_ADDED names another value.
+    const ran = key in have
+      ? have[key]
+      : key in SETTING_BEFORE_ADDED
+      ? SETTING_BEFORE_ADDED[key]
+      : settingDefault(key);
+    if (JSON.stringify(ran) !== JSON.stringify(want[key])) {
       throw new RunError(
-        `${cellLabel(cell)}: finished with ${key}=${
-          JSON.stringify(have[key])
+        `${cellLabel(cell)}: finished with ${key}=${JSON.stringify(ran)}${
+          key in have ? "" : " (its config.json predates the setting)"
         } but the grid now asks for ${
           JSON.stringify(want[key])
         }: delete ${cell.dir} to rerun it, or use another --runsDir`,
@@ -205,9 +209,6 @@ function settingDefault(key: string): unknown {
   const parsed = field?.safeParse(undefined);
   return parsed?.success ? parsed.data : undefined;
 }
-
-const sameJson = (a: unknown, b: unknown) =>
-  a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 
 /** A saved `config.json` as far as comparing settings needs it: an object of values. */
 const SavedConfigSchema = z.record(z.string(), z.unknown());

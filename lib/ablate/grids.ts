@@ -55,6 +55,10 @@ function pretrainMore(extra: Record<string, unknown>): Variant {
       pretrainViewWeights: BASE_RECIPE.pretrainViewWeights,
       pretrainLrSchedule: "constant",
       pretrainEvalTasks: 300,
+      // One thread for the model, as every self-play cell has: grid cells run side by side, and a
+      // second thread would take its core from the neighbouring cell (and the committed results
+      // were measured so).
+      pretrainGradWorker: false,
       ...extra,
     },
   };

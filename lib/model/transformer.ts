@@ -108,6 +108,8 @@ export function padLeftBatch(rows: readonly (readonly number[])[], width?: numbe
 export class Transformer {
   /** The sizes it was built with. */
   readonly options: Readonly<TransformerOptions>;
+  /** Everything it was built with, its kernels included: what builds a twin in another thread. */
+  readonly spec: Readonly<TransformerOptions>;
   /** Every weight by name, in a fixed order (the checkpoint and optimizer order). */
   readonly params: Map<string, tf.Variable>;
   readonly #headDim: number;
@@ -129,6 +131,7 @@ export class Transformer {
     }
     const { kernels, attention, ...sizes } = options;
     this.options = sizes;
+    this.spec = { ...options };
     this.#kernels = kernels ?? "fast";
     this.#attention = attention;
     this.#headDim = dModel / nHeads;

@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { AdamW } from "../model/optimizer.ts";
+import { accumulateGradients, type AdamW, addGradients } from "../model/optimizer.ts";
 import type { Policy } from "../model/policy.ts";
 import type { LogprobsForward } from "../model/logprobs.ts";
 import { signatureByName } from "../lang/types.ts";
@@ -14,6 +14,7 @@ import { traceTokens } from "../lang/trace.ts";
 import { type PromptOptions, solverConstraint, solverPrompt } from "../tasks/prompts.ts";
 import type { TaskRecord } from "../tasks/records.ts";
 import type { TokenConstraint } from "../lang/constraint.ts";
+import type { GradWorker } from "./grad_worker.ts";
 
 /** One teacher-forced example: a prompt, the tokens to write, the mask before each of them. */
 export interface SupervisedExample {
@@ -144,6 +145,8 @@ export interface CrossEntropyStats {
   tokens: number;
   /** Summed NLL (nats) per view. */
   perView: Record<string, number>;
+  /** Micro-batches computed on this thread and by the gradient worker (0 without one). */
+  microBatches: { local: number; worker: number };
 }
 
 /** Options of {@linkcode crossEntropyStep}. */
@@ -162,13 +165,63 @@ export interface CrossEntropyOptions {
    * default: every row's NLL stacked and read with the step's loss).
    */
   readBack?: "micro-batch" | "step";
+  /**
+   * A second thread with a twin of the model (config `pretrainGradWorker`): it computes about
+   * half of the micro-batches, by padded tokens, on this step's weights while this thread
+   * computes the rest; its gradients join this thread's before the one update.
+   */
+  gradWorker?: GradWorker;
+}
+
+/**
+ * The loss closures of micro-batches, one each: `scale` × the summed NLL of its target tokens. Each
+ * hands its per-row NLL [B] to `onRows` (to read now, or to keep for one read per step).
+ */
+export function microBatchLosses(
+  policy: Pick<Policy, "logprobs">,
+  groups: readonly (readonly SupervisedExample[])[],
+  forward: LogprobsForward,
+  scale: number,
+  onRows: (rowNll: tf.Tensor1D, group: readonly SupervisedExample[]) => void,
+): (() => tf.Scalar)[] {
+  return groups.map((group) => () => {
+    const out = policy.logprobs({
+      prompts: group.map((e) => e.prompt),
+      completions: group.map((e) => e.target),
+      masks: group.map((e) => e.masks),
+      temperature: 1,
+      forward,
+    });
+    const rowNll = tf.neg(tf.sum(tf.mul(out.logprobs, out.weights), 1)) as tf.Tensor1D; // [B]
+    onRows(rowNll, group);
+    return tf.mul(tf.sum(rowNll), scale) as tf.Scalar;
+  });
+}
+
+/**
+ * Splits micro-batches in two of about equal padded tokens (the largest first, each to the lighter
+ * side), each side in the original order: this thread's and the gradient worker's.
+ */
+export function splitMicroBatches<E extends SupervisedExample>(
+  groups: readonly E[][],
+): [E[][], E[][]] {
+  const cost = groups.map(paddedTokens);
+  const order = groups.map((_, i) => i).sort((a, b) => cost[b]! - cost[a]! || a - b);
+  const load = [0, 0];
+  const side = new Array<number>(groups.length);
+  for (const i of order) {
+    const s = load[0]! <= load[1]! ? 0 : 1;
+    side[i] = s;
+    load[s]! += cost[i]!;
+  }
+  return [groups.filter((_, i) => side[i] === 0), groups.filter((_, i) => side[i] === 1)];
 }
 
 /**
  * One AdamW step on `weight` × the mean cross-entropy of every target token of `batch` (under its
  * masks, temperature 1), accumulated over micro-batches of at most `microBatchTokens` tokens.
- * The grouping, the forward path and the read-back change the speed, never the math (to float
- * tolerance; `tests/trainer/cross_entropy_paths_test.ts`).
+ * The grouping, the forward path, the read-back and the gradient worker change the speed, never
+ * the math (to float tolerance; `tests/trainer/cross_entropy_paths_test.ts`).
  */
 export async function crossEntropyStep(
   policy: Policy,
@@ -179,37 +232,58 @@ export async function crossEntropyStep(
   const tokens = batch.reduce((s, e) => s + e.target.length, 0);
   const weight = opts.weight ?? 1;
   const perView: Record<string, number> = {};
-  if (tokens === 0) return { loss: 0, gradNorm: 0, tokens, perView };
+  const addNll = (group: readonly SupervisedExample[], nll: ArrayLike<number>) =>
+    group.forEach((e, i) => perView[e.view] = (perView[e.view] ?? 0) + nll[i]!);
   const groups = ceMicroBatches(batch, opts.microBatchTokens, opts.ceBatching ?? "view");
+  if (tokens === 0) return { loss: 0, gradNorm: 0, tokens, perView, microBatches: count(groups) };
+  const forward = opts.logprobsForward ?? "completion";
+  const scale = weight / tokens;
+  const vars = optimizer.variables;
+  // The worker's share starts first, on the weights before this step's update.
+  const [local, remote] = opts.gradWorker && groups.length > 1
+    ? splitMicroBatches(groups)
+    : [groups, []];
+  const fromWorker = remote.length > 0
+    ? opts.gradWorker!.gradients(vars, remote, forward, scale)
+    : undefined;
+  fromWorker?.catch(() => {}); // a failure surfaces where it is awaited below
   const perRow: tf.Tensor1D[] = []; // each micro-batch's per-row NLL [B], kept for one read
-  const losses = groups.map((group) => () => {
-    const out = policy.logprobs({
-      prompts: group.map((e) => e.prompt),
-      completions: group.map((e) => e.target),
-      masks: group.map((e) => e.masks),
-      temperature: 1,
-      forward: opts.logprobsForward ?? "completion",
-    });
-    const rowNll = tf.neg(tf.sum(tf.mul(out.logprobs, out.weights), 1)) as tf.Tensor1D; // [B]
-    const nll = tf.sum(rowNll);
-    if (opts.readBack === "micro-batch") {
-      const r = rowNll.dataSync();
-      group.forEach((e, i) => perView[e.view] = (perView[e.view] ?? 0) + r[i]!);
-    } else {
-      perRow.push(tf.keep(rowNll));
-    }
-    return tf.mul(nll, weight / tokens) as tf.Scalar;
+  const losses = microBatchLosses(policy, local, forward, scale, (rowNll, group) => {
+    if (opts.readBack === "micro-batch") addNll(group, rowNll.dataSync());
+    else perRow.push(tf.keep(rowNll));
   });
+  let grads: tf.NamedTensorMap = {};
+  const values: tf.Scalar[] = [];
   try {
-    const { loss, gradNorm } = await optimizer.stepAccumulated(losses);
+    const mine = accumulateGradients(losses, vars);
+    grads = mine.grads;
+    values.push(...mine.values);
+    if (fromWorker) {
+      const w = await fromWorker;
+      const theirs: tf.NamedTensorMap = {};
+      vars.forEach((v, i) => {
+        const g = w.grads[i];
+        if (g) theirs[v.name] = tf.tensor(g, v.shape);
+      });
+      grads = addGradients(grads, theirs);
+      values.push(...w.values.map((x) => tf.scalar(x)));
+      addNll(remote.flat(), w.rowNll);
+    }
+    const { loss, gradNorm } = await optimizer.apply(grads, values);
     if (perRow.length > 0) {
       const all = tf.concat(perRow);
       const nlls = await all.data();
       all.dispose();
-      groups.flat().forEach((e, i) => perView[e.view] = (perView[e.view] ?? 0) + nlls[i]!);
+      addNll(local.flat(), nlls);
     }
-    return { loss: loss / weight, gradNorm, tokens, perView };
+    return { loss: loss / weight, gradNorm, tokens, perView, microBatches: count(local, remote) };
   } finally {
     tf.dispose(perRow);
+    tf.dispose(Object.values(grads));
+    tf.dispose(values);
   }
+}
+
+function count(local: unknown[], remote: unknown[] = []): CrossEntropyStats["microBatches"] {
+  return { local: local.length, worker: remote.length };
 }

@@ -12,6 +12,7 @@
  * resumable), `eval.json`, `summary.json`, `report.html`.
  * @module
  */
+import * as tf from "@tensorflow/tfjs-core";
 import type { Config } from "../config.ts";
 import { type EvalReport, evaluateSuites } from "../eval/evaluate.ts";
 import { type EvalSuite, loadSuites } from "../eval/suite.ts";
@@ -30,6 +31,7 @@ import type { Bank } from "../lang/generate.ts";
 import { saveBase } from "./init.ts";
 import { appendMetrics, type Metrics, readMetrics } from "./metrics.ts";
 import { crossEntropyStep } from "./cross_entropy.ts";
+import { SINGLE_THREADED_BACKENDS, startGradWorker } from "./grad_worker.ts";
 import { inlineBatches, workerBatches } from "./pretrain_batches.ts";
 import { writeAtomic } from "./run_dir.ts";
 import type { PretrainSummary } from "./run_files.ts";
@@ -134,6 +136,11 @@ export async function pretrain(
   let last: EvalReports | undefined;
   await run.initWeights(cfg.pretrainInit);
   let step = run.begin();
+  // The model on two threads where its backend runs on one (pretrainGradWorker).
+  const backend = tf.getBackend();
+  await using gradWorker = cfg.pretrainGradWorker && SINGLE_THREADED_BACKENDS.includes(backend)
+    ? await startGradWorker(policy.model.spec, backend)
+    : undefined;
   await using batches = cfg.pretrainDataWorker
     ? await workerBatches(cfg, run.rng)
     : inlineBatches(train, cfg, run.rng);
@@ -147,6 +154,7 @@ export async function pretrain(
     const ce = await crossEntropyStep(policy, policy.optimizer, batch, {
       ...cfg,
       microBatchTokens: cfg.ceMicroBatchTokens,
+      ...(gradWorker ? { gradWorker } : {}),
     });
     tokens += ce.tokens;
 

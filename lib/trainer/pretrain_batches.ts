@@ -11,6 +11,7 @@ import type { Bank } from "../lang/generate.ts";
 import { Rng } from "../rng.ts";
 import { type PretrainExample, pretrainStepBatch } from "./pretrain_data.ts";
 import type { WorkerReply, WorkerRequest } from "./pretrain_worker.ts";
+import { startRpcWorker } from "./worker_rpc.ts";
 
 /** A step's batch and the generator's state after it. */
 export interface StepBatch {
@@ -43,36 +44,19 @@ export interface DataWorker extends AsyncDisposable {
  * wrote) and waits until it is ready. A failure in the worker rejects every pending request.
  */
 export async function startDataWorker(cfg: Config, rng: Rng): Promise<DataWorker> {
-  const worker = new Worker(new URL("./pretrain_worker.ts", import.meta.url).href, {
-    type: "module",
-  });
-  const pending: PromiseWithResolvers<WorkerReply>[] = [];
-  const fail = (message: string) => {
-    for (const p of pending.splice(0)) p.reject(new Error(`pre-training data worker: ${message}`));
-  };
-  worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-    if (e.data.kind === "error") fail(e.data.message);
-    else pending.shift()?.resolve(e.data);
-  };
-  worker.onerror = (e) => {
-    e.preventDefault();
-    fail(e.message);
-  };
-  const send = (req: WorkerRequest) => {
-    const p = Promise.withResolvers<WorkerReply>();
-    pending.push(p);
-    worker.postMessage(req);
-    return p.promise;
-  };
+  const worker = startRpcWorker<WorkerRequest, WorkerReply>(
+    new URL("./pretrain_worker.ts", import.meta.url),
+    "pre-training data worker",
+  );
   try {
-    await send({ kind: "init", cfg, rngState: rng.state() });
+    await worker.send({ kind: "init", cfg, rngState: rng.state() });
   } catch (e) {
     worker.terminate();
     throw e;
   }
   return {
     async ask(step) {
-      const r = await send({ kind: "batch", step });
+      const r = await worker.send({ kind: "batch", step });
       if (r.kind !== "batch") throw new Error(`pre-training data worker: no batch for ${step}`);
       return { batch: r.batch, rng: Rng.fromState(r.rngState) };
     },

@@ -230,7 +230,34 @@ Deno.test("runGrid reuses a finished run only when it ran with the settings aske
     const shuffled = { ...grid, base: { ...grid.base, shuffleRewards: true } };
     await assert.rejects(
       runGrid({ grid: shuffled, seeds: 1, runsDir, steps: 2, parallel: 1, progress: false }),
-      /finished with shuffleRewards=undefined but the grid now asks for true/,
+      /finished with shuffleRewards=false \(its config.json predates the setting\) but the grid now asks for true/,
+    );
+    // A setting whose old behaviour is not its default (SETTING_BEFORE_ADDED): one model thread.
+    for (const run of planned) {
+      const path = `${runsDir}/${run.name}/config.json`;
+      const { pretrainGradWorker: _, ...older } = JSON.parse(await Deno.readTextFile(path));
+      await Deno.writeTextFile(path, JSON.stringify(older));
+    }
+    const oneThread = { ...grid, base: { ...grid.base, pretrainGradWorker: false } };
+    const reused = await runGrid({
+      grid: oneThread,
+      seeds: 1,
+      runsDir,
+      steps: 2,
+      parallel: 1,
+      progress: false,
+    });
+    assert.deepEqual(reused.skipped, planned.map((r) => r.name));
+    await assert.rejects(
+      runGrid({
+        grid: { ...grid, base: { ...grid.base, pretrainGradWorker: true } },
+        seeds: 1,
+        runsDir,
+        steps: 2,
+        parallel: 1,
+        progress: false,
+      }),
+      /finished with pretrainGradWorker=false \(its config.json predates the setting\) but the grid now asks for true/,
     );
   } finally {
     await Deno.remove(runsDir, { recursive: true });

@@ -11,13 +11,16 @@
  * the first moment (see ./gradient_helpers.ts).
  */
 import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../../lib/rng.ts";
 import {
   ceMicroBatches,
   type CrossEntropyOptions,
   crossEntropyStep,
+  splitMicroBatches,
   type SupervisedExample,
 } from "../../lib/trainer/cross_entropy.ts";
+import { startGradWorker } from "../../lib/trainer/grad_worker.ts";
 import { useBackend } from "../model/helpers.ts";
 import { assertClose, gradients, oraclePolicy, relativeErrors } from "./gradient_helpers.ts";
 
@@ -101,4 +104,91 @@ Deno.test("crossEntropyStep: every batching, forward and read-back gives the old
       }
     }
   }
+});
+
+Deno.test("crossEntropyStep with a gradient worker: the old path's loss, per-view NLL and gradient, its share computed there", async () => {
+  const batch = mixedBatch(2);
+  const old = oraclePolicy(V, 5, "reference");
+  const want = await crossEntropyStep(old, old.optimizer, batch, OLD);
+  const wantGrad = gradients(old);
+  old.dispose();
+  for (const attention of ["matMul", "depthwise"] as const) {
+    // The worker's twin is built from another seed: only the weights sent with the step count.
+    const twin = oraclePolicy(V, 99, "fast", attention);
+    await using worker = await startGradWorker(twin.model.spec, "wasm");
+    twin.dispose();
+    for (const ceBatching of ["view", "length"] as const) {
+      for (const readBack of ["micro-batch", "step"] as const) {
+        const opts = {
+          microBatchTokens: 64,
+          ceBatching,
+          logprobsForward: "completion",
+          readBack,
+          gradWorker: worker,
+        } as const;
+        const what = JSON.stringify({ attention, ceBatching, readBack });
+        const p = oraclePolicy(V, 5, "fast", attention);
+        const got = await crossEntropyStep(p, p.optimizer, batch, opts);
+        const groups = ceMicroBatches(batch, 64, ceBatching).length;
+        assert.equal(got.microBatches.local + got.microBatches.worker, groups, what);
+        assert.ok(got.microBatches.worker >= groups / 3, `${what}: the worker's share`);
+        assertClose(got.loss, want.loss, 1e-6 * want.loss, `${what}: loss`);
+        assertClose(got.gradNorm, want.gradNorm, 1e-5 * want.gradNorm, `${what}: grad norm`);
+        for (const [view, nll] of Object.entries(want.perView)) {
+          assertClose(got.perView[view]!, nll, 1e-5 * nll, `${what}: NLL of ${view}`);
+        }
+        for (const [name, err] of relativeErrors(gradients(p), wantGrad)) {
+          assert.ok(err < 1e-5, `${what}: ${name}, relative gradient error ${err}`);
+        }
+        p.dispose();
+      }
+    }
+  }
+});
+
+Deno.test("splitMicroBatches: two sides of about equal padded tokens, each in the original order", () => {
+  const row = (p: number, t: number): SupervisedExample => ({
+    view: "v",
+    prompt: new Array(p).fill(0),
+    target: new Array(t).fill(0),
+    masks: [],
+  });
+  // Padded tokens by hand: 2·10 = 20, 1·30 = 30, 3·5 = 15, 1·8 = 8, 1·4 = 4, 1·3 = 3.
+  const groups = [
+    [row(6, 4), row(2, 1)],
+    [row(25, 5)],
+    [row(4, 1), row(3, 1), row(1, 1)],
+    [
+      row(7, 1),
+    ],
+    [row(3, 1)],
+    [row(2, 1)],
+  ];
+  const [a, b] = splitMicroBatches(groups);
+  // Largest first to the lighter side: 30 → a, 20 → b, 15 → b (35), 8 → a (38), 4 → b (39), 3 → a.
+  assert.deepEqual(a, [groups[1], groups[3], groups[5]]);
+  assert.deepEqual(b, [groups[0], groups[2], groups[4]]);
+});
+
+Deno.test("crossEntropyStep: a gradient worker that fails rejects the step and leaves the weights and optimizer as they were", async () => {
+  const batch = mixedBatch(3);
+  // A twin of another shape: the worker refuses the weights it is sent.
+  const other = oraclePolicy(V + 1, 5, "fast", "depthwise");
+  await using worker = await startGradWorker(other.model.spec, "wasm");
+  other.dispose();
+  const p = oraclePolicy(V, 5, "fast", "depthwise");
+  const before = p.model.variables().map((v) => v.dataSync().slice());
+  const numTensors = tf.memory().numTensors;
+  await assert.rejects(
+    crossEntropyStep(p, p.optimizer, batch, {
+      microBatchTokens: 64,
+      ceBatching: "length",
+      gradWorker: worker,
+    }),
+    /gradient worker: .*values sent for shape/,
+  );
+  assert.equal(p.optimizer.state.t, 0, "no update counted");
+  p.model.variables().forEach((v, i) => assert.deepEqual(v.dataSync(), before[i], `weight ${i}`));
+  assert.equal(tf.memory().numTensors, numTensors, "no tensor left behind");
+  p.dispose();
 });

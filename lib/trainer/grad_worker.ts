@@ -1,0 +1,106 @@
+/**
+ * The gradient worker (config `pretrainGradWorker`): a second thread with a twin of the model that
+ * computes part of a cross-entropy step's micro-batches (`crossEntropyStep` splits them), so the
+ * model's kernels run on two cores. Each request carries the step's weights (copied from the main
+ * thread's variables) and its micro-batches; the reply carries their gradients, losses and per-row
+ * NLLs, which join the main thread's before its one AdamW update. The worker keeps no state of its
+ * own between steps but the model's shape. Its side is `grad_worker_main.ts`.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { LogprobsForward } from "../model/logprobs.ts";
+import type { TransformerOptions } from "../model/transformer.ts";
+import type { SupervisedExample } from "./cross_entropy.ts";
+import { startRpcWorker } from "./worker_rpc.ts";
+
+/** What the main thread asks: build the twin (its spec, on a backend), or a share of a step. */
+export type GradRequest =
+  | { kind: "init"; backend: string; spec: TransformerOptions }
+  | {
+    kind: "gradients";
+    /** Every variable's values, in the model's order. */
+    weights: Float32Array[];
+    groups: SupervisedExample[][];
+    forward: LogprobsForward;
+    /** Each micro-batch's loss is `scale` × its summed NLL. */
+    scale: number;
+  };
+
+/** What the worker answers: ready, or the gradients of its share. */
+export type GradReply =
+  | { kind: "ready" }
+  | {
+    kind: "gradients";
+    /** Per variable, in the model's order; null where the losses do not depend on it. */
+    grads: (Float32Array | null)[];
+    /** Each micro-batch's loss. */
+    values: number[];
+    /** Every row's NLL, the micro-batches' rows one after another. */
+    rowNll: Float32Array;
+  };
+
+/** The worker's answer to one share of a step. */
+export type WorkerGradients = Extract<GradReply, { kind: "gradients" }>;
+
+/** A started gradient worker. */
+export interface GradWorker extends AsyncDisposable {
+  /** The gradients of `groups` under `vars`' current values (read now, before any update). */
+  gradients(
+    vars: readonly tf.Variable[],
+    groups: SupervisedExample[][],
+    forward: LogprobsForward,
+    scale: number,
+  ): Promise<WorkerGradients>;
+}
+
+/** Backends whose kernels run on one thread, where a second one pays. */
+export const SINGLE_THREADED_BACKENDS = ["wasm", "cpu"];
+
+/**
+ * Starts a gradient worker with a twin of the model `spec` describes on `backend` (the main
+ * thread's: `wasm` or `cpu`) and waits until it is built.
+ */
+export async function startGradWorker(
+  spec: TransformerOptions,
+  backend: string,
+): Promise<GradWorker> {
+  if (!SINGLE_THREADED_BACKENDS.includes(backend)) {
+    throw new Error(
+      `gradient worker: backend '${backend}' runs its own threads; the worker is for ${
+        SINGLE_THREADED_BACKENDS.join(" and ")
+      }`,
+    );
+  }
+  const worker = startRpcWorker<GradRequest, GradReply>(
+    new URL("./grad_worker_main.ts", import.meta.url),
+    "gradient worker",
+  );
+  try {
+    await worker.send({ kind: "init", backend, spec: { ...spec } });
+  } catch (e) {
+    worker.terminate();
+    throw e;
+  }
+  return {
+    async gradients(vars, groups, forward, scale) {
+      // Copies (slice): on the cpu backend dataSync is the variable's own storage, which the
+      // transfer would take away.
+      const weights = vars.map((v) => (v.dataSync() as Float32Array).slice());
+      const r = await worker.send(
+        { kind: "gradients", weights, groups, forward, scale },
+        weights.map((w) => w.buffer),
+      );
+      if (r.kind !== "gradients") throw new Error("gradient worker: no gradients in its reply");
+      if (r.grads.length !== vars.length) {
+        throw new Error(
+          `gradient worker: ${r.grads.length} gradients for a model of ${vars.length} variables`,
+        );
+      }
+      return r;
+    },
+    [Symbol.asyncDispose]() {
+      worker.terminate();
+      return Promise.resolve();
+    },
+  };
+}
