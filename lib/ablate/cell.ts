@@ -184,14 +184,12 @@ export async function assertSameSettings(cell: GridCell): Promise<void> {
   }
   for (const key of Object.keys(want)) {
     if (key === "runsDir") continue; // the same folder, perhaps spelled differently
-    // A setting added after the cell ran: the cell ran the old behaviour, which the setting's
-    // default keeps unless SETTING_BEFORE_ADDED names another value.
-    const ran = key in have
-      ? have[key]
-      : key in SETTING_BEFORE_ADDED
-      ? SETTING_BEFORE_ADDED[key]
-      : settingDefault(key);
-    if (JSON.stringify(ran) !== JSON.stringify(want[key])) {
+    // A setting added after the cell ran, asked for at its default (the convention: a new
+    // setting's default keeps the old behaviour, or changes only speed) or at the value that
+    // names the old behaviour (SETTING_BEFORE_ADDED): the cell ran what is asked for now.
+    const ran = key in have ? have[key] : SETTING_BEFORE_ADDED[key] ?? settingDefault(key);
+    const same = (x: unknown) => JSON.stringify(x) === JSON.stringify(want[key]);
+    if (!same(ran) && (key in have || !same(settingDefault(key)))) {
       throw new RunError(
         `${cellLabel(cell)}: finished with ${key}=${JSON.stringify(ran)}${
           key in have ? "" : " (its config.json predates the setting)"

@@ -557,6 +557,21 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
           trainProposer: false,
         },
       },
+      // Added last (issue 20's positive control). From the shipped base the loop on abduction
+      // alone gained +1.7 [−1.1, +4.5] where the generator's tasks gained +5.5: does it pass from
+      // a base whose proposals cost nothing on deduction? And RL alone moves deduction's greedy
+      // answer little (the generator's tasks fresh: +0.5) where supervised deduction gains 4 points
+      // in the same minutes: the loop with a cross-entropy step on its tasks' executor-verified
+      // answers (solverCe, not in the paper), still no human data.
+      ...RL_TYPES.variants.filter((v) =>
+        ["random_tasks_b128_abduction", "azr_s128_abduction"].includes(v.name)
+      ),
+      {
+        name: "azr_s128_deduction_ce",
+        description:
+          "azr_s128 on deduction only, plus a cross-entropy step on the executor-verified answers of the solver's tasks each step (solverCe 1, not in the paper)",
+        overrides: { ...AZR_S128.overrides, taskTypes: ["deduction"], solverCe: 1 },
+      },
     ],
   },
   tiny: {
