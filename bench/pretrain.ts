@@ -10,8 +10,8 @@
  * micro-batches, `pretrainGradWorker`, and the next batch drawn by the data worker while the step
  * runs, `pretrainDataWorker`), each on its own model from the same seed, interleaved on the same
  * batches, so the ratio holds on a busy machine. The
- * ceiling is the wasm backend's 2-D matMul rate at the model's MLP shape, measured in the same
- * run; a step's GFLOP/s counts the full model's training FLOPs (3 × forward) on the unpadded
+ * ceiling is the wasm backend's 2-D matMul rate at the model's MLP shape, measured before and
+ * after each row's steps; a step's GFLOP/s counts the full model's training FLOPs (3 × forward) on the unpadded
  * tokens, whatever a path skips. With a Python that imports torch ($PYTHON, python3, or Debian's
  * /usr/bin/python3 with python3-torch), the same examples go through a PyTorch model of the same
  * shape (`bench/pretrain_torch.py`: the old path's micro-batches, the faster of 1 and 2 threads,
@@ -164,7 +164,7 @@ interface Row {
   oneThreadStepGflops: number;
   /** The same of the defaults' step (two threads). */
   newStepGflops: number;
-  /** One thread's matMul rate. */
+  /** One thread's matMul rate, measured before and after the row's steps (the mean). */
   matmulGflops: number;
   /** oneThreadStepGflops / matmulGflops: one thread against one thread's matMul rate. */
   fractionOfMatmul: number;
@@ -211,7 +211,6 @@ const torchNote = torchOk
 progress("pretrain", torchNote);
 
 const rows: Row[] = [];
-const matmul = new Map<ShapeName, number>();
 for (const { shape, mix, batch } of GRID) {
   const cfg = resolveConfig({
     preset: "base",
@@ -231,7 +230,9 @@ for (const { shape, mix, batch } of GRID) {
   };
   const { dModel: D, nLayers: L } = cfg;
   const V = worldVocab(cfg).size;
-  if (!matmul.has(shape)) matmul.set(shape, matMulRate(4096, D));
+  // The ceiling, measured beside each row (before and after its steps, averaged): the host's speed
+  // drifts over a run of this length, and a rate from another minute would misstate the fraction.
+  const rateBefore = matMulRate(4096, D);
   // The old path on the model's reference kernels (gather, tanh), the new one on its fast ones.
   const policies = {
     old: new TransformerPolicy({ ...policyOptionsFromConfig(cfg, V), kernels: "reference" }),
@@ -279,6 +280,7 @@ for (const { shape, mix, batch } of GRID) {
     }
   }
   Object.values(policies).forEach((p) => p.dispose());
+  const rate = (rateBefore + matMulRate(4096, D)) / 2;
   const all = timed.flat();
   const flops = all.reduce((f, e) => f + trainFlops(e, D, L, V), 0) / STEPS; // per step
   const perStep = (x: number) => x / STEPS;
@@ -318,9 +320,9 @@ for (const { shape, mix, batch } of GRID) {
     oneThreadStepExamplesPerS: batch / (t / 1000),
     oneThreadStepGflops: flops / (t / 1000) / 1e9,
     newStepGflops: flops / (n / 1000) / 1e9,
-    matmulGflops: matmul.get(shape)!,
-    fractionOfMatmul: flops / (t / 1000) / 1e9 / matmul.get(shape)!,
-    fractionOfTwoMatmuls: flops / (n / 1000) / 1e9 / (2 * matmul.get(shape)!),
+    matmulGflops: rate,
+    fractionOfMatmul: flops / (t / 1000) / 1e9 / rate,
+    fractionOfTwoMatmuls: flops / (n / 1000) / 1e9 / (2 * rate),
     torchThreads: null,
     torchStepExamplesPerS: null,
     overTorch: null,

@@ -235,7 +235,7 @@ export async function crossEntropyStep(
   const addNll = (group: readonly SupervisedExample[], nll: ArrayLike<number>) =>
     group.forEach((e, i) => perView[e.view] = (perView[e.view] ?? 0) + nll[i]!);
   const groups = ceMicroBatches(batch, opts.microBatchTokens, opts.ceBatching ?? "view");
-  if (tokens === 0) return { loss: 0, gradNorm: 0, tokens, perView, microBatches: count(groups) };
+  if (tokens === 0) return { loss: 0, gradNorm: 0, tokens, perView, microBatches: count([]) };
   const forward = opts.logprobsForward ?? "completion";
   const scale = weight / tokens;
   const vars = optimizer.variables;

@@ -141,6 +141,11 @@ export async function pretrain(
   await using gradWorker = cfg.pretrainGradWorker && SINGLE_THREADED_BACKENDS.includes(backend)
     ? await startGradWorker(policy.model.spec, backend)
     : undefined;
+  log(
+    `model threads: ${
+      gradWorker ? 2 : 1
+    } (pretrainGradWorker ${cfg.pretrainGradWorker}, backend ${backend})`,
+  );
   await using batches = cfg.pretrainDataWorker
     ? await workerBatches(cfg, run.rng)
     : inlineBatches(train, cfg, run.rng);
@@ -168,6 +173,9 @@ export async function pretrain(
       "perf/step_s": (performance.now() - tStep) / 1000,
       "perf/tokens_per_s": ce.tokens / ((performance.now() - tStep) / 1000),
       "perf/examples_per_s": batch.length / ((performance.now() - tStep) / 1000),
+      // The share of the step's micro-batches the gradient worker computed (0: one thread).
+      "perf/grad_worker_share": ce.microBatches.worker /
+        Math.max(1, ce.microBatches.local + ce.microBatches.worker),
       "time/minutes": run.elapsedS / 60,
     };
     for (const v of cfg.pretrainViews) {

@@ -198,6 +198,32 @@ Deno.test("pre-training cut after 4 steps and resumed matches an uninterrupted r
   }
 });
 
+Deno.test("pre-training with the gradient worker: the one-thread run's losses, the worker's share logged", async () => {
+  const runs = await Deno.makeTempDir();
+  const read = async (name: string) =>
+    (await readMetrics(`${runs}/${name}/metrics.jsonl`)).filter((m) =>
+      typeof m["pretrain/loss"] === "number"
+    );
+  try {
+    // Small micro-batches: several a step, so the worker has a share.
+    const extra = { pretrainSteps: 6, ceMicroBatchTokens: 64 };
+    await pretrain(cfg(runs, "one", { ...extra, pretrainGradWorker: false }));
+    await pretrain(cfg(runs, "two", { ...extra, pretrainGradWorker: true }));
+    const [one, two] = [await read("one"), await read("two")];
+    assert.equal(two.length, 6);
+    two.forEach((m, i) => {
+      const want = one[i]!["pretrain/loss"] as number;
+      const got = m["pretrain/loss"] as number;
+      assert.ok(Math.abs(got - want) <= 1e-5 * want, `step ${i}: loss ${got} against ${want}`);
+      assert.equal(one[i]!["perf/grad_worker_share"], 0);
+      const share = m["perf/grad_worker_share"] as number;
+      assert.ok(share > 0.2 && share < 0.8, `step ${i}: the worker computed ${share} of it`);
+    });
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
 Deno.test("pre-training from a base (pretrainInit) starts from its weights, not the seeded init", async () => {
   const runs = await Deno.makeTempDir();
   const loaded: TransformerPolicy[] = [];
