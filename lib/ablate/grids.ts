@@ -566,6 +566,8 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       ...RL_TYPES.variants.filter((v) =>
         ["random_tasks_b128_abduction", "azr_s128_abduction"].includes(v.name)
       ),
+      // Added last: the paper's loop as it is, on all three task types, from the taught base.
+      ...RL_TYPES.variants.filter((v) => v.name === AZR_S128.name),
       {
         name: "azr_s128_deduction_ce",
         description:
