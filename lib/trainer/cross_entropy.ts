@@ -14,7 +14,6 @@ import { traceTokens } from "../lang/trace.ts";
 import { type PromptOptions, solverConstraint, solverPrompt } from "../tasks/prompts.ts";
 import type { TaskRecord } from "../tasks/records.ts";
 import type { TokenConstraint } from "../lang/constraint.ts";
-import type { GradWorker } from "./grad_worker.ts";
 
 /** One teacher-forced example: a prompt, the tokens to write, the mask before each of them. */
 export interface SupervisedExample {
@@ -147,6 +146,27 @@ export interface CrossEntropyStats {
   perView: Record<string, number>;
   /** Micro-batches computed on this thread and by the gradient worker (0 without one). */
   microBatches: { local: number; worker: number };
+}
+
+/** What a second thread sends back for its share of a step's micro-batches. */
+export interface WorkerGradients {
+  /** Per variable, in the model's order; null where the losses do not depend on it. */
+  grads: (Float32Array | null)[];
+  /** Each micro-batch's loss. */
+  values: number[];
+  /** Every row's NLL, the micro-batches' rows one after another. */
+  rowNll: Float32Array;
+}
+
+/** A second thread that computes the gradients of micro-batches (`grad_worker.ts` starts one). */
+export interface GradWorker extends AsyncDisposable {
+  /** The gradients of `groups` under `vars`' current values (read now, before any update). */
+  gradients(
+    vars: readonly tf.Variable[],
+    groups: SupervisedExample[][],
+    forward: LogprobsForward,
+    scale: number,
+  ): Promise<WorkerGradients>;
 }
 
 /** Options of {@linkcode crossEntropyStep}. */

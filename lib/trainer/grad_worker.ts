@@ -7,10 +7,9 @@
  * own between steps but the model's shape. Its side is `grad_worker_main.ts`.
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
 import type { LogprobsForward } from "../model/logprobs.ts";
 import type { TransformerOptions } from "../model/transformer.ts";
-import type { SupervisedExample } from "./cross_entropy.ts";
+import type { GradWorker, SupervisedExample, WorkerGradients } from "./cross_entropy.ts";
 import { startRpcWorker } from "./worker_rpc.ts";
 
 /** What the main thread asks: build the twin (its spec, on a backend), or a share of a step. */
@@ -27,31 +26,7 @@ export type GradRequest =
   };
 
 /** What the worker answers: ready, or the gradients of its share. */
-export type GradReply =
-  | { kind: "ready" }
-  | {
-    kind: "gradients";
-    /** Per variable, in the model's order; null where the losses do not depend on it. */
-    grads: (Float32Array | null)[];
-    /** Each micro-batch's loss. */
-    values: number[];
-    /** Every row's NLL, the micro-batches' rows one after another. */
-    rowNll: Float32Array;
-  };
-
-/** The worker's answer to one share of a step. */
-export type WorkerGradients = Extract<GradReply, { kind: "gradients" }>;
-
-/** A started gradient worker. */
-export interface GradWorker extends AsyncDisposable {
-  /** The gradients of `groups` under `vars`' current values (read now, before any update). */
-  gradients(
-    vars: readonly tf.Variable[],
-    groups: SupervisedExample[][],
-    forward: LogprobsForward,
-    scale: number,
-  ): Promise<WorkerGradients>;
-}
+export type GradReply = { kind: "ready" } | ({ kind: "gradients" } & WorkerGradients);
 
 /** Backends whose kernels run on one thread, where a second one pays. */
 export const SINGLE_THREADED_BACKENDS = ["wasm", "cpu"];
