@@ -23,10 +23,19 @@ export type GradRequest =
     forward: LogprobsForward;
     /** Each micro-batch's loss is `scale` × its summed NLL. */
     scale: number;
-  };
+  }
+  | { kind: "tensors" };
 
 /** What the worker answers: ready, or the gradients of its share. */
-export type GradReply = { kind: "ready" } | ({ kind: "gradients" } & WorkerGradients);
+export type GradReply =
+  | { kind: "ready" }
+  | ({ kind: "gradients" } & WorkerGradients)
+  | { kind: "tensors"; numTensors: number };
+
+/** A started gradient worker, and how many tensors its thread holds (a leak shows there). */
+export interface GradWorkerHandle extends GradWorker {
+  tensors(): Promise<number>;
+}
 
 /** Backends whose kernels run on one thread, where a second one pays. */
 export const SINGLE_THREADED_BACKENDS = ["wasm", "cpu"];
@@ -38,7 +47,7 @@ export const SINGLE_THREADED_BACKENDS = ["wasm", "cpu"];
 export async function startGradWorker(
   spec: TransformerOptions,
   backend: string,
-): Promise<GradWorker> {
+): Promise<GradWorkerHandle> {
   if (!SINGLE_THREADED_BACKENDS.includes(backend)) {
     throw new Error(
       `gradient worker: backend '${backend}' runs its own threads; the worker is for ${
@@ -72,6 +81,11 @@ export async function startGradWorker(
         );
       }
       return r;
+    },
+    async tensors() {
+      const r = await worker.send({ kind: "tensors" });
+      if (r.kind !== "tensors") throw new Error("gradient worker: no tensor count in its reply");
+      return r.numTensors;
     },
     [Symbol.asyncDispose]() {
       worker.terminate();

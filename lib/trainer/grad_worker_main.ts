@@ -22,6 +22,9 @@ serveRpc<GradRequest, GradReply>(async (req) => {
     model = new Transformer(req.spec);
     return { reply: { kind: "ready" } };
   }
+  if (req.kind === "tensors") {
+    return { reply: { kind: "tensors", numTensors: tf.memory().numTensors } };
+  }
   if (!model) throw new Error("gradient worker: 'gradients' before 'init'");
   const twin = model;
   const vars = twin.variables();
@@ -42,10 +45,18 @@ serveRpc<GradRequest, GradReply>(async (req) => {
   const losses = microBatchLosses(policy, req.groups, req.forward, req.scale, (r) => {
     rows.push(tf.keep(r));
   });
-  const { grads, values } = accumulateGradients(losses, vars);
+  let grads: tf.NamedTensorMap = {};
+  let values: tf.Scalar[] = [];
+  let all: tf.Tensor | undefined;
   try {
-    const grad = vars.map((v) => (grads[v.name]?.dataSync() as Float32Array | undefined) ?? null);
-    const rowNll = tf.tidy(() => tf.concat(rows)).dataSync() as Float32Array;
+    ({ grads, values } = accumulateGradients(losses, vars));
+    // Copies (slice) to transfer: on the cpu backend dataSync is the tensor's own storage.
+    const grad = vars.map((v) => {
+      const g = grads[v.name];
+      return g ? (g.dataSync() as Float32Array).slice() : null;
+    });
+    all = tf.concat(rows);
+    const rowNll = (all.dataSync() as Float32Array).slice();
     const reply: GradReply = {
       kind: "gradients",
       grads: grad,
@@ -58,6 +69,6 @@ serveRpc<GradRequest, GradReply>(async (req) => {
     ] as ArrayBuffer[];
     return { reply, transfer };
   } finally {
-    tf.dispose([...Object.values(grads), ...values, ...rows]);
+    tf.dispose([...Object.values(grads), ...values, ...rows, ...(all ? [all] : [])]);
   }
 });

@@ -143,6 +143,14 @@ Deno.test("crossEntropyStep with a gradient worker: the old path's loss, per-vie
         p.dispose();
       }
     }
+    // The worker's thread holds no more tensors after these steps than after the first.
+    const p = oraclePolicy(V, 5, "fast", attention);
+    const opts = { microBatchTokens: 64, ceBatching: "length", gradWorker: worker } as const;
+    await crossEntropyStep(p, p.optimizer, batch, opts);
+    const held = await worker.tensors();
+    for (let i = 0; i < 3; i++) await crossEntropyStep(p, p.optimizer, batch, opts);
+    assert.equal(await worker.tensors(), held, `${attention}: tensors held by the worker`);
+    p.dispose();
   }
 });
 
