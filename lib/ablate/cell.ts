@@ -184,14 +184,15 @@ export async function assertSameSettings(cell: GridCell): Promise<void> {
   }
   for (const key of Object.keys(want)) {
     if (key === "runsDir") continue; // the same folder, perhaps spelled differently
-    // A setting added after the cell ran, asked for at its default (the convention: a new
-    // setting's default keeps the old behaviour, or changes only speed) or at the value that
-    // names the old behaviour (SETTING_BEFORE_ADDED): the cell ran what is asked for now.
-    const ran = key in have ? have[key] : SETTING_BEFORE_ADDED[key] ?? settingDefault(key);
-    const same = (x: unknown) => JSON.stringify(x) === JSON.stringify(want[key]);
-    if (!same(ran) && (key in have || !same(settingDefault(key)))) {
+    // What the cell ran: its saved value; for a setting added after it ran, the value that names
+    // the old behaviour (SETTING_BEFORE_ADDED), or the default (the convention: a new setting's
+    // default keeps the old behaviour, or changes only speed).
+    const ran = key in have
+      ? [have[key]]
+      : [SETTING_BEFORE_ADDED[key], settingDefault(key)].filter((v) => v !== undefined);
+    if (!ran.some((v) => JSON.stringify(v) === JSON.stringify(want[key]))) {
       throw new RunError(
-        `${cellLabel(cell)}: finished with ${key}=${JSON.stringify(ran)}${
+        `${cellLabel(cell)}: finished with ${key}=${JSON.stringify(ran[0])}${
           key in have ? "" : " (its config.json predates the setting)"
         } but the grid now asks for ${
           JSON.stringify(want[key])

@@ -157,7 +157,7 @@ export function accumulateGradients(
   losses: readonly (() => tf.Scalar)[],
   vars: tf.Variable[],
 ): { grads: tf.NamedTensorMap; values: tf.Scalar[] } {
-  if (losses.length === 0) throw new Error("AdamW.stepAccumulated: no loss to step on");
+  if (losses.length === 0) throw new Error("accumulateGradients: no loss to step on");
   let grads: tf.NamedTensorMap = {};
   const values: tf.Scalar[] = [];
   try {

@@ -252,10 +252,10 @@ export async function crossEntropyStep(
   const tokens = batch.reduce((s, e) => s + e.target.length, 0);
   const weight = opts.weight ?? 1;
   const perView: Record<string, number> = {};
+  if (tokens === 0) return { loss: 0, gradNorm: 0, tokens, perView, microBatches: count([]) };
   const addNll = (group: readonly SupervisedExample[], nll: ArrayLike<number>) =>
     group.forEach((e, i) => perView[e.view] = (perView[e.view] ?? 0) + nll[i]!);
   const groups = ceMicroBatches(batch, opts.microBatchTokens, opts.ceBatching ?? "view");
-  if (tokens === 0) return { loss: 0, gradNorm: 0, tokens, perView, microBatches: count([]) };
   const forward = opts.logprobsForward ?? "completion";
   const scale = weight / tokens;
   const vars = optimizer.variables;

@@ -55,16 +55,11 @@ export async function startGradWorker(
       }`,
     );
   }
-  const worker = startRpcWorker<GradRequest, GradReply>(
+  const worker = await startRpcWorker<GradRequest, GradReply>(
     new URL("./grad_worker_main.ts", import.meta.url),
     "gradient worker",
+    { kind: "init", backend, spec: { ...spec } },
   );
-  try {
-    await worker.send({ kind: "init", backend, spec: { ...spec } });
-  } catch (e) {
-    worker.terminate();
-    throw e;
-  }
   return {
     async gradients(vars, groups, forward, scale) {
       // Copies (slice): on the cpu backend dataSync is the variable's own storage, which the

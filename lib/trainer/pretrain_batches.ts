@@ -44,16 +44,11 @@ export interface DataWorker extends AsyncDisposable {
  * wrote) and waits until it is ready. A failure in the worker rejects every pending request.
  */
 export async function startDataWorker(cfg: Config, rng: Rng): Promise<DataWorker> {
-  const worker = startRpcWorker<WorkerRequest, WorkerReply>(
+  const worker = await startRpcWorker<WorkerRequest, WorkerReply>(
     new URL("./pretrain_worker.ts", import.meta.url),
     "pre-training data worker",
+    { kind: "init", cfg, rngState: rng.state() },
   );
-  try {
-    await worker.send({ kind: "init", cfg, rngState: rng.state() });
-  } catch (e) {
-    worker.terminate();
-    throw e;
-  }
   return {
     async ask(step) {
       const r = await worker.send({ kind: "batch", step });

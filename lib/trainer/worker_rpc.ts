@@ -20,11 +20,15 @@ export interface RpcWorker<Req, Rep> {
   terminate(): void;
 }
 
-/** Starts the module worker at `url`; `what` names it in errors. */
-export function startRpcWorker<Req, Rep extends { kind: string }>(
+/**
+ * Starts the module worker at `url` (`what` names it in errors) and sends it `init`; returns once
+ * it has answered, or stops it and throws the worker's error.
+ */
+export async function startRpcWorker<Req, Rep extends { kind: string }>(
   url: URL,
   what: string,
-): RpcWorker<Req, Rep> {
+  init: Req,
+): Promise<RpcWorker<Req, Rep>> {
   const worker = new Worker(url.href, { type: "module" });
   const pending: PromiseWithResolvers<Rep>[] = [];
   const fail = (message: string) => {
@@ -39,7 +43,7 @@ export function startRpcWorker<Req, Rep extends { kind: string }>(
     e.preventDefault();
     fail(e.message);
   };
-  return {
+  const rpc: RpcWorker<Req, Rep> = {
     send(req, transfer = []) {
       const p = Promise.withResolvers<Rep>();
       pending.push(p);
@@ -48,6 +52,13 @@ export function startRpcWorker<Req, Rep extends { kind: string }>(
     },
     terminate: () => worker.terminate(),
   };
+  try {
+    await rpc.send(init);
+  } catch (e) {
+    worker.terminate();
+    throw e;
+  }
+  return rpc;
 }
 
 /**
