@@ -389,6 +389,10 @@ export const PRESETS = {
   default: {
     ...SMALL,
     init: "data/base",
+    // The base's world: its bank (programs of up to 5 tokens) and split, so the generator set the
+    // run scores is the base's own held-out set and the replayed tasks come from what it was
+    // taught (the schema's 4 would score and replay a smaller bank's).
+    pretrainMaxSize: 5,
     steps: 500,
     maxMinutes: 20,
     evalEvery: 50,

@@ -576,6 +576,27 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
       },
     ],
   },
+  // Issue 20's first must-show: the main command itself, unchanged (the default preset: 500 steps,
+  // the loop + 64 replayed generator tasks, lr 1e-4), scored at its end on the grids' 1,000 tasks
+  // per type and paired with the base. Run it with --minutes 20, the default's own budget.
+  main: {
+    name: "main",
+    description:
+      "Does deno task train keep what the base knows? The default preset as shipped (500 steps, the loop + 64 replayed generator tasks a step, lr 1e-4) against the base it starts from, scored at its end on 1,000 tasks per type of the base's held-out set and of the set beyond its bank, paired with the base; run with --minutes 20 (the default's own budget).",
+    preset: "default",
+    base: {
+      // The final eval only (the training is the same: evals draw their own tasks, greedily).
+      evalEvery: 0,
+      evalGenerator: 1000,
+      evalBeyond: 1000,
+      searchMaxEvals: 20_000,
+    },
+    pairedWith: "base",
+    variants: [
+      { name: "base", description: "the shipped base, no updates", overrides: { steps: 0 } },
+      { name: "default", description: "deno task train as shipped" },
+    ],
+  },
   tiny: {
     name: "tiny",
     description: "A seconds-long grid that exercises the runner (tests, notebooks).",

@@ -43,7 +43,7 @@ export async function resolveCheckpoint(path: string): Promise<string> {
 export async function loadBase(
   path: string,
   target: { model: Transformer; cfg: Config; vocabHash: string },
-): Promise<{ path: string; step: number }> {
+): Promise<{ path: string; step: number; pretrainMaxSize?: number }> {
   const dir = await resolveCheckpoint(path);
   const head = await readCheckpointMeta(dir);
   if (!head.ok) throw new RunError(`Cannot start from '${path}': ${head.message}`);
@@ -71,7 +71,12 @@ export async function loadBase(
   }
   const r = await loadCheckpoint(dir, { model: target.model, vocabHash: target.vocabHash });
   if (!r.ok) throw new RunError(r.message);
-  return { path: dir, step: r.meta.step };
+  const taught = (saved as Partial<Config>).pretrainMaxSize;
+  return {
+    path: dir,
+    step: r.meta.step,
+    ...(typeof taught === "number" ? { pretrainMaxSize: taught } : {}),
+  };
 }
 
 /**

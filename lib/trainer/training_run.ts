@@ -214,6 +214,13 @@ export class TrainingRun implements AsyncDisposable {
     if (from === "scratch" || this.restored) return;
     const base = await loadBase(from, { model: policy.model, cfg, vocabHash: vocab.hash });
     this.#log(`initial weights: ${base.path} (pre-trained for ${base.step + 1} steps)`);
+    if (base.pretrainMaxSize !== undefined && base.pretrainMaxSize !== cfg.pretrainMaxSize) {
+      // Not an error: a run may score a larger bank on purpose. But the generator's sets and
+      // replayed tasks then are not the base's own held-out set and teaching.
+      this.#log(
+        `note: the base was taught programs of up to ${base.pretrainMaxSize} tokens, this run's generator bank has up to ${cfg.pretrainMaxSize} (--pretrainMaxSize=${base.pretrainMaxSize} scores and replays the base's own)`,
+      );
+    }
   }
 
   /** Wall-clock seconds the run has used, across resumes. */

@@ -26,6 +26,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
       "rl_targets",
       "rl_types",
       "rl_propose",
+      "main",
       "tiny",
     ]
   ) {
@@ -41,6 +42,7 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
     "improve_core",
     "improve_lr",
     "keep",
+    "main",
     "references",
     "rewards",
     "rl_batch",
@@ -167,7 +169,9 @@ Deno.test("the self-play grids run at the rate their results were measured at, n
     GRID_LR,
     "the premise: the rates differ",
   );
-  for (const name of Object.keys(GRIDS).filter((n) => GRIDS[n]!.preset !== "tiny")) {
+  // `main` measures the default preset itself (its own test below).
+  const selfPlay = Object.keys(GRIDS).filter((n) => GRIDS[n]!.preset !== "tiny" && n !== "main");
+  for (const name of selfPlay) {
     const grid = await loadGrid(name);
     for (const cell of planGrid({ grid, seeds: 1, runsDir: "runs" })) {
       const variant = grid.variants.find((v) => v.name === cell.variant)!;
@@ -175,4 +179,21 @@ Deno.test("the self-play grids run at the rate their results were measured at, n
       assert.equal(cfg.lr, (variant.overrides.lr as number | undefined) ?? GRID_LR, cell.name);
     }
   }
+});
+
+Deno.test("the main grid's default cell trains as deno task train does; only its evals differ", async () => {
+  const grid = await loadGrid("main");
+  const cells = planGrid({ grid, seeds: 1, runsDir: "runs/main", minutes: 20 });
+  const cell = cells.find((c) => c.variant === "default")!;
+  const cfg = parseConfigArgs(cell.args).config as Record<string, unknown>;
+  const shipped = resolveConfig({ preset: "default" }) as Record<string, unknown>;
+  const evalOnly = ["evalEvery", "evalGenerator", "evalBeyond", "searchMaxEvals"];
+  const differ = Object.keys(shipped).filter((k) =>
+    JSON.stringify(cfg[k]) !== JSON.stringify(shipped[k])
+  );
+  assert.deepEqual(differ.sort(), ["name", "runsDir", ...evalOnly].sort());
+  // The base cell: the same weights, no step.
+  const base = parseConfigArgs(cells.find((c) => c.variant === "base")!.args).config;
+  assert.equal(base.steps, 0);
+  assert.equal(base.init, shipped.init);
 });

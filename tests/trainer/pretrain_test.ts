@@ -102,13 +102,14 @@ Deno.test("a tiny pre-training run lowers the loss on a fixed batch; its base lo
     );
     assert.equal(typeof metrics.at(-1)!["eval/generator/deduction"], "number");
     // The shipped form: weights only, loaded into a fresh policy through loadBase.
-    const { path, step } = await loadBase(`${runs}/pt/base`, {
+    const { path, step, pretrainMaxSize } = await loadBase(`${runs}/pt/base`, {
       model: fresh.model,
       cfg: c,
       vocabHash: worldVocab(c).hash,
     });
     assert.equal(path, `${runs}/pt/base`);
     assert.equal(step, 39);
+    assert.equal(pretrainMaxSize, c.pretrainMaxSize);
     const after = batchLoss(fresh, fixed);
     assert.ok(after < before - 0.1, `loss on a fixed batch: ${before} → ${after}`);
     fresh.dispose();
@@ -147,6 +148,7 @@ Deno.test("a tiny pre-training run lowers the loss on a fixed batch; its base lo
         steps: 2,
         evalLimit: 1,
         init: `${runs}/pt/base`,
+        pretrainMaxSize: c.pretrainMaxSize,
         learnability: "chance",
         solverCe: 1,
       },
@@ -154,6 +156,33 @@ Deno.test("a tiny pre-training run lowers the loss on a fixed batch; its base lo
     const s = await train(selfPlay, { log: (l) => lines.push(l) });
     assert.equal(s.step, 2);
     assert.ok(lines.some((l) => l.includes(`initial weights: ${runs}/pt/base`)), lines.join("\n"));
+    assert.ok(!lines.some((l) => l.includes("the base was taught")), lines.join("\n"));
+    // A run whose bank is not the base's says so (its generator sets are not the base's own).
+    const otherBank: string[] = [];
+    await train(
+      resolveConfig({
+        preset: "tiny",
+        overrides: {
+          runsDir: runs,
+          name: "sp-bank",
+          steps: 0,
+          evalLimit: 1,
+          init: `${runs}/pt/base`,
+          pretrainMaxSize: c.pretrainMaxSize + 1,
+        },
+      }),
+      { log: (l) => otherBank.push(l) },
+    );
+    assert.ok(
+      otherBank.some((l) =>
+        l.includes(
+          `the base was taught programs of up to ${c.pretrainMaxSize} tokens, this run's generator bank has up to ${
+            c.pretrainMaxSize + 1
+          }`,
+        )
+      ),
+      otherBank.join("\n"),
+    );
     const sp = await readMetrics(`${runs}/sp/metrics.jsonl`);
     const ce = sp.flatMap((m) =>
       typeof m["loss/solver_ce"] === "number" ? [m["loss/solver_ce"]] : []
