@@ -64,8 +64,10 @@ export interface PretrainDataOptions
   inductionN: number;
   /** Model context, so prompt + target fit. */
   contextLen: number;
-  /** Per-size draw weights (see `DrawOptions.sizeWeights`). */
+  /** Per-size draw weights (see `BankDrawOptions.sizeWeights`). */
   sizeWeights?: readonly number[];
+  /** Draw weight of the bank programs that use a lambda variable (see `BankDrawOptions.lambdaWeight`). */
+  pretrainLambdaWeight?: number;
   /** Abduction's target: the smallest input giving the output, or the drawn one (default drawn). */
   pretrainAbductionTarget?: "smallest" | "drawn";
   /** Induction's target: the smallest bank program fitting the shown pairs, or the drawn one. */
@@ -123,7 +125,10 @@ export function makeExample(
   view: PretrainView,
   opts: PretrainDataOptions,
 ): PretrainExample | undefined {
-  const draw = { ...(opts.sizeWeights ? { sizeWeights: opts.sizeWeights } : {}) };
+  const draw = {
+    ...(opts.sizeWeights ? { sizeWeights: opts.sizeWeights } : {}),
+    ...(opts.pretrainLambdaWeight !== undefined ? { lambdaWeight: opts.pretrainLambdaWeight } : {}),
+  };
   const solverType: TaskType | undefined = view === "deduction" || view === "abduction" ||
       view === "induction"
     ? view

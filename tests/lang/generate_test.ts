@@ -8,11 +8,13 @@ import assert from "node:assert/strict";
 import {
   bankSizes,
   buildBank,
+  drawProgram,
   generateTask,
   isHeldOut,
   naturalArgs,
   probeSet,
   splitBank,
+  usesLambdaVariable,
 } from "../../lib/lang/generate.ts";
 import { programConstraint } from "../../lib/lang/constraint.ts";
 import { renderProgram } from "../../lib/lang/render.ts";
@@ -183,5 +185,53 @@ Deno.test("generated labels agree with the sandbox (every task type)", async () 
     });
   } finally {
     await sandbox.close();
+  }
+});
+
+Deno.test("lambdaWeight: programs using a lambda variable drawn that many times as often within their size; 1 is the plain draw", () => {
+  const bank = buildBank({ world, maxSize: 4, signatures: ["(int[]) -> int[]"] });
+  const programs = bank.signatures[0]!.programs;
+  // The token-level predicate against the rendered source: a lambda variable after an arrow.
+  for (const p of programs) {
+    const src = renderProgram([...p.tokens]);
+    assert.equal(usesLambdaVariable(p.tokens), /=>.*\b[via]\b/.test(src), src);
+  }
+  const bySize = new Map<number, { lambdas: number; others: number }>();
+  for (const p of programs) {
+    const c = bySize.get(p.size) ?? { lambdas: 0, others: 0 };
+    if (/=>.*\b[via]\b/.test(renderProgram([...p.tokens]))) c.lambdas++;
+    else c.others++;
+    bySize.set(p.size, c);
+  }
+  const mixed = [...bySize].filter(([, c]) => c.lambdas > 0 && c.others > 0);
+  assert.ok(mixed.length > 0, "a size with both kinds");
+
+  const draws = 40_000;
+  const seen = new Map<number, { lambdas: number; n: number }>();
+  const rng = new Rng(11);
+  for (let k = 0; k < draws; k++) {
+    const p = drawProgram(rng, bank, { lambdaWeight: 4 });
+    const c = seen.get(p.size) ?? { lambdas: 0, n: 0 };
+    c.n++;
+    if (usesLambdaVariable(p.tokens)) c.lambdas++;
+    seen.set(p.size, c);
+  }
+  for (const [size, c] of mixed) {
+    const expected = (4 * c.lambdas) / (4 * c.lambdas + c.others);
+    const got = seen.get(size)!;
+    const se = Math.sqrt((expected * (1 - expected)) / got.n);
+    assert.ok(
+      Math.abs(got.lambdas / got.n - expected) < 4 * se + 1e-9,
+      `size ${size}: ${got.lambdas}/${got.n} drawn using a lambda variable, expected ${expected}`,
+    );
+    assert.ok(expected > c.lambdas / (c.lambdas + c.others), "the weight raises their share");
+  }
+  // Weight 1 is the uniform draw, call for call; weight 0 never draws them where others exist.
+  const [a, b, z] = [new Rng(3), new Rng(3), new Rng(3)];
+  for (let k = 0; k < 500; k++) {
+    assert.deepEqual(drawProgram(a, bank, { lambdaWeight: 1 }), drawProgram(b, bank));
+    const p = drawProgram(z, bank, { lambdaWeight: 0 });
+    const c = bySize.get(p.size)!;
+    if (c.others > 0) assert.ok(!usesLambdaVariable(p.tokens), renderProgram([...p.tokens]));
   }
 });

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { buildBank, generateTask, splitBank } from "../../lib/lang/generate.ts";
+import { parseProgram } from "../../lib/lang/parse.ts";
 import { renderProgram } from "../../lib/lang/render.ts";
 import { decodeArgs } from "../../lib/lang/values.ts";
 import { programTree } from "../../lib/lang/tree.ts";
@@ -17,7 +18,7 @@ import {
   PRETRAIN_VIEWS,
   viewCounts,
 } from "../../lib/trainer/pretrain_data.ts";
-import { oneProgramBank, OPTS as BASE_OPTS, WORLD } from "./bank_helpers.ts";
+import { oneProgramBank, OPTS as BASE_OPTS, programBank, WORLD } from "./bank_helpers.ts";
 
 /** Six induction pairs: three shown. */
 const OPTS = { ...BASE_OPTS, inductionN: 6 };
@@ -146,4 +147,27 @@ Deno.test("proposer targets: 'nonconstant' never teaches a program constant on t
     assert.equal(made(constant, "nonconstant"), 0, `${view}: the constant program is refused`);
     assert.equal(made(varying, "nonconstant"), 20, `${view}: a varying program is kept`);
   }
+});
+
+Deno.test("pretrainLambdaWeight reaches the solver's and the proposer's draws: 0 never, 1 about half, 20 nearly always", () => {
+  // Two programs of one size: one maps with its lambda variable, one does not.
+  const [map, slice] = [
+    "function f(xs) { return xs.map((v) => -v); }",
+    "function f(xs) { return xs.slice(0, 2); }",
+  ];
+  const bank = programBank(map, slice);
+  const mapToken = (parseProgram(map) as { tokens: number[] }).tokens[1]!;
+  assert.ok(!(parseProgram(slice) as { tokens: number[] }).tokens.includes(mapToken));
+  const mapShare = (weight: number | undefined) => {
+    const opts = { ...OPTS, ...(weight === undefined ? {} : { pretrainLambdaWeight: weight }) };
+    const batch = makeBatch(new Rng(4), bank, ["deduction", "propose_deduction"], 200, opts);
+    // The drawn program is in the deduction prompt, and it is the proposer's target.
+    return batch.filter((e) => (e.view === "deduction" ? e.prompt : e.target).includes(mapToken))
+      .length / batch.length;
+  };
+  assert.equal(mapShare(0), 0);
+  const uniform = mapShare(undefined);
+  assert.ok(uniform > 0.35 && uniform < 0.65, `weight 1: ${uniform}`);
+  assert.equal(mapShare(1), uniform);
+  assert.ok(mapShare(20) > 0.9, `weight 20: ${mapShare(20)}`);
 });
