@@ -94,6 +94,11 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
         [...evalMain, "--checkpoint=x", "--set=all"],
         /--set must be suites, heldout, train or beyond/,
       ],
+      [[...evalMain, "--checkpoint=x", "--programs=maps"], /--programs must be all or lambda/],
+      [
+        [...evalMain, "--checkpoint=x", "--programs=lambda"],
+        /--programs lambda needs --set heldout or train, got --set suites/,
+      ],
       [[...evalMain, "--checkpoint=x", "--bestOf=-1"], /--bestOf must be a non-negative integer/],
       [[...evalMain, "--checkpoint=x", "--passAt=1.5"], /--passAt must be a non-negative integer/],
       [[...evalMain, "--checkpoint=x", "--search=lots"], /--search must be a non-negative integer/],

@@ -8,7 +8,13 @@
  */
 import type { Config } from "../config.ts";
 import { TASK_TYPES } from "../task_types.ts";
-import { type Bank, generateTask } from "../lang/generate.ts";
+import {
+  type Bank,
+  type BankProgram,
+  filterBank,
+  generateTask,
+  usesLambdaVariable,
+} from "../lang/generate.ts";
 import type { BankSplit } from "./bank_split.ts";
 import { Rng } from "../rng.ts";
 import type { EvalSuite, EvalTask } from "./suite.ts";
@@ -42,6 +48,23 @@ export function generatorSet(
 ): EvalSuite {
   const part = set === "generator" ? split.heldout : split.train;
   return generatorSuite(part, perType, set, generatorSetSeed(set, seeds));
+}
+
+/**
+ * Which programs a generator set draws: all of its part's, or only those that use a lambda
+ * variable (`deno task eval --programs lambda`: the per-element work of map, filter, reduce, 7% of
+ * the bank, so few of the uniform draws).
+ */
+export type GeneratorPrograms = "all" | "lambda";
+
+/** The split's two parts with only the programs `programs` names. */
+export function onlyPrograms(
+  split: Pick<BankSplit, "train" | "heldout">,
+  programs: GeneratorPrograms,
+): Pick<BankSplit, "train" | "heldout"> {
+  if (programs === "all") return split;
+  const keep = (p: BankProgram) => usesLambdaVariable(p.tokens);
+  return { train: filterBank(split.train, keep), heldout: filterBank(split.heldout, keep) };
 }
 
 /**

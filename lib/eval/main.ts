@@ -18,7 +18,7 @@
  */
 import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
 import { type Config, ConfigSchema, TASK_TYPES } from "../config.ts";
-import type { Bank } from "../lang/generate.ts";
+import { type Bank, type BankProgram, filterBank, usesLambdaVariable } from "../lang/generate.ts";
 import { configSplit, formatOverlap, overlapCounts, suiteOverlap } from "./bank_split.ts";
 import { accuracyBySize, tallyBySize } from "./eval_sets.ts";
 import { configBank } from "../trainer/bank_cache.ts";
@@ -35,7 +35,7 @@ import {
   proposerQuality,
 } from "./proposals.ts";
 import { Rng } from "../rng.ts";
-import { generatorSet } from "./generator_suite.ts";
+import { generatorSet, onlyPrograms } from "./generator_suite.ts";
 import { beyondSet } from "./beyond.ts";
 import { type EvalSuite, limitedTasks } from "./suite.ts";
 import { evalTaskRecords } from "./task_records.ts";
@@ -70,6 +70,9 @@ const USAGE =
                      them: valid, constant and distinct shares, program sizes beside the bank's
   --seedBuffers S    what those buffers start from: identity (the paper) or generator (seedTasks
                      tasks per type of the generator's train split); default: the run's
+  --programs P       heldout and train: all (default), or lambda: only programs that use a lambda
+                     variable (v, i, a: the per-element work of map, filter, reduce; 7% of the
+                     bank, so few in the uniform draws)
   --overlap          also where the suites' programs lie in the generator's split for the run's
                      config (as written, by behaviour on the bank's probes): are the suites unseen?
   --limit N          only the first N tasks of each type per suite (default: the run's evalLimit,
@@ -95,10 +98,18 @@ async function main(): Promise<void> {
     seedBuffers: { type: "string" },
     search: { type: "string" },
     overlap: { type: "boolean", default: false },
+    programs: { type: "string", default: "all" },
   }, USAGE);
   const set = values.set;
   if (set !== "suites" && set !== "heldout" && set !== "train" && set !== "beyond") {
     throw new UsageError(`--set must be suites, heldout, train or beyond, got '${set}'`);
+  }
+  const programs = values.programs;
+  if (programs !== "all" && programs !== "lambda") {
+    throw new UsageError(`--programs must be all or lambda, got '${programs}'`);
+  }
+  if (programs === "lambda" && set !== "heldout" && set !== "train") {
+    throw new UsageError(`--programs lambda needs --set heldout or train, got --set ${set}`);
   }
   const tasksFlag = numberFlag(values.tasks, "tasks", true);
   const bestOf = numberFlag(values.bestOf, "bestOf", true);
@@ -161,7 +172,14 @@ async function main(): Promise<void> {
     ? Object.values(loadSuites(values.suites ?? cfg.evalSuites, cfg))
     : set === "beyond"
     ? [beyondSet(bank, perType, cfg)]
-    : [generatorSet(split, set === "heldout" ? "generator" : "train", perType, cfg)];
+    : [
+      generatorSet(
+        onlyPrograms(split, programs),
+        set === "heldout" ? "generator" : "train",
+        perType,
+        cfg,
+      ),
+    ];
   const executor = await createSandbox(sandboxOptionsFromConfig(cfg));
   try {
     const report = await evaluateSuites(policy, executor, suites, {
@@ -211,6 +229,8 @@ async function main(): Promise<void> {
             checkpoint: path,
             step: steps,
             limit,
+            set,
+            programs,
             ...report,
             bySize: accuracyBySize(report),
             bestOf: synth,
@@ -226,6 +246,9 @@ async function main(): Promise<void> {
       const tasks = TASK_TYPES.filter((t) => report.counts[t])
         .map((t) => `${report.counts[t]!.n} ${t}`).join(", ");
       console.log(`checkpoint ${path}: after ${steps} steps`);
+      if (programs === "lambda") {
+        console.log("only programs that use a lambda variable (--programs lambda)");
+      }
       console.log(
         `${tasks} queries (induction: tasks); ${
           limit === 0

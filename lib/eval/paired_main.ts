@@ -1,6 +1,9 @@
 /**
  * `deno task paired --base RUN [RUN ...] --variant RUN [RUN ...] [--minus-base RUN ... --minus-variant RUN ...] [--by G] [--json]`
  *
+ * A RUN is a run folder, or a report that `deno task eval --json` wrote (a `.json` file: its one
+ * set, e.g. `--set train --programs lambda`, scored by two checkpoints on the same tasks).
+ *
  * Compares finished runs on the *same* eval tasks (their `eval.json`: self-play's suites,
  * generator set and set beyond the bank; pre-training's generator, train and suite sets): per
  * eval set and task type, the variant's and the base's accuracy and the mean paired difference (variant − base) over
@@ -14,6 +17,7 @@
  * lies.
  * @module
  */
+import { z } from "zod";
 import { parseFlags, runCli, UsageError } from "../cli.ts";
 import type { TaskOutcome } from "./evaluate.ts";
 import { readEvalOutcomes } from "../trainer/run_files.ts";
@@ -34,13 +38,23 @@ const USAGE = `Usage: deno task paired --base RUN [RUN ...] --variant RUN [RUN .
                            seed s paired with seed s (the same number of variant runs on both sides)
   --by G                   type (default): a row per task type; size or signature: a row per task
                            type and program size, or signature (where the difference lies)
-  --json                   print the rows as JSON`;
+  --json                   print the rows as JSON
+
+  A RUN is a run folder (its eval.json) or a .json report of deno task eval --json (its one set).`;
 
 type ListFlag = "base" | "variant" | "minus-base" | "minus-variant";
 const LIST_FLAGS: readonly ListFlag[] = ["base", "variant", "minus-base", "minus-variant"];
 
-/** One run's final outcomes per eval set (self-play's top-level outcomes are its suites). */
+/** `deno task eval --json`'s set names, as runs' eval.json names the same sets. */
+const EVAL_SET_NAMES = { suites: "suite", heldout: "generator", train: "train", beyond: "beyond" };
+const EvalReportSetSchema = z.object({ set: z.enum(["suites", "heldout", "train", "beyond"]) });
+
+/**
+ * One run's final outcomes per eval set (self-play's top-level outcomes are its suites), or, for
+ * a `.json` file that `deno task eval --json` wrote, that report's one set.
+ */
 export async function runOutcomes(run: string): Promise<Record<string, TaskOutcome[]>> {
+  if (run.endsWith(".json")) return await reportOutcomes(run);
   const path = `${run.replace(/\/+$/, "")}/eval.json`;
   let sets: Record<string, TaskOutcome[]> | undefined;
   try {
@@ -52,6 +66,26 @@ export async function runOutcomes(run: string): Promise<Record<string, TaskOutco
     throw new UsageError(`Cannot read ${path}: no such file (has the run finished?)`);
   }
   return sets;
+}
+
+/** The outcomes of a `deno task eval --json` report, under its set's name. */
+async function reportOutcomes(path: string): Promise<Record<string, TaskOutcome[]>> {
+  let sets: Record<string, TaskOutcome[]> | undefined;
+  let set: z.infer<typeof EvalReportSetSchema>["set"];
+  try {
+    sets = await readEvalOutcomes(path) as Record<string, TaskOutcome[]> | undefined;
+    if (sets === undefined) throw new Error(`Cannot read ${path}: no such file`);
+    const parsed = EvalReportSetSchema.safeParse(JSON.parse(await Deno.readTextFile(path)));
+    if (!parsed.success || !sets.suite) {
+      throw new Error(
+        `Cannot read ${path}: not a report of deno task eval --json (no set or no outcomes)`,
+      );
+    }
+    set = parsed.data.set;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return { [EVAL_SET_NAMES[set]]: sets.suite };
 }
 
 /** One row of the comparison. */

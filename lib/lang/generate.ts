@@ -248,6 +248,14 @@ function bySize(s: SignatureBank): Map<number, BankProgram[]> {
   return m;
 }
 
+/** The bank with only the programs `keep` accepts (every signature kept, some maybe empty). */
+export function filterBank(bank: Bank, keep: (p: BankProgram) => boolean): Bank {
+  return {
+    ...bank,
+    signatures: bank.signatures.map((s) => ({ ...s, programs: s.programs.filter(keep) })),
+  };
+}
+
 /** A size's programs split by {@linkcode usesLambdaVariable} (computed once per pool). */
 const LAMBDA_SPLIT = new WeakMap<BankProgram[], [BankProgram[], BankProgram[]]>();
 function lambdaSplit(pool: BankProgram[]): [BankProgram[], BankProgram[]] {

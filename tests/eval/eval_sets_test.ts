@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { accuracyBySize, currentMetricKey, evalSetMetrics } from "../../lib/eval/eval_sets.ts";
 import type { EvalReport, TaskOutcome } from "../../lib/eval/evaluate.ts";
-import { generatorSet } from "../../lib/eval/generator_suite.ts";
+import { generatorSet, onlyPrograms } from "../../lib/eval/generator_suite.ts";
 import { buildBank, splitBank } from "../../lib/lang/generate.ts";
 import { WORLDS } from "../../lib/lang/types.ts";
 import { resolveConfig } from "../../lib/config.ts";
@@ -112,4 +112,20 @@ Deno.test("generatorSet: the config's seeds draw the set, each task carries its 
     assert.ok(t.size !== undefined && t.size >= 1 && t.size <= 3, `${t.id}: size ${t.size}`);
     assert.ok(t.id.endsWith(`-s${t.size}`), t.id);
   }
+});
+
+Deno.test("--programs lambda: the generator sets draw only programs that use a lambda variable", () => {
+  const bank = buildBank({ world: WORLDS.small, maxSize: 4, signatures: ["(int[]) -> int[]"] });
+  const split = { train: splitBank(bank, "train", 0.3), heldout: splitBank(bank, "heldout", 0.3) };
+  const cfg = resolveConfig({ preset: "tiny" });
+  // A lambda variable after an arrow, read off the rendered source (not the token predicate).
+  const usesVariable = (src: string | undefined) => /=>.*\b[via]\b/.test(src ?? "");
+  for (const set of ["generator", "train"] as const) {
+    const all = generatorSet(split, set, 40, cfg).tasks;
+    const lambda = generatorSet(onlyPrograms(split, "lambda"), set, 40, cfg).tasks;
+    assert.ok(lambda.length >= 40, `${set}: ${lambda.length} tasks`);
+    assert.ok(lambda.every((t) => usesVariable(t.program)), set);
+    assert.ok(all.some((t) => !usesVariable(t.program)), `${set}: the plain set has others`);
+  }
+  assert.equal(onlyPrograms(split, "all"), split);
 });

@@ -138,3 +138,40 @@ Deno.test("paired CLI: --by signature reads the signatures eval.json keeps and s
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("paired CLI: two reports of deno task eval --json, paired on their one set", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "azr-paired-json-" });
+  try {
+    const report = async (name: string, scores: number[], set = "train") => {
+      const path = `${dir}/${name}.json`;
+      await Deno.writeTextFile(
+        path,
+        JSON.stringify({
+          checkpoint: name,
+          step: 1,
+          set,
+          programs: "lambda",
+          accuracy: {},
+          outcomes: scores.map((x, k) => o(`t${k}`, "deduction", x)),
+        }),
+      );
+      return path;
+    };
+    const a = await report("a", [0, 0, 1, 1]);
+    const b = await report("b", [1, 0, 1, 1]);
+    assert.deepEqual(Object.keys(await runOutcomes(a)), ["train"]);
+    const rows = await comparePaired([a], [b]);
+    assert.deepEqual(rows.map((r) => [r.set, r.task, r.diff.mean]), [["train", "deduction", 0.25]]);
+    const held = await report("held", [1, 1, 1, 1], "heldout");
+    assert.deepEqual(Object.keys(await runOutcomes(held)), ["generator"]);
+    // Reports of different sets have nothing to pair; a JSON file that is no eval report is refused.
+    await assert.rejects(() => comparePaired([a], [held]), /share no eval set/);
+    await Deno.writeTextFile(`${dir}/other.json`, JSON.stringify({ rows: [] }));
+    await assert.rejects(
+      () => runOutcomes(`${dir}/other.json`),
+      /other\.json: not a report of deno task eval --json/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
