@@ -18,7 +18,7 @@
  */
 import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
 import { type Config, ConfigSchema, TASK_TYPES } from "../config.ts";
-import { type Bank, type BankProgram, filterBank, usesLambdaVariable } from "../lang/generate.ts";
+import type { Bank } from "../lang/generate.ts";
 import { configSplit, formatOverlap, overlapCounts, suiteOverlap } from "./bank_split.ts";
 import { accuracyBySize, tallyBySize } from "./eval_sets.ts";
 import { configBank } from "../trainer/bank_cache.ts";
