@@ -595,6 +595,14 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     variants: [
       { name: "base", description: "the shipped base, no updates", overrides: { steps: 0 } },
       { name: "default", description: "deno task train as shipped" },
+      // Added last: the default replays the six views evenly (half of its 64 tasks proposer views,
+      // 11 deduction); the base learned them weighted 4 / 3 / 3 / 0.3 (26 deduction of 64).
+      {
+        name: "replay_recipe",
+        description:
+          "deno task train with its replayed tasks weighted as the base's recipe (pretrainViewWeights deduction 4, abduction 3, induction 3, proposers 0.3 each) instead of evenly over the six views",
+        overrides: { pretrainViewWeights: BASE_RECIPE.pretrainViewWeights },
+      },
     ],
   },
   tiny: {
