@@ -313,7 +313,7 @@ export const ConfigSchema = z.strictObject({
     "Pre-training computes about half of each step's micro-batches in a second thread (a twin of the model given the step's weights; its gradients join the main thread's before the one update): the same step to float tolerance, the model on two cores (bench/pretrain.ts); wasm and cpu backends only (native backends thread their own kernels), false: one thread",
   ),
   pretrainLambdaWeight: z.number().nonnegative().default(1).describe(
-    "Pre-training's draw weight of the bank programs that use a lambda variable (v, i, a: the per-element work of map, filter, reduce) against the other programs of their size (1 = uniform; they are 7% of the small world's bank); the eval sets always draw uniformly",
+    "Pre-training's (and replayBatch's) draw weight of the bank programs that use a lambda variable (v, i, a: the per-element work of map, filter, reduce) against the other programs of their size (1 = uniform; they are 7% of the small world's bank); the eval sets always draw uniformly",
   ),
   pretrainSizeCurriculum: z.boolean().default(false).describe(
     "Pre-training draws small programs first: size k is unlocked after (k-1)/maxSize of the steps",
