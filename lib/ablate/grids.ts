@@ -582,7 +582,7 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
   main: {
     name: "main",
     description:
-      "Does deno task train keep what the base knows? The default preset as shipped (500 steps, the loop + 64 replayed generator tasks a step, lr 1e-4) against the base it starts from, scored at its end on 1,000 tasks per type of the base's held-out set and of the set beyond its bank, paired with the base; run with --minutes 20 (the default's own budget).",
+      "Does deno task train keep what the base knows? The default preset as shipped (500 steps, the loop + 64 replayed generator tasks a step weighted as the base's recipe, lr 1e-4) and the default before (its replay spread evenly over the six views) against the base they start from, scored at their end on 1,000 tasks per type of the base's held-out set and of the set beyond its bank, paired with the base; run with --minutes 20 (the default's own budget).",
     preset: "default",
     base: {
       // The final eval only (the training is the same: evals draw their own tasks, greedily).
@@ -595,13 +595,14 @@ export const GRIDS: Record<string, z.input<typeof GridSchema>> = {
     variants: [
       { name: "base", description: "the shipped base, no updates", overrides: { steps: 0 } },
       { name: "default", description: "deno task train as shipped" },
-      // Added last: the default replays the six views evenly (half of its 64 tasks proposer views,
-      // 11 deduction); the base learned them weighted 4 / 3 / 3 / 0.3 (26 deduction of 64).
+      // The default before this grid: its replayed tasks spread evenly over the six views (half
+      // of its 64 proposer views, 11 deduction), where the base learned them weighted 4 / 3 / 3 /
+      // 0.3.
       {
-        name: "replay_recipe",
+        name: "replay_even",
         description:
-          "deno task train with its replayed tasks weighted as the base's recipe (pretrainViewWeights deduction 4, abduction 3, induction 3, proposers 0.3 each) instead of evenly over the six views",
-        overrides: { pretrainViewWeights: BASE_RECIPE.pretrainViewWeights },
+          "deno task train with its replayed tasks spread evenly over the six views (the default before the main grid)",
+        overrides: { pretrainViewWeights: {} },
       },
     ],
   },

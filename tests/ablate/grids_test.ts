@@ -192,13 +192,14 @@ Deno.test("the main grid's default cell trains as deno task train does; only its
     JSON.stringify(cfg[k]) !== JSON.stringify(shipped[k])
   );
   assert.deepEqual(differ.sort(), ["name", "runsDir", ...evalOnly].sort());
-  // replay_recipe: the default but for its replay's view weights.
-  const recipe = parseConfigArgs(cells.find((c) => c.variant === "replay_recipe")!.args)
+  // replay_even (the default before): the default but for its replay's view weights.
+  const even = parseConfigArgs(cells.find((c) => c.variant === "replay_even")!.args)
     .config as Record<string, unknown>;
   assert.deepEqual(
-    Object.keys(cfg).filter((k) => JSON.stringify(cfg[k]) !== JSON.stringify(recipe[k])).sort(),
+    Object.keys(cfg).filter((k) => JSON.stringify(cfg[k]) !== JSON.stringify(even[k])).sort(),
     ["name", "pretrainViewWeights"],
   );
+  assert.deepEqual(even.pretrainViewWeights, {});
   // The base cell: the same weights, no step.
   const base = parseConfigArgs(cells.find((c) => c.variant === "base")!.args).config;
   assert.equal(base.steps, 0);
