@@ -17,10 +17,9 @@
  * lies.
  * @module
  */
-import { z } from "zod";
 import { parseFlags, runCli, UsageError } from "../cli.ts";
 import type { TaskOutcome } from "./evaluate.ts";
-import { readEvalOutcomes } from "../trainer/run_files.ts";
+import { type EvalJsonReport, readEvalOutcomes, readEvalReport } from "../trainer/run_files.ts";
 import {
   gainDifferenceByTaskType,
   type PairedBy,
@@ -46,8 +45,12 @@ type ListFlag = "base" | "variant" | "minus-base" | "minus-variant";
 const LIST_FLAGS: readonly ListFlag[] = ["base", "variant", "minus-base", "minus-variant"];
 
 /** `deno task eval --json`'s set names, as runs' eval.json names the same sets. */
-const EVAL_SET_NAMES = { suites: "suite", heldout: "generator", train: "train", beyond: "beyond" };
-const EvalReportSetSchema = z.object({ set: z.enum(["suites", "heldout", "train", "beyond"]) });
+const EVAL_SET_NAMES: Record<EvalJsonReport["set"], string> = {
+  suites: "suite",
+  heldout: "generator",
+  train: "train",
+  beyond: "beyond",
+};
 
 /**
  * One run's final outcomes per eval set (self-play's top-level outcomes are its suites), or, for
@@ -70,22 +73,14 @@ export async function runOutcomes(run: string): Promise<Record<string, TaskOutco
 
 /** The outcomes of a `deno task eval --json` report, under its set's name. */
 async function reportOutcomes(path: string): Promise<Record<string, TaskOutcome[]>> {
-  let sets: Record<string, TaskOutcome[]> | undefined;
-  let set: z.infer<typeof EvalReportSetSchema>["set"];
+  let report: EvalJsonReport | undefined;
   try {
-    sets = await readEvalOutcomes(path) as Record<string, TaskOutcome[]> | undefined;
-    if (sets === undefined) throw new Error(`Cannot read ${path}: no such file`);
-    const parsed = EvalReportSetSchema.safeParse(JSON.parse(await Deno.readTextFile(path)));
-    if (!parsed.success || !sets.suite) {
-      throw new Error(
-        `Cannot read ${path}: not a report of deno task eval --json (no set or no outcomes)`,
-      );
-    }
-    set = parsed.data.set;
+    report = await readEvalReport(path);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return { [EVAL_SET_NAMES[set]]: sets.suite };
+  if (report === undefined) throw new UsageError(`Cannot read ${path}: no such file`);
+  return { [EVAL_SET_NAMES[report.set]]: report.outcomes as TaskOutcome[] };
 }
 
 /** One row of the comparison. */

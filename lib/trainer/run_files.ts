@@ -272,6 +272,33 @@ const EvalOutcomesSchema = z.object({
   beyond: z.object({ outcomes: OutcomesSchema }).optional(),
 });
 
+/** What `deno task eval --json` writes, as far as pairing needs it: its set and its outcomes. */
+const EvalReportSchema = z.object({
+  set: z.enum(["suites", "heldout", "train", "beyond"]),
+  outcomes: OutcomesSchema,
+});
+/** A report of `deno task eval --json`. */
+export type EvalJsonReport = z.infer<typeof EvalReportSchema>;
+
+/**
+ * A report that `deno task eval --json` wrote (one set's outcomes); undefined when the file does
+ * not exist. Anything else is an Error "Cannot read PATH: not a report of deno task eval --json …".
+ */
+export async function readEvalReport(path: string): Promise<EvalJsonReport | undefined> {
+  const data = await readJsonFile(path);
+  if (data === undefined) return undefined;
+  const r = EvalReportSchema.safeParse(data.value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new Error(
+      `Cannot read ${path}: not a report of deno task eval --json (${issue?.message} at '${
+        issue?.path.join(".")
+      }')`,
+    );
+  }
+  return r.data;
+}
+
 /**
  * A finished run's final outcomes per eval set (`suite`, `generator`, `train`, `beyond`: those
  * the run evaluated), from self-play's or pre-training's `eval.json` alike; undefined when the file does
