@@ -475,6 +475,48 @@ export const PRESETS = {
     evalBeyond: 300,
   },
   /**
+   * The fourth phase of the induction-first recipe (`deno task pretrain --preset base_induction`,
+   * after `base`): from that phase's weights (`runs/base`), 3,500 steps of 256 induction examples
+   * at a constant rate. The three-phase base's induction is memorized (3% held-out, 16% on the
+   * train split); alone, it generalizes (20.7% held-out at step 3,500, still rising) while the
+   * views it does not train fall (deduction to 9%): data/base/levers.md.
+   */
+  base_induction: {
+    ...SMALL,
+    name: "base-induction",
+    pretrainInit: "runs/base",
+    pretrainBatch: 256,
+    pretrainViews: ["induction"],
+    pretrainLrSchedule: "constant",
+    pretrainMaxSize: 5,
+    pretrainSteps: 3500,
+    checkpointEvery: 500,
+    pretrainEvalTasks: 300,
+    pretrainEvalEvery: 500,
+    evalBeyond: 300,
+  },
+  /**
+   * The induction-first recipe's last phase (`deno task pretrain --preset base_remix`, after
+   * `base_induction`): every view again from that phase's weights (`runs/base-induction`), 4,000
+   * steps weighted to deduction (6 / 3 / 3, proposers 0.3 each) with the programs that use a
+   * lambda variable drawn 4 times as often (`pretrainLambdaWeight`), warm-up then cosine.
+   */
+  base_remix: {
+    ...SMALL,
+    ...BASE_RECIPE,
+    name: "base-remix",
+    pretrainInit: "runs/base-induction",
+    pretrainViewWeights: { ...BASE_RECIPE.pretrainViewWeights, deduction: 6 },
+    pretrainLambdaWeight: 4,
+    pretrainLrSchedule: "cosine",
+    pretrainMaxSize: 5,
+    pretrainSteps: 4000,
+    checkpointEvery: 500,
+    pretrainEvalTasks: 300,
+    pretrainEvalEvery: 1000,
+    evalBeyond: 300,
+  },
+  /**
    * A base taught to propose (`deno task pretrain --preset base_propose`, after `base`; not
    * shipped: the `rl_propose` grid starts from it): from the shipped base, 1,000 more steps of
    * the base's mix with the proposer views weighted up (6 / 6 / 2 beside the solver views' 4 / 3 /

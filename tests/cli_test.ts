@@ -28,7 +28,7 @@ Deno.test("--help on every task and benchmark exits 0 with its usage", async () 
   const cases: [string[], RegExp][] = [
     [
       ["task", "train", "--help"],
-      /--preset tiny\|small\|default\|base_deduction\|base_anneal\|base\|base_propose\|base_scratch\|base_quick\|medium\|large[\s\S]*--resume[\s\S]*--lr=/,
+      /--preset tiny\|small\|default\|base_deduction\|base_anneal\|base\|base_induction\|base_remix\|base_propose\|base_scratch\|base_quick\|medium\|large[\s\S]*--resume[\s\S]*--lr=/,
     ],
     [["task", "eval", "--help"], /--checkpoint[\s\S]*--set S[\s\S]*--bestOf K[\s\S]*--passAt K/],
     [["task", "report", "--help"], /Usage: deno task report/],
@@ -75,7 +75,7 @@ Deno.test("bad input on the command line: exit 2, one line on stderr, no stack t
       [[...train, "--lrr=3"], /unknown key 'lrr' \(did you mean 'lr'\?\)/],
       [
         [...train, "--preset=huge"],
-        /unknown preset 'huge'; use one of tiny, small, default, base_deduction, base_anneal, base, base_propose, base_scratch, base_quick, medium, large/,
+        /unknown preset 'huge'; use one of tiny, small, default, base_deduction, base_anneal, base, base_induction, base_remix, base_propose, base_scratch, base_quick, medium, large/,
       ],
       [[...train, `--config=${typo}`], /typo\.json.*unknown key 'lrr' \(did you mean 'lr'\?\)/],
       [[...train, "tiny"], /Unexpected argument 'tiny'/],

@@ -49,7 +49,7 @@ Deno.test("config: bad input gives a message naming the key and the fix", async 
     {
       argv: ["--preset=huge"],
       message:
-        /unknown preset 'huge'; use one of tiny, small, default, base_deduction, base_anneal, base, base_propose, base_scratch, base_quick, medium, large/,
+        /unknown preset 'huge'; use one of tiny, small, default, base_deduction, base_anneal, base, base_induction, base_remix, base_propose, base_scratch, base_quick, medium, large/,
     },
     // missing value
     { argv: ["--lr"], message: /'--lr' needs a value/ },
