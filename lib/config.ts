@@ -383,8 +383,8 @@ export const PRESETS = {
   small: SMALL,
   /**
    * `deno task train` with no flags: the `small` model in the small world, starting from the
-   * shipped base (`data/base`, pre-trained at this size in three phases: `--preset base_deduction`,
-   * `--preset base_anneal`, then `--preset base`), 500 steps on 2 CPU cores (at most 20 minutes),
+   * shipped base (`data/base`, pre-trained at this size in five phases: `--preset base_deduction`,
+   * `base_anneal`, `base`, `base_induction`, then `base_remix`), 500 steps on 2 CPU cores (at most 20 minutes),
    * held-out eval every 50 steps (the suites, and 150 tasks per type of the generator's held-out
    * behaviours), the paper's loop plus 64 replayed generator tasks a step (`replayBatch`, weighted
    * over the views as the base's recipe; 0 for the paper's loop alone), at a learning rate of 1e-4.
@@ -456,9 +456,10 @@ export const PRESETS = {
     pretrainEvalEvery: 500,
   },
   /**
-   * The shipped base's recipe, its last phase (`deno task pretrain --preset base`, after
-   * `base_anneal`): from that phase's weights (`runs/base-anneal`), 800 steps of 256 examples
-   * weighted to the solver views (the proposer views get what self-play's first proposals need),
+   * The shipped base's third phase, the last of the three-phase base shipped before it
+   * (`deno task pretrain --preset base`, after `base_anneal`): from that phase's weights
+   * (`runs/base-anneal`), 800 steps of 256 examples weighted to the solver views (the proposer
+   * views get what self-play's first proposals need),
    * canonical targets, the rate warmed up again and annealed (cosine), 300 eval tasks per type and
    * set, and the set beyond the bank at the end.
    */
