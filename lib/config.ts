@@ -407,7 +407,10 @@ export const PRESETS = {
     // abduction, 18 induction and a few proposer examples of the 64). Spread evenly over the six
     // views (half of them proposer views) the default gave up 1.9 [0.2, 3.5] points of the base's
     // held-out deduction; weighted so, −0.4 [−1.8, +1.2], abduction +0.9, induction +0.9, no
-    // interval below 0 (the main grid, five seeds, 1,000 tasks per type; README Results).
+    // interval below 0 (the main grid from the three-phase base, five seeds, 1,000 tasks per type).
+    // From the five-phase base shipped now: −1.4 [−3.0, +0.1], −0.4 [−1.9, +1.2], −1.1 [−2.4,
+    // +0.2] (README Results); the last phase's weights (deduction 6, lambda 4), one seed: no
+    // different.
     pretrainViewWeights: BASE_RECIPE.pretrainViewWeights,
     // A third of the schema's 3e-4: from the three-phase base, 500 default steps at 3e-4 lost
     // 4.7 / 5.0 points of held-out deduction / abduction (two seeds), at 1e-4 +3.3 / +1.8 / +2.0
