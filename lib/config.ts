@@ -384,8 +384,8 @@ export const PRESETS = {
   /**
    * `deno task train` with no flags: the `small` model in the small world, starting from the
    * shipped base (`data/base`, pre-trained at this size in five phases: `--preset base_deduction`,
-   * `base_anneal`, `base`, `base_induction`, then `base_remix`), 500 steps on 2 CPU cores (at most 20 minutes),
-   * held-out eval every 50 steps (the suites, and 150 tasks per type of the generator's held-out
+   * `base_anneal`, `base`, `base_induction`, then `base_remix`), 500 steps on 2 CPU cores (at most
+   * 20 minutes), held-out eval every 50 steps (the suites, and 150 tasks per type of the generator's held-out
    * behaviours), the paper's loop plus 64 replayed generator tasks a step (`replayBatch`, weighted
    * over the views as the base's recipe; 0 for the paper's loop alone), at a learning rate of 1e-4.
    */
@@ -462,9 +462,8 @@ export const PRESETS = {
    * The shipped base's third phase, the last of the three-phase base shipped before it
    * (`deno task pretrain --preset base`, after `base_anneal`): from that phase's weights
    * (`runs/base-anneal`), 800 steps of 256 examples weighted to the solver views (the proposer
-   * views get what self-play's first proposals need),
-   * canonical targets, the rate warmed up again and annealed (cosine), 300 eval tasks per type and
-   * set, and the set beyond the bank at the end.
+   * views get what self-play's first proposals need), canonical targets, the rate warmed up again
+   * and annealed (cosine), 300 eval tasks per type and set, and the set beyond the bank at the end.
    */
   base: {
     ...SMALL,
@@ -521,12 +520,13 @@ export const PRESETS = {
     evalBeyond: 300,
   },
   /**
-   * A base taught to propose (`deno task pretrain --preset base_propose`, after `base`; not
-   * shipped: the `rl_propose` grid starts from it): from the shipped base, 1,000 more steps of
-   * the base's mix with the proposer views weighted up (6 / 6 / 2 beside the solver views' 4 / 3 /
-   * 3) and taught only programs that are not constant on the probes, the rate warmed up again and
-   * annealed. The base's own proposals are 28% constant, a fifth to a quarter of them longer than
-   * anything pre-training showed (data/base/README.md, "A base taught to propose").
+   * A base taught to propose (`deno task pretrain --preset base_propose`; not shipped: the
+   * `rl_propose` grid starts from it): from the shipped base, 1,000 more steps of the base's mix
+   * with the proposer views weighted up (6 / 6 / 2 beside the solver views' 4 / 3 / 3) and taught
+   * only programs that are not constant on the probes, the rate warmed up again and annealed. The
+   * committed grid's was built from the three-phase base (`data/base` then), whose own proposals
+   * are 28% constant, a fifth to a quarter of them longer than anything pre-training showed
+   * (data/base/README.md, "A base taught to propose"); the five-phase base's are 19-20% constant.
    */
   base_propose: {
     ...SMALL,
