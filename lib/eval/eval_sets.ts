@@ -33,6 +33,23 @@ export type PretrainSetName = (typeof EVAL_SETS)[number];
 /** The name of an eval set (self-play may also score `beyond`). */
 export type EvalSetName = PretrainSetName | "beyond";
 
+/** `deno task eval --set`'s names. */
+export const EVAL_CLI_SETS = ["suites", "heldout", "train", "beyond"] as const;
+/** A `deno task eval --set` name. */
+export type EvalCliSet = (typeof EVAL_CLI_SETS)[number];
+/** The eval set each `--set` scores, under the name runs' `eval.json` and metrics give it. */
+export const EVAL_CLI_SET_NAMES: Readonly<Record<EvalCliSet, EvalSetName>> = {
+  suites: "suite",
+  heldout: "generator",
+  train: "train",
+  beyond: "beyond",
+};
+
+/** Whether `name` is a `deno task eval --set` name. */
+export function isEvalCliSet(name: string): name is EvalCliSet {
+  return (EVAL_CLI_SETS as readonly string[]).includes(name);
+}
+
 /** The metric key of a set's accuracy on one task type (or `list_length`, or `<task>/size<k>`). */
 export function evalKey(set: EvalSetName, what: string): string {
   return `eval/${set}/${what}`;

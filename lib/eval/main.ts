@@ -20,7 +20,7 @@ import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
 import { type Config, ConfigSchema, TASK_TYPES } from "../config.ts";
 import type { Bank } from "../lang/generate.ts";
 import { configSplit, formatOverlap, overlapCounts, suiteOverlap } from "./bank_split.ts";
-import { accuracyBySize, tallyBySize } from "./eval_sets.ts";
+import { accuracyBySize, isEvalCliSet, tallyBySize } from "./eval_sets.ts";
 import { configBank } from "../trainer/bank_cache.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import type { InductionRecord, TaskRecord } from "../tasks/records.ts";
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     programs: { type: "string", default: "all" },
   }, USAGE);
   const set = values.set;
-  if (set !== "suites" && set !== "heldout" && set !== "train" && set !== "beyond") {
+  if (!isEvalCliSet(set)) {
     throw new UsageError(`--set must be suites, heldout, train or beyond, got '${set}'`);
   }
   const programs = values.programs;

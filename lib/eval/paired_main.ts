@@ -19,6 +19,7 @@
  */
 import { parseFlags, runCli, UsageError } from "../cli.ts";
 import type { TaskOutcome } from "./evaluate.ts";
+import { EVAL_CLI_SET_NAMES } from "./eval_sets.ts";
 import { type EvalJsonReport, readEvalOutcomes, readEvalReport } from "../trainer/run_files.ts";
 import {
   gainDifferenceByTaskType,
@@ -43,14 +44,6 @@ const USAGE = `Usage: deno task paired --base RUN [RUN ...] --variant RUN [RUN .
 
 type ListFlag = "base" | "variant" | "minus-base" | "minus-variant";
 const LIST_FLAGS: readonly ListFlag[] = ["base", "variant", "minus-base", "minus-variant"];
-
-/** `deno task eval --json`'s set names, as runs' eval.json names the same sets. */
-const EVAL_SET_NAMES: Record<EvalJsonReport["set"], string> = {
-  suites: "suite",
-  heldout: "generator",
-  train: "train",
-  beyond: "beyond",
-};
 
 /**
  * One run's final outcomes per eval set (self-play's top-level outcomes are its suites), or, for
@@ -80,7 +73,7 @@ async function reportOutcomes(path: string): Promise<Record<string, TaskOutcome[
     throw new UsageError((e as Error).message);
   }
   if (report === undefined) throw new UsageError(`Cannot read ${path}: no such file`);
-  return { [EVAL_SET_NAMES[report.set]]: report.outcomes as TaskOutcome[] };
+  return { [EVAL_CLI_SET_NAMES[report.set]]: report.outcomes as TaskOutcome[] };
 }
 
 /** One row of the comparison. */

@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { TaskType } from "../task_types.ts";
 import { readJsonl } from "../jsonl.ts";
 import { BASELINE_KINDS } from "../eval/baselines.ts";
+import { EVAL_CLI_SETS } from "../eval/eval_sets.ts";
 
 /** Paths of one run's files. */
 export interface RunPaths {
@@ -274,7 +275,7 @@ const EvalOutcomesSchema = z.object({
 
 /** What `deno task eval --json` writes, as far as pairing needs it: its set and its outcomes. */
 const EvalReportSchema = z.object({
-  set: z.enum(["suites", "heldout", "train", "beyond"]),
+  set: z.enum(EVAL_CLI_SETS),
   outcomes: OutcomesSchema,
 });
 /** A report of `deno task eval --json`. */
