@@ -227,7 +227,13 @@ export function scatterChart(
       }),
       Plot.lineY(
         items,
-        Plot.groupX({ y: "mean" }, { x, y: opts.y, ...(opts.color ? { stroke: opts.color } : {}) }),
+        // z named, not implied by the stroke: a short run's few points per series are one
+        // series each, not a quantitative stroke (Plot warns on the implied one).
+        Plot.groupX({ y: "mean" }, {
+          x,
+          y: opts.y,
+          ...(opts.color ? { stroke: opts.color, z: opts.color } : {}),
+        }),
       ),
     ],
   });

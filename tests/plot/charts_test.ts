@@ -40,6 +40,24 @@ Deno.test("a task type has the same colour in every chart, whatever other series
   }
 });
 
+Deno.test("a scatter of one step, one dot per task type, draws its lines without Plot's warning", () => {
+  // A one-step run's report: one point per series, which Plot would take for a quantitative
+  // stroke and warn about (on the console, in every test and notebook output) if z were implied.
+  const warned: unknown[][] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warned.push(args);
+  try {
+    const rows = ["deduction", "abduction", "induction"].map((task) => ({ step: 0, task, y: 1 }));
+    const svg = scatterChart(rows, { y: "y", color: "task" });
+    for (const t of ["deduction", "abduction", "induction"] as const) {
+      assert.ok(colorsIn(svg).has(TASK_COLORS[t]), t);
+    }
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warned, []);
+});
+
 Deno.test("ema: debiased exponential average, checked by hand", () => {
   // w = 0.5: s1 = 0.5·2 = 1 → /0.5 = 2; s2 = 0.5·1 + 0.5·4 = 2.5 → /0.75 = 3.333…
   const s = ema([2, 4], 0.5);
