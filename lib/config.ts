@@ -143,6 +143,9 @@ export const ConfigSchema = z.strictObject({
   solverBatch: nonNegInt().default(0).describe(
     "Not in the paper (one batch size for both roles): solver tasks per task type per step, drawn from the buffers (this step's proposals first, then older ones; 0 = batchSize). More solver samples per step cost no proposals or learnability rollouts: the RL step's signal without the proposer's cost",
   ),
+  solveOnRollouts: z.boolean().default(false).describe(
+    "Not in the paper: the solver learns from the learnability rollouts (nRollouts samples of each of this step's valid tasks, one group per task) instead of a separate solve stage on buffered tasks, so every task is solved in the step it is proposed and never again (no buffer reuse) at no extra sampling; run for the random curriculum and a frozen proposer too. Needs solverBatch 0, generatorTasks 0 and sampled rollouts",
+  ),
   refK: nonNegInt().default(6).describe("Reference triplets shown to a proposer (paper K = 6)"),
   inductionN: posInt().min(2).default(10).describe(
     "Inputs an induction proposer writes (paper N = 10)",
@@ -644,6 +647,20 @@ export function resolveConfig(opts: ResolveOptions = {}): Config {
     throw new ConfigError(
       `Cannot parse config: literals [${cfg.literalMin}, ${cfg.literalMax}] must lie inside the ints [${cfg.intMin}, ${cfg.intMax}]`,
     );
+  }
+  if (cfg.solveOnRollouts) {
+    // The solver's tasks are then the step's own: a buffer draw's size, buffered generator tasks
+    // and greedy (untrainable) rollouts have no place in it.
+    const clash = cfg.solverBatch > 0
+      ? "'solverBatch' (the solver's tasks are the step's own)"
+      : cfg.generatorTasks > 0
+      ? "'generatorTasks' (buffered tasks are not solved)"
+      : cfg.rolloutGreedy
+      ? "'rolloutGreedy' (greedy rollouts are not samples to learn from)"
+      : undefined;
+    if (clash) {
+      throw new ConfigError(`Cannot parse config: 'solveOnRollouts' excludes ${clash}`);
+    }
   }
   return cfg;
 }

@@ -45,6 +45,18 @@ Deno.test("config: bad input gives a message naming the key and the fix", async 
     { argv: ["--taskTypes=deduction,foo"], message: /at taskTypes\[1\]/ },
     // cross-field rule
     { argv: ["--dModel=30", "--nHeads=4"], message: /'nHeads' \(4\) must divide 'dModel' \(30\)/ },
+    {
+      argv: ["--solveOnRollouts=true", "--solverBatch=128"],
+      message: /'solveOnRollouts' excludes 'solverBatch'/,
+    },
+    {
+      argv: ["--solveOnRollouts=true", "--generatorTasks=8"],
+      message: /'solveOnRollouts' excludes 'generatorTasks'/,
+    },
+    {
+      argv: ["--solveOnRollouts=true", "--rolloutGreedy=true"],
+      message: /'solveOnRollouts' excludes 'rolloutGreedy'/,
+    },
     // unknown preset
     {
       argv: ["--preset=huge"],

@@ -104,9 +104,18 @@ function chanceOf(record: TaskRecord, buffers: Buffers): number {
   return chanceLevel(peers);
 }
 
+/** A step's learnability rollouts: each task's solve rate, and the attempts with their outcomes. */
+interface LearnabilityRollouts {
+  rates: Map<TaskRecord, number>;
+  /** `nRollouts` per task, task by task; their group is the task's (`solve/<task>/<step>/<i>`). */
+  attempts: Attempt[];
+  outcomes: SolverOutcome[];
+}
+
 /**
  * Learnability rollouts (paper §3.2.1): `nRollouts` solver attempts at each valid task, checked
- * in the sandbox; returns each task's solve rate s̄ in [0, 1].
+ * in the sandbox; each task's solve rate s̄ in [0, 1]. The attempts are kept: under
+ * `solveOnRollouts` they are the solver's samples, one group per task.
  */
 async function learnabilityRollouts(
   policy: Policy,
@@ -114,21 +123,25 @@ async function learnabilityRollouts(
   records: readonly TaskRecord[],
   rng: Rng,
   cfg: Config,
-): Promise<Map<TaskRecord, number>> {
+  step: number,
+): Promise<LearnabilityRollouts> {
   const rates = new Map<TaskRecord, number>();
-  if (records.length === 0) return rates;
+  if (records.length === 0) return { rates, attempts: [], outcomes: [] };
   const n = cfg.nRollouts;
   const repeated = records.flatMap((r) => Array.from({ length: n }, () => r));
+  const groups = records.flatMap((r, i) =>
+    Array.from({ length: n }, () => `solve/${r.task}/${step}/${i}`)
+  );
   const attempts = await solveTasks(policy, repeated, rng, {
     ...cfg,
     temperature: cfg.solveTemperature,
     greedy: cfg.rolloutGreedy,
-  });
+  }, groups);
   const outcomes = await checkAttempts(executor, attempts);
   records.forEach((r, i) => {
     rates.set(r, rolloutSolveRate(outcomes.slice(i * n, (i + 1) * n).map((o) => o === "correct")));
   });
-  return rates;
+  return { rates, attempts, outcomes };
 }
 
 /**
@@ -637,13 +650,20 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
     if (enter("rollouts")) break;
     const trainProposer = cfg.trainProposer && cfg.curriculum === "policy";
     const valid = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
-    const rated = trainProposer ? valid : []; // no rollouts: the proposer is not trained
-    const solveRates = await timed(
+    // No rollouts when the proposer is not trained, unless they are the solver's samples.
+    const rated = trainProposer || cfg.solveOnRollouts ? valid : [];
+    const learn = await timed(
       "rollouts",
-      () => learnabilityRollouts(policy, executor, rated, rng, cfg),
+      () => learnabilityRollouts(policy, executor, rated, rng, cfg, step),
     );
+    const solveRates = learn.rates;
     // Before this step's tasks join the buffers: the chance level counts the older ones.
-    const proposeRewards = proposerRewards(verdicts, solveRates, buffers, cfg);
+    const proposeRewards = proposerRewards(
+      verdicts,
+      trainProposer ? solveRates : new Map(),
+      buffers,
+      cfg,
+    );
     all.forEach((p, i) => {
       if (!p.rollout || !trainProposer) return;
       rollouts.push(p.rollout);
@@ -665,9 +685,12 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       for (const r of added) generatorKeys.add(recordKey(r));
     }
 
-    // ── 4. solve: solverBatch (= batchSize) tasks per type from the buffers (newest first) ──
+    // ── 4. solve: solverBatch (= batchSize) tasks per type from the buffers (newest first), or
+    //    under solveOnRollouts (not in the paper) the learnability rollouts of this step's tasks ──
     if (enter("solve")) break;
-    const solver = solverTasks(buffers, tasks, rng, { batchSize: solveBatch, G, step });
+    const solver = cfg.solveOnRollouts
+      ? { records: rated, groups: [] }
+      : solverTasks(buffers, tasks, rng, { batchSize: solveBatch, G, step });
     // The share of the solver's tasks that are the buffers' seeds (identity or generator tasks).
     m["solve/seed_share"] = solver.records.filter((r) => seedKeys.has(recordKey(r))).length /
       Math.max(1, solver.records.length);
@@ -679,15 +702,19 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
       ).length /
         Math.max(1, solver.records.length);
     }
-    const attempts = await timed("solve", () =>
-      solveTasks(policy, solver.records, rng, {
-        ...cfg,
-        temperature: cfg.solveTemperature,
-      }, solver.groups));
+    const attempts = cfg.solveOnRollouts
+      ? learn.attempts
+      : await timed("solve", () =>
+        solveTasks(policy, solver.records, rng, {
+          ...cfg,
+          temperature: cfg.solveTemperature,
+        }, solver.groups));
 
-    // ── 5. check answers in the sandbox → solver reward ─────────────────────────
+    // ── 5. check answers in the sandbox → solver reward (the rollouts' are checked already) ──
     if (enter("check")) break;
-    const outcomes = await timed("check", () => checkAttempts(executor, attempts));
+    const outcomes = cfg.solveOnRollouts
+      ? learn.outcomes
+      : await timed("check", () => checkAttempts(executor, attempts));
     attempts.forEach((a, i) => {
       rollouts.push(a.rollout);
       const reward = solverReward(outcomes[i]!);

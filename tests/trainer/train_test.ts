@@ -122,6 +122,38 @@ Deno.test("solverBatch: the solver takes that many tasks per type a step, the pr
   }
 });
 
+Deno.test("solveOnRollouts: the solver's samples are the step's learnability rollouts, also with the proposer frozen", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    for (const trainProposer of [true, false]) {
+      const name = `r${trainProposer}`;
+      const over = { steps: 2, nRollouts: 3, solveOnRollouts: true, trainProposer, evalEvery: 0 };
+      await train(cfg(runs, name, over));
+      const steps = (await readMetrics(`${runs}/${name}/metrics.jsonl`)).filter((m) => m.step >= 0);
+      const proposals = await readProposals(`${runs}/${name}/proposals.jsonl`);
+      for (const t of ["deduction", "abduction", "induction"]) {
+        for (const step of [0, 1]) {
+          const valid = proposals.filter((p) => p.step === step && p.task === t && p.valid);
+          // nRollouts (3) samples of each of this step's valid tasks, none from the buffer (which
+          // holds the 6 seeds and more), each task's solve rate logged.
+          assert.equal(steps[step]![`solve/tasks/${t}`], 3 * valid.length, `${t} step ${step}`);
+          assert.ok(valid.every((p) => p.solveRate !== undefined), `${t}: a rate is missing`);
+          // A frozen proposer earns nothing, whatever its tasks' rates.
+          if (!trainProposer) assert.ok(valid.every((p) => p.reward === 0), t);
+        }
+      }
+    }
+    // Without it, a frozen proposer's tasks get no rollouts, and the solver takes batchSize (2).
+    await train(cfg(runs, "plain", { steps: 1, nRollouts: 3, trainProposer: false, evalEvery: 0 }));
+    const plain = (await readMetrics(`${runs}/plain/metrics.jsonl`)).filter((m) => m.step >= 0);
+    assert.deepEqual(plain.map((m) => m["solve/tasks/deduction"]), [2]);
+    const rows = await readProposals(`${runs}/plain/proposals.jsonl`);
+    assert.ok(rows.every((p) => p.solveRate === undefined));
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
 Deno.test("resume after SIGKILL mid-run reproduces the uninterrupted run's metrics", async () => {
   const runs = await Deno.makeTempDir();
   try {
