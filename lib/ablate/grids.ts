@@ -234,6 +234,32 @@ const RL_TYPES = {
         "the generator's tasks with azr_s128's reuse, deduction only: 8 new generator tasks a step, the solver's 128 from the buffer (solverBatch, not in the paper)",
       overrides: { ...AZR_S128.overrides, curriculum: "random", taskTypes: ["deduction"] },
     },
+    // Added last: reuse cost the loop 2.3–2.8 points (random_tasks_s128_deduction), and fresh
+    // proposals cost learnability rollouts. The rollouts are solver samples already: the solver
+    // learns from them (solveOnRollouts, not in the paper), 16 tasks a step sampled 8 times each,
+    // every task solved in the step it is proposed and never again; the generator's tasks alike.
+    ...(["deduction", "abduction"] as const).flatMap((type) =>
+      [
+        { name: "azr_r16", curriculum: "policy", what: "the paper's loop" },
+        { name: "random_r16", curriculum: "random", what: "the generator's tasks" },
+        // Added after those two: the loop's proposals drift (longer, fewer always solved) as its
+        // proposer is trained: the base's proposer, frozen, writing 16 fresh tasks a step.
+        { name: "solver_only_r16", curriculum: "policy", what: "the proposer frozen" },
+      ].map((v) => ({
+        name: `${v.name}_${type}`,
+        description:
+          `${v.what}, ${type} only, lr 1e-4, 16 new tasks a step, the solver's 128 samples their 8 learnability rollouts each (solveOnRollouts, not in the paper)`,
+        overrides: {
+          lr: 1e-4,
+          batchSize: 16,
+          nRollouts: 8,
+          solveOnRollouts: true,
+          curriculum: v.curriculum,
+          ...(v.name === "solver_only_r16" ? { trainProposer: false } : {}),
+          taskTypes: [type],
+        },
+      }))
+    ),
   ],
 };
 
