@@ -688,3 +688,27 @@ export async function loadGrid(nameOrPath: string): Promise<Grid> {
   }
   return parsed.data;
 }
+
+/**
+ * The grid with only the named variants (`deno task ablate --variants a,b`), in the grid's order,
+ * and the variant it pairs with, which is kept unnamed: a subset is a grid of its own cells, and
+ * a run of it is the same run as in the whole grid (finished cells are shared). Throws on a name
+ * the grid does not have.
+ */
+export function selectVariants(grid: Grid, names: readonly string[]): Grid {
+  const known = new Set(grid.variants.map((v) => v.name));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new Error(
+      `Grid '${grid.name}' has no variant ${unknown.map((n) => `'${n}'`).join(", ")}; it has ${
+        [...known].join(", ")
+      }`,
+    );
+  }
+  const keep = new Set([...names, ...(grid.pairedWith !== undefined ? [grid.pairedWith] : [])]);
+  const variants = grid.variants.filter((v) => keep.has(v.name));
+  // The summary says it is a subset (its header is the grid's name and description).
+  const description =
+    `${grid.description} (A subset: ${variants.length} of its ${grid.variants.length} variants, --variants.)`;
+  return { ...grid, description, variants };
+}

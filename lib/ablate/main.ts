@@ -1,5 +1,5 @@
 /**
- * `deno task ablate --grid <name|file.json> [--seeds 3] [--minutes M | --steps N] [--parallel P] [--out DIR]`
+ * `deno task ablate --grid <name|file.json> [--seeds 3] [--variants a,b --label l] [--minutes M | --steps N] [--parallel P] [--out DIR]`
  *
  * Runs a grid of configs × seeds (each cell an ordinary run in `runs/`), skipping finished
  * cells, then writes the summary (JSON, markdown, SVG) to `runs/results/<grid>/` (or
@@ -14,14 +14,14 @@ import { numberFlag, parseFlags, runCli, stopOnSignals, UsageError } from "../cl
 import { cellLabel, cellState, planGrid, type PlanOptions, runCell } from "./cell.ts";
 import { collectCells, formatUnfinished } from "./collect.ts";
 import { gridSelfPlay, gridSolved, writeSelfPlay, writeSolved } from "./diagnose.ts";
-import { GRIDS, loadGrid } from "./grids.ts";
+import { GRIDS, loadGrid, selectVariants } from "./grids.ts";
 import { runGrid } from "./runner.ts";
 import { collectArgs, SLURM_FLAGS, SLURM_TIME, submitGrid } from "./slurm.ts";
 import { summarizeGrid, summaryTable, writeSummary } from "./summary.ts";
 
 const USAGE = `Usage: deno task ablate --grid <${
   Object.keys(GRIDS).join("|")
-}|file.json> [--seeds 3] [--minutes M | --steps N] [--parallel P] [--runsDir runs] [--out DIR] [--summary-only]
+}|file.json> [--seeds 3] [--variants A,B --label L] [--minutes M | --steps N] [--parallel P] [--runsDir runs] [--out DIR] [--summary-only]
        deno task ablate --grid NAME [...] --launcher slurm [--partition P] [--time 00:30:00]
                         [--cpus-per-task N] [--sbatch-arg=--gres=gpu:1 ...] [--dry-run]
        deno task ablate --grid NAME [...] --collect
@@ -29,6 +29,9 @@ const USAGE = `Usage: deno task ablate --grid <${
 
   --grid NAME|FILE   a built-in grid (lib/ablate/grids.ts) or a grid JSON file
   --seeds N          seeds per variant (default 3)
+  --variants A,B     only these of the grid's variants (and the one it pairs with): their runs
+                     are the whole grid's (same names); their summary goes to <out>/<grid>-L
+  --label L          the summary folder's suffix (needed with --variants): <out>/<grid>-L
   --minutes M        wall-clock budget per run, overriding the grid's
   --steps N          step budget per run, overriding the grid's
   --parallel P       runs at the same time (default: one per core)
@@ -55,10 +58,14 @@ const USAGE = `Usage: deno task ablate --grid <${
                      an interrupted one resumes from its checkpoint`;
 
 /** Writes summary, figures and diagnostics of the finished cells; prints the table. */
-async function writeResults(plan: PlanOptions, out: string | undefined): Promise<void> {
+async function writeResults(
+  plan: PlanOptions,
+  out: string | undefined,
+  label: string | undefined,
+): Promise<void> {
   const { grid, seeds, runsDir } = plan;
   const summary = await summarizeGrid(grid, seeds, runsDir);
-  const dir = `${out ?? `${runsDir}/results`}/${grid.name}`;
+  const dir = `${out ?? `${runsDir}/results`}/${grid.name}${label ? `-${label}` : ""}`;
   const files = await writeSummary(summary, dir);
   // What the proposer proposed and how the learnability rollouts went, per variant and stretch.
   const selfPlay = await gridSelfPlay(grid, seeds, runsDir, { windows: 4 });
@@ -74,6 +81,8 @@ async function main(): Promise<number> {
   const { values } = parseFlags(Deno.args, {
     grid: { type: "string" },
     seeds: { type: "string", default: "3" },
+    variants: { type: "string" },
+    label: { type: "string" },
     minutes: { type: "string" },
     steps: { type: "string" },
     parallel: { type: "string", default: String(navigator.hardwareConcurrency ?? 1) },
@@ -118,9 +127,30 @@ async function main(): Promise<number> {
     );
   }
   // loadGrid's errors are about its input (unknown name, unreadable or invalid file).
-  const grid = await loadGrid(values.grid).catch((e: Error) => {
+  const variants = values.variants?.split(",").map((v) => v.trim()).filter(Boolean);
+  if (variants !== undefined && variants.length === 0) {
+    throw new UsageError("--variants needs one or more of the grid's variant names, a,b,…");
+  }
+  // A subset's summary must not take the whole grid's folder (data/results/<grid>); an array
+  // task (--cell) writes none.
+  if (variants !== undefined && !values.label && cellIndex === undefined) {
+    throw new UsageError(
+      "--variants summarises a subset of the grid: name its folder with --label L (<out>/<grid>-L)",
+    );
+  }
+  if (values.label !== undefined && !/^[A-Za-z0-9_.]+$/.test(values.label)) {
+    throw new UsageError(`--label must be letters, digits, _ or ., got '${values.label}'`);
+  }
+  const loaded = await loadGrid(values.grid).catch((e: Error) => {
     throw new UsageError(e.message);
   });
+  const grid = variants === undefined ? loaded : (() => {
+    try {
+      return selectVariants(loaded, variants);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  })();
   const plan: PlanOptions = {
     grid,
     seeds,
@@ -168,6 +198,7 @@ async function main(): Promise<number> {
     const result = await submitGrid({
       ...plan,
       gridArg,
+      ...(variants !== undefined ? { variants } : {}),
       dryRun: values["dry-run"],
       slurm: {
         ...(values.partition !== undefined ? { partition: values.partition } : {}),
@@ -196,7 +227,7 @@ async function main(): Promise<number> {
   // ── collect: the summary from whatever finished, and what did not ─────────
   if (values.collect) {
     const reports = await collectCells(plan);
-    await writeResults(plan, values.out);
+    await writeResults(plan, values.out, values.label);
     const unfinished = reports.filter((r) => r.state.kind !== "finished");
     console.log(`${reports.length - unfinished.length} of ${reports.length} cells finished`);
     if (unfinished.length > 0) console.log(formatUnfinished(reports));
@@ -215,7 +246,7 @@ async function main(): Promise<number> {
     for (const f of result.failed) console.log(`  FAILED ${f.name}: see ${f.log}`);
     failed = result.failed.length;
   }
-  await writeResults(plan, values.out);
+  await writeResults(plan, values.out, values.label);
   if (stopped?.aborted) return stopped.reason === "SIGTERM" ? 143 : 130;
   // The summary covers what finished; the exit status still says that something failed.
   return failed > 0 ? 1 : 0;

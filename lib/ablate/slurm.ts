@@ -35,6 +35,8 @@ export interface SlurmOptions {
 export interface SlurmGrid extends PlanOptions {
   /** What the array tasks pass as `--grid`: a built-in grid's name or a grid file's path. */
   gridArg: string;
+  /** `--variants`: the grid's variants the array runs (all when absent). */
+  variants?: readonly string[];
   slurm: SlurmOptions;
 }
 
@@ -93,13 +95,14 @@ function shellQuote(s: string): string {
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
-/** The `--grid/--seeds/--steps/--minutes/--runsDir` that plan the same cells again. */
+/** The `--grid/--seeds/--variants/--steps/--minutes/--runsDir` that plan the same cells again. */
 function planFlags(opts: SlurmGrid): string[] {
   return [
     "--grid",
     opts.gridArg,
     "--seeds",
     String(opts.seeds),
+    ...(opts.variants !== undefined ? ["--variants", opts.variants.join(",")] : []),
     ...(opts.steps !== undefined ? ["--steps", String(opts.steps)] : []),
     ...(opts.minutes !== undefined ? ["--minutes", String(opts.minutes)] : []),
     "--runsDir",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { GRID_LR, GRIDS, loadGrid, planGrid } from "../../lib/ablate/mod.ts";
+import { GRID_LR, GRIDS, loadGrid, planGrid, selectVariants } from "../../lib/ablate/mod.ts";
 import { parseConfigArgs, resolveConfig } from "../../lib/config.ts";
 
 /** Writes `text` to a temp .json file and returns its path. */
@@ -52,6 +52,27 @@ Deno.test("loadGrid: every built-in grid parses and its variants are valid confi
     "tasks",
     "tiny",
   ]);
+});
+
+Deno.test("selectVariants: the named variants in the grid's order, with the one they pair with", async () => {
+  const grid = await loadGrid("rl_types");
+  const subset = selectVariants(grid, ["azr_r16_abduction", "random_tasks_b128"]);
+  assert.deepEqual(subset.variants.map((v) => v.name), [
+    "base",
+    "random_tasks_b128",
+    "azr_r16_abduction",
+  ]);
+  // The cells keep the whole grid's settings and names: the same runs.
+  assert.equal(subset.name, grid.name);
+  assert.match(subset.description, / \(A subset: 3 of its \d+ variants, --variants\.\)$/);
+  assert.deepEqual(subset.base, grid.base);
+  for (const v of subset.variants) {
+    assert.deepEqual(v, grid.variants.find((w) => w.name === v.name), v.name);
+  }
+  assert.throws(
+    () => selectVariants(grid, ["azr_r16_abduction", "azr_r61"]),
+    /Grid 'rl_types' has no variant 'azr_r61'; it has base, /,
+  );
 });
 
 Deno.test("improve_core is improve's settings with its four central cells", async () => {

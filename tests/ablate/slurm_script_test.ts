@@ -139,6 +139,25 @@ Deno.test("ablate --launcher slurm --dry-run: prints the script of the unfinishe
     assert.match(dry.stdout, /^#SBATCH --gres=gpu:1$/m);
     // A dry run submits and records nothing.
     assert.deepEqual([...Deno.readDirSync(runsDir)], []);
+    // A subset of the variants: its own cells, and every array task plans the same subset.
+    const subset = await ablate([
+      "--grid",
+      "tiny",
+      "--seeds",
+      "2",
+      "--variants",
+      "random_tasks",
+      "--label",
+      "r",
+      "--runsDir",
+      runsDir,
+      "--launcher",
+      "slurm",
+      "--dry-run",
+    ]);
+    assert.equal(subset.code, 0, subset.stderr);
+    assert.match(subset.stdout, /^#SBATCH --array=0-1$/m);
+    assert.match(subset.stdout, /'--seeds' '2' '--variants' 'random_tasks' /);
 
     const errors: [string[], RegExp][] = [
       [["--partition", "gpu"], /^--partition needs --launcher slurm$/],
@@ -147,6 +166,13 @@ Deno.test("ablate --launcher slurm --dry-run: prints the script of the unfinishe
       [["--launcher", "slurm", "--time", "1h"], /^--time must be in Slurm's format/],
       [["--collect", "--cell", "0"], /^Pass only one of --collect, --cell$/],
       [["--cpus-per-task", "x", "--launcher", "slurm"], /^--cpus-per-task must be a non-negative/],
+      [
+        ["--variants", "azr,nope", "--label", "x"],
+        /^Grid 'tiny' has no variant 'nope'; it has azr, random_tasks$/,
+      ],
+      [["--variants", "azr"], /name its folder with --label L/],
+      [["--variants", ",", "--label", "x"], /^--variants needs one or more/],
+      [["--label", "a/b"], /^--label must be letters, digits/],
     ];
     for (const [args, says] of errors) {
       const r = await ablate(["--grid", "tiny", "--runsDir", runsDir, ...args]);
