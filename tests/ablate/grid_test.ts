@@ -16,7 +16,7 @@ import {
   writeSolved,
   writeSummary,
 } from "../../lib/ablate/mod.ts";
-import { snapshot } from "./helpers.ts";
+import { ablateCli, snapshot } from "./helpers.ts";
 
 const SEEDS = 2;
 const STEPS = 2;
@@ -285,4 +285,43 @@ Deno.test({
       await Deno.remove(tmp, { recursive: true });
     }
   },
+});
+
+Deno.test("ablate --variants --label: runs the subset's cells under the whole grid's names, its summary in <grid>-<label>", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "azr-ablate-subset-" });
+  try {
+    const r = await ablateCli([
+      "--grid",
+      "tiny",
+      "--seeds",
+      "1",
+      "--steps",
+      "1",
+      "--parallel",
+      "1",
+      "--variants",
+      "random_tasks",
+      "--label",
+      "sub",
+      "--runsDir",
+      `${tmp}/runs`,
+      "--out",
+      `${tmp}/results`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    // Only the named variant ran, named as in the whole grid (a later whole-grid run reuses it).
+    assert.deepEqual(
+      [...Deno.readDirSync(`${tmp}/runs`)].map((e) => e.name).filter((n) => n.startsWith("tiny-")),
+      ["tiny-random_tasks-s0"],
+    );
+    // The summary covers it alone, in its own folder; the whole grid's folder is not written.
+    assert.deepEqual([...Deno.readDirSync(`${tmp}/results`)].map((e) => e.name), ["tiny-sub"]);
+    const summary = await readJson<{ grid: string; variants: { variant: string }[] }>(
+      `${tmp}/results/tiny-sub/summary.json`,
+    );
+    assert.equal(summary.grid, "tiny");
+    assert.deepEqual(summary.variants.map((v) => v.variant), ["random_tasks"]);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
 });
