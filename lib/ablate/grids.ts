@@ -240,11 +240,15 @@ const RL_TYPES = {
     // every task solved in the step it is proposed and never again; the generator's tasks alike.
     ...(["deduction", "abduction"] as const).flatMap((type) =>
       [
-        { name: "azr_r16", curriculum: "policy", what: "the paper's loop" },
-        { name: "random_r16", curriculum: "random", what: "the generator's tasks" },
+        { name: "azr_r16", what: "the paper's loop", own: { curriculum: "policy" } },
+        { name: "random_r16", what: "the generator's tasks", own: { curriculum: "random" } },
         // Added after those two: the loop's proposals drift (longer, fewer always solved) as its
         // proposer is trained: the base's proposer, frozen, writing 16 fresh tasks a step.
-        { name: "solver_only_r16", curriculum: "policy", what: "the proposer frozen" },
+        {
+          name: "solver_only_r16",
+          what: "the proposer frozen",
+          own: { curriculum: "policy", trainProposer: false },
+        },
       ].map((v) => ({
         name: `${v.name}_${type}`,
         description:
@@ -254,8 +258,7 @@ const RL_TYPES = {
           batchSize: 16,
           nRollouts: 8,
           solveOnRollouts: true,
-          curriculum: v.curriculum,
-          ...(v.name === "solver_only_r16" ? { trainProposer: false } : {}),
+          ...v.own,
           taskTypes: [type],
         },
       }))

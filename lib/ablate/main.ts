@@ -126,7 +126,6 @@ async function main(): Promise<number> {
       `--time must be in Slurm's format (minutes, HH:MM:SS or D-HH:MM:SS), got '${values.time}'`,
     );
   }
-  // loadGrid's errors are about its input (unknown name, unreadable or invalid file).
   const variants = values.variants?.split(",").map((v) => v.trim()).filter(Boolean);
   if (variants !== undefined && variants.length === 0) {
     throw new UsageError("--variants needs one or more of the grid's variant names, a,b,…");
@@ -141,16 +140,13 @@ async function main(): Promise<number> {
   if (values.label !== undefined && !/^[A-Za-z0-9_.]+$/.test(values.label)) {
     throw new UsageError(`--label must be letters, digits, _ or ., got '${values.label}'`);
   }
-  const loaded = await loadGrid(values.grid).catch((e: Error) => {
-    throw new UsageError(e.message);
-  });
-  const grid = variants === undefined ? loaded : (() => {
-    try {
-      return selectVariants(loaded, variants);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-  })();
+  // loadGrid's and selectVariants' errors are about the input (an unknown name, an unreadable or
+  // invalid file, a variant the grid does not have).
+  const grid = await loadGrid(values.grid)
+    .then((g) => (variants === undefined ? g : selectVariants(g, variants)))
+    .catch((e: Error) => {
+      throw new UsageError(e.message);
+    });
   const plan: PlanOptions = {
     grid,
     seeds,

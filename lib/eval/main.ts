@@ -20,7 +20,7 @@ import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
 import { type Config, ConfigSchema, TASK_TYPES } from "../config.ts";
 import type { Bank } from "../lang/generate.ts";
 import { configSplit, formatOverlap, overlapCounts, suiteOverlap } from "./bank_split.ts";
-import { accuracyBySize, isEvalCliSet, tallyBySize } from "./eval_sets.ts";
+import { accuracyBySize, EVAL_CLI_SETS, isEvalCliSet, tallyBySize } from "./eval_sets.ts";
 import { configBank } from "../trainer/bank_cache.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import type { InductionRecord, TaskRecord } from "../tasks/records.ts";
@@ -102,7 +102,8 @@ async function main(): Promise<void> {
   }, USAGE);
   const set = values.set;
   if (!isEvalCliSet(set)) {
-    throw new UsageError(`--set must be suites, heldout, train or beyond, got '${set}'`);
+    const names = `${EVAL_CLI_SETS.slice(0, -1).join(", ")} or ${EVAL_CLI_SETS.at(-1)}`;
+    throw new UsageError(`--set must be ${names}, got '${set}'`);
   }
   const programs = values.programs;
   if (programs !== "all" && programs !== "lambda") {
