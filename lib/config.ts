@@ -184,6 +184,9 @@ export const ConfigSchema = z.strictObject({
   minProposalSize: nonNegInt().default(0).describe(
     "Not in the paper: reject deduction/abduction proposals whose program body has fewer tokens (0 = off): what the proposals' sizes do to the solver",
   ),
+  maxProposalSize: nonNegInt().default(0).describe(
+    "Not in the paper: reject deduction/abduction proposals whose program body has more tokens (0 = off): keeps the proposals in the world the base was taught (its bank's pretrainMaxSize) so the learnability reward cannot pay for longer programs",
+  ),
   learnability: z.enum(LEARNABILITY_VARIANTS).default("paper").describe(
     "Proposer reward from the solve rate s: paper (1-s, 0 at 0/1), official (-0.5 at 0/1), chance (1-s~ with s~ = (s-c)/(1-c), c = majority-answer rate: a coin flip earns 0), rzero (min(s, 1-s)), variance (s(1-s))",
   ),
@@ -646,6 +649,11 @@ export function resolveConfig(opts: ResolveOptions = {}): Config {
   if (cfg.literalMin < cfg.intMin || cfg.literalMax > cfg.intMax) {
     throw new ConfigError(
       `Cannot parse config: literals [${cfg.literalMin}, ${cfg.literalMax}] must lie inside the ints [${cfg.intMin}, ${cfg.intMax}]`,
+    );
+  }
+  if (cfg.maxProposalSize > 0 && cfg.minProposalSize > cfg.maxProposalSize) {
+    throw new ConfigError(
+      `Cannot parse config: 'minProposalSize' (${cfg.minProposalSize}) is above 'maxProposalSize' (${cfg.maxProposalSize}): every proposal would be refused`,
     );
   }
   if (cfg.solveOnRollouts) {

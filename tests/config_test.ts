@@ -46,6 +46,10 @@ Deno.test("config: bad input gives a message naming the key and the fix", async 
     // cross-field rule
     { argv: ["--dModel=30", "--nHeads=4"], message: /'nHeads' \(4\) must divide 'dModel' \(30\)/ },
     {
+      argv: ["--minProposalSize=4", "--maxProposalSize=3"],
+      message: /'minProposalSize' \(4\) is above 'maxProposalSize' \(3\)/,
+    },
+    {
       argv: ["--solveOnRollouts=true", "--solverBatch=128"],
       message: /'solveOnRollouts' excludes 'solverBatch'/,
     },

@@ -249,6 +249,23 @@ const RL_TYPES = {
           what: "the proposer frozen",
           own: { curriculum: "policy", trainProposer: false },
         },
+        // Added after those: the learnability reward pays abduction proposals for length (≥ 6
+        // tokens earn 3× what ≤ 3 do) and the loop's proposals leave the base's world, while the
+        // deduction proposer drifts to harder tasks at the same length (the paper's 1 − s pays
+        // s = 1/8 most). Two levers, each on both types: the proposals capped at the bank's size
+        // (maxProposalSize 5, invalid beyond), and R-Zero's min(s, 1 − s), which pays s = ½ most.
+        {
+          name: "azr_r16_cap5",
+          what:
+            "the loop with proposals capped at the bank's 5 tokens (maxProposalSize, not in the paper)",
+          own: { curriculum: "policy", maxProposalSize: 5 },
+        },
+        {
+          name: "azr_r16_rzero",
+          what:
+            "the loop with R-Zero's learnability min(s, 1 − s) (learnability rzero, not in the paper)",
+          own: { curriculum: "policy", learnability: "rzero" },
+        },
       ].map((v) => ({
         name: `${v.name}_${type}`,
         description:

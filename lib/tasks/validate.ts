@@ -6,12 +6,12 @@
  * record; an invalid one gets the reason (a sandbox kind or a gate name).
  * One `executor.run` call validates the whole batch.
  *
- * Two optional gates are not in the paper (both off by default): `rejectConstant`,
+ * Three optional gates are not in the paper (all off by default): `rejectConstant`,
  * a deduction or abduction program must return at least two distinct values
  * over its own input and a few fixed probe inputs (a program that ignores its
- * input makes abduction free and deduction a lookup); and `minProposalSize`, a
- * deduction or abduction program's body must have at least that many tokens (a
- * probe of what the proposals' sizes do to the solver).
+ * input makes abduction free and deduction a lookup); and `minProposalSize` /
+ * `maxProposalSize`, a deduction or abduction program's body must have at least /
+ * at most that many tokens (probes of what the proposals' sizes do to the solver).
  * @module
  */
 import { renderProgram } from "../lang/render.ts";
@@ -28,7 +28,7 @@ import type { Example, Json, TaskRecord } from "./records.ts";
  * Why a proposal is invalid: its program failed in the sandbox (a {@linkcode SandboxErrorKind}),
  * or a gate refused it — `format` (the completion could not be read), `out_of_bounds` (a value
  * outside the declared type or bounds), `too_few_inputs` (induction with < 2 distinct inputs),
- * `constant_output` and `too_small` (the optional gates).
+ * `constant_output`, `too_small` and `too_large` (the optional gates).
  */
 export type InvalidKind =
   | SandboxErrorKind
@@ -36,7 +36,8 @@ export type InvalidKind =
   | "out_of_bounds"
   | "too_few_inputs"
   | "constant_output"
-  | "too_small";
+  | "too_small"
+  | "too_large";
 
 /** A validation verdict: the task record, or why there is none. */
 export type Verdict =
@@ -49,6 +50,8 @@ export interface ValidateOptions extends ValueBounds {
   rejectConstant?: boolean;
   /** The size gate (not in the paper): the smallest program body (tokens) accepted; 0 = off. */
   minProposalSize?: number;
+  /** The size cap (not in the paper): the largest program body (tokens) accepted; 0 = off. */
+  maxProposalSize?: number;
 }
 
 /** Fixed probe inputs of the constant-output gate: the same for every program of a signature. */
@@ -80,18 +83,24 @@ export async function validateProposals(
   const sources = proposals.map((p) => (p.formatError ? "" : renderProgram(p.programTokens)));
   const gated = (p: Proposal) =>
     opts.rejectConstant === true && p.task !== "induction" && !p.formatError && !!p.signature;
-  // The size gate needs no sandbox run: a refused proposal's jobs are not queued.
-  const tooSmall = (p: Proposal) =>
-    p.task !== "induction" && p.programTokens.length - 1 < (opts.minProposalSize ?? 0);
+  // The size gates need no sandbox run: a refused proposal's jobs are not queued.
+  const bodySize = (p: Proposal) => p.programTokens.length - 1;
+  const sizeGate = (p: Proposal): "too_small" | "too_large" | undefined => {
+    if (p.task === "induction" || p.formatError) return undefined;
+    if (bodySize(p) < (opts.minProposalSize ?? 0)) return "too_small";
+    const max = opts.maxProposalSize ?? 0;
+    return max > 0 && bodySize(p) > max ? "too_large" : undefined;
+  };
+  const refusedBySize = (p: Proposal) => sizeGate(p) !== undefined;
   proposals.forEach((p, i) => {
     firstJob.push(jobs.length);
-    if (!p.formatError && !tooSmall(p)) {
+    if (!p.formatError && !refusedBySize(p)) {
       for (const args of p.inputs) {
         jobs.push({ program: sources[i]!, args, checkDeterminism: true });
       }
     }
     firstProbe.push(jobs.length);
-    if (gated(p) && !tooSmall(p)) {
+    if (gated(p) && !refusedBySize(p)) {
       for (const args of probeInputs(p.signature!, bounds)) {
         jobs.push({ program: sources[i]!, args });
       }
@@ -102,13 +111,15 @@ export async function validateProposals(
     if (p.formatError || !p.signature) {
       return { valid: false, kind: "format", message: p.formatError ?? "no signature" };
     }
-    if (tooSmall(p)) {
+    const gate = sizeGate(p);
+    if (gate) {
+      const [bound, limit] = gate === "too_small"
+        ? ["at least", opts.minProposalSize]
+        : ["at most", opts.maxProposalSize];
       return {
         valid: false,
-        kind: "too_small",
-        message: `a ${
-          p.programTokens.length - 1
-        }-token body; the size gate needs ${opts.minProposalSize}`,
+        kind: gate,
+        message: `a ${bodySize(p)}-token body; the size gate needs ${bound} ${limit}`,
       };
     }
     const examples: Example[] = [];

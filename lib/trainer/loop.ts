@@ -464,6 +464,7 @@ async function generatorTasks(
       ...cfg,
       rejectConstant: false,
       minProposalSize: 0,
+      maxProposalSize: 0,
     });
     const valid = verdicts.flatMap((v) => (v.valid ? [v.record] : []));
     buffers[task].add(valid);

@@ -116,7 +116,7 @@ Deno.test("validation: probe inputs are fixed per signature and well-typed", () 
   assert.ok(new Set(a.map((x) => JSON.stringify(x))).size > 1);
 });
 
-Deno.test("validation: the size gate (not in the paper) refuses short deduction and abduction bodies", async () => {
+Deno.test("validation: the size gates (not in the paper) refuse short and long deduction and abduction bodies", async () => {
   await using ex = await createSandbox({ poolSize: 1, timeoutMs: 1000 });
   const batch = [
     proposal("deduction", "function f(xs) { return xs; }", [[[1, 2]]]), // body: xs
@@ -129,9 +129,10 @@ Deno.test("validation: the size gate (not in the paper) refuses short deduction 
   // Counts the sandbox jobs: a refused proposal's inputs are never run.
   let jobs = 0;
   const counting = { run: (js: SandboxJob[]) => (jobs += js.length, ex.run(js)), close: ex.close };
-  const kinds = async (minProposalSize = 0) => {
+  const kinds = async (minProposalSize = 0, maxProposalSize = 0) => {
     jobs = 0;
-    return (await validateProposals(counting as Executor, batch, 0, { ...BOUNDS, minProposalSize }))
+    const opts = { ...BOUNDS, minProposalSize, maxProposalSize };
+    return (await validateProposals(counting as Executor, batch, 0, opts))
       .map((v) => (v.valid ? "valid" : v.kind));
   };
   assert.deepEqual(await kinds(), ["valid", "valid", "valid", "valid", "valid"]);
@@ -141,5 +142,12 @@ Deno.test("validation: the size gate (not in the paper) refuses short deduction 
   assert.deepEqual(await kinds(4), ["too_small", "too_small", "too_small", "valid", "valid"]);
   assert.equal(jobs, 3);
   const [first] = await validateProposals(ex, batch, 0, { ...BOUNDS, minProposalSize: 3 });
-  assert.ok(first && !first.valid && /1-token body.*needs 3/.test(first.message));
+  assert.ok(first && !first.valid && /1-token body.*needs at least 3/.test(first.message));
+  // The cap refuses the longer bodies the same way, and the two gates combine.
+  assert.deepEqual(await kinds(0, 3), ["valid", "valid", "valid", "too_large", "valid"]);
+  assert.equal(jobs, 5);
+  assert.deepEqual(await kinds(2, 3), ["too_small", "valid", "valid", "too_large", "valid"]);
+  assert.equal(jobs, 4);
+  const [, , , fourth] = await validateProposals(ex, batch, 0, { ...BOUNDS, maxProposalSize: 2 });
+  assert.ok(fourth && !fourth.valid && /5-token body.*needs at most 2/.test(fourth.message));
 });
