@@ -36,8 +36,13 @@ export interface SelfPlayStats {
   validRate: number;
   /** Share of valid proposals whose program ignores its input. */
   constantRate: number;
-  /** Mean program length (tokens) of valid proposals. */
+  /** Mean program length (tokens, the signature token and the body) of valid proposals. */
   programTokens: number;
+  /**
+   * Share of valid proposals whose body is longer than the base's bank (`bankSize` tokens): the
+   * programs pre-training never showed. NaN without a bank size.
+   */
+  beyondBank: number;
   dupRate: number;
   /** Learnability rollouts of valid proposals: share never, sometimes, always solved. */
   solvedNever: number;
@@ -58,7 +63,7 @@ export interface SelfPlayStats {
 export function selfPlayStats(
   rows: readonly ProposalRow[],
   metrics: readonly Metrics[],
-  opts: { windows: number; lastStep: number; bounds: ValueBounds },
+  opts: { windows: number; lastStep: number; bounds: ValueBounds; bankSize?: number },
 ): SelfPlayStats[] {
   const size = Math.max(1, Math.ceil((opts.lastStep + 1) / opts.windows));
   const tasks = [...new Set(rows.map((r) => r.task))].sort();
@@ -105,6 +110,10 @@ export function selfPlayStats(
         validRate: mean(all.map((r) => (r.valid ? 1 : 0))),
         constantRate: mean(checked.map((c) => (c ? 1 : 0))),
         programTokens: mean(valid.map((r) => r.programTokens)),
+        // programTokens counts the signature token; a bank size counts the body.
+        beyondBank: opts.bankSize === undefined
+          ? NaN
+          : mean(valid.map((r) => (r.programTokens - 1 > opts.bankSize! ? 1 : 0))),
         dupRate: mean(all.map((r) => (r.duplicate ? 1 : 0))),
         solvedNever: mean(rated.map((s) => (s === 0 ? 1 : 0))),
         solvedSometimes: mean(rated.map((s) => (s > 0 && s < 1 ? 1 : 0))),
@@ -157,16 +166,15 @@ export async function gridSelfPlay(
       }
     }
     if (done === 0) continue;
+    const cfg = resolveConfig({ preset: grid.preset, overrides: { ...grid.base, ...v.overrides } });
     variants.push({
       variant: v.name,
       seeds: done,
       stats: selfPlayStats(rows.filter((r) => r.step >= 0), metrics, {
         windows: opts.windows,
         lastStep,
-        bounds: resolveConfig({
-          preset: grid.preset,
-          overrides: { ...grid.base, ...v.overrides },
-        }),
+        bounds: cfg,
+        bankSize: cfg.pretrainMaxSize,
       }),
     });
   }
@@ -177,18 +185,18 @@ const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(100 * x)}` : "–
 
 /** A markdown table of {@linkcode GridSelfPlay}: one row per variant, task type and stretch. */
 export function selfPlayTable(s: GridSelfPlay): string {
-  const head = "| variant | task | steps | valid % | constant % | tokens | dup % | " +
+  const head = "| variant | task | steps | valid % | constant % | tokens | > bank % | dup % | " +
     "never / sometimes / always solved % | solver acc % | entropy | top signatures |";
-  const rule = `|${"---|".repeat(11)}`;
+  const rule = `|${"---|".repeat(12)}`;
   const rows = s.variants.flatMap((v) =>
     v.stats.map((x) =>
       `| ${v.variant} | ${x.task} | ${x.fromStep}–${x.toStep} | ${pct(x.validRate)} | ${
         pct(x.constantRate)
       } | ${Number.isFinite(x.programTokens) ? x.programTokens.toFixed(1) : "–"} | ${
-        pct(x.dupRate)
-      } | ${pct(x.solvedNever)} / ${pct(x.solvedSometimes)} / ${pct(x.solvedAlways)} | ${
-        pct(x.solverAcc)
-      } | ${Number.isFinite(x.entropy) ? x.entropy.toFixed(2) : "–"} | ${
+        pct(x.beyondBank)
+      } | ${pct(x.dupRate)} | ${pct(x.solvedNever)} / ${pct(x.solvedSometimes)} / ${
+        pct(x.solvedAlways)
+      } | ${pct(x.solverAcc)} | ${Number.isFinite(x.entropy) ? x.entropy.toFixed(2) : "–"} | ${
         x.topSignatures.join(", ")
       } |`
     )
@@ -199,7 +207,8 @@ export function selfPlayTable(s: GridSelfPlay): string {
 /** Writes `selfplay.json` and `selfplay.md` into `dir`; returns their paths. */
 export async function writeSelfPlay(s: GridSelfPlay, dir: string): Promise<string[]> {
   const md = `# Self-play in grid \`${s.grid}\`\n\nSeeds pooled per variant. "constant": valid ` +
-    `programs that return one value on the constant-output gate's probe inputs. ` +
+    `programs that return one value on the constant-output gate's probe inputs. "tokens": the ` +
+    `signature token and the body; "> bank": bodies longer than the base's bank (pretrainMaxSize). ` +
     `"sometimes solved": the only proposals whose learnability reward is non-zero.\n\n` +
     selfPlayTable(s);
   const files: [string, string][] = [

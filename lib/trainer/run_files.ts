@@ -62,7 +62,7 @@ export const ProposalRowSchema = z.object({
   valid: z.boolean(),
   /** Why it was invalid (a sandbox or validation kind). */
   kind: z.string().optional(),
-  /** Program length in tokens. */
+  /** Program length in tokens: the signature token and the body (a bank size counts the body). */
   programTokens: z.number().int().nonnegative(),
   /** Mean solve rate of the learnability rollouts (valid proposals only). */
   solveRate: z.number().min(0).max(1).optional(),

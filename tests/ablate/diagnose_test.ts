@@ -53,7 +53,8 @@ Deno.test("selfPlayStats: windows, rates and signatures against a hand count", (
     { step: 2, "acc/solve/deduction": 0.5 },
     { step: -1, "eval/acc/deduction": 0.9 }, // an eval row: ignored by every window
   ];
-  const stats = selfPlayStats(rows, metrics, { windows: 2, lastStep: 3, bounds: BOUNDS });
+  const opts = { windows: 2, lastStep: 3, bounds: BOUNDS };
+  const stats = selfPlayStats(rows, metrics, { ...opts, bankSize: 2 });
   assert.deepEqual(stats.map((s) => [s.task, s.fromStep, s.toStep]), [
     ["abduction", 0, 1],
     ["abduction", 2, 3],
@@ -75,6 +76,9 @@ Deno.test("selfPlayStats: windows, rates and signatures against a hand count", (
   assert.equal(ded0.validRate, 2 / 3);
   assert.equal(ded0.constantRate, 1 / 2);
   assert.equal(ded0.programTokens, (2 + 4) / 2);
+  // bodies of 1 and 3 tokens (the logged length counts the signature token): one beyond a bank of 2
+  assert.equal(ded0.beyondBank, 1 / 2);
+  assert.ok(Number.isNaN(selfPlayStats(rows, metrics, opts)[2]!.beyondBank), "no bank, no rate");
   assert.equal(ded0.dupRate, 1 / 3);
   assert.deepEqual([ded0.solvedNever, ded0.solvedSometimes, ded0.solvedAlways], [0, 0.5, 0.5]);
   assert.equal(ded0.solverAcc, 0.5);
@@ -88,7 +92,7 @@ Deno.test("selfPlayStats: windows, rates and signatures against a hand count", (
   const table = selfPlayTable({ grid: "g", variants: [{ variant: "azr", seeds: 1, stats }] });
   assert.match(
     table,
-    /\| azr \| deduction \| 0–1 \| 67 \| 50 \| 3\.0 \| 33 \| 0 \/ 50 \/ 50 \| 50 \| 1\.50 \|/,
+    /\| azr \| deduction \| 0–1 \| 67 \| 50 \| 3\.0 \| 50 \| 33 \| 0 \/ 50 \/ 50 \| 50 \| 1\.50 \|/,
   );
 });
 
