@@ -283,6 +283,21 @@ const RL_TYPES = {
             "the generator's tasks with the solver sampled at temperature ½ (solveTemperature 0.5)",
           own: { curriculum: "random", solveTemperature: 0.5 },
         },
+        // Added after those: at temperature ½ greedy fell further. Of the held-out deduction tasks
+        // the generator's RL loses, most are int answers turned to another int, often 0: with
+        // TRR++'s baseline per type and role, a task never solved pushes all 8 of its answers down
+        // and one always solved pushes them up. GRPO's per-task baseline (each task's 8 rollouts
+        // its group) gives both no gradient.
+        {
+          name: "azr_r16_grpo",
+          what: "the loop with GRPO's per-task baseline (estimator grpo)",
+          own: { curriculum: "policy", estimator: "grpo" },
+        },
+        {
+          name: "random_r16_grpo",
+          what: "the generator's tasks with GRPO's per-task baseline (estimator grpo)",
+          own: { curriculum: "random", estimator: "grpo" },
+        },
       ].map((v) => ({
         name: `${v.name}_${type}`,
         description:
