@@ -66,6 +66,7 @@ export function selfPlayStats(
   opts: { windows: number; lastStep: number; bounds: ValueBounds; bankSize?: number },
 ): SelfPlayStats[] {
   const size = Math.max(1, Math.ceil((opts.lastStep + 1) / opts.windows));
+  const { bankSize } = opts;
   const tasks = [...new Set(rows.map((r) => r.task))].sort();
   // Each distinct program is parsed and probed once, however often it was proposed.
   // constant: undefined when no probe runs.
@@ -111,9 +112,9 @@ export function selfPlayStats(
         constantRate: mean(checked.map((c) => (c ? 1 : 0))),
         programTokens: mean(valid.map((r) => r.programTokens)),
         // programTokens counts the signature token; a bank size counts the body.
-        beyondBank: opts.bankSize === undefined
+        beyondBank: bankSize === undefined
           ? NaN
-          : mean(valid.map((r) => (r.programTokens - 1 > opts.bankSize! ? 1 : 0))),
+          : mean(valid.map((r) => (r.programTokens - 1 > bankSize ? 1 : 0))),
         dupRate: mean(all.map((r) => (r.duplicate ? 1 : 0))),
         solvedNever: mean(rated.map((s) => (s === 0 ? 1 : 0))),
         solvedSometimes: mean(rated.map((s) => (s > 0 && s < 1 ? 1 : 0))),

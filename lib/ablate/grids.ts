@@ -249,10 +249,10 @@ const RL_TYPES = {
           what: "the proposer frozen",
           own: { curriculum: "policy", trainProposer: false },
         },
-        // Added after those: the learnability reward pays abduction proposals for length (≥ 6
-        // tokens earn 3× what ≤ 3 do) and the loop's proposals leave the base's world, while the
-        // deduction proposer drifts to harder tasks at the same length (the paper's 1 − s pays
-        // s = 1/8 most). Two levers, each on both types: the proposals capped at the bank's size
+        // Added after those: the learnability reward pays abduction proposals for length (bodies of
+        // 5+ tokens earn 3× what those of ≤ 2 do) and the loop's proposals leave the base's world
+        // (bodies over its bank's 5 tokens 10 → 42%), while the deduction proposer drifts to
+        // harder tasks at the same length (the paper's 1 − s pays s = 1/8 most). Two levers, each on both types: the proposals capped at the bank's size
         // (maxProposalSize 5, invalid beyond), and R-Zero's min(s, 1 − s), which pays s = ½ most.
         {
           name: "azr_r16_cap5",
@@ -284,9 +284,9 @@ const RL_TYPES = {
           own: { curriculum: "random", solveTemperature: 0.5 },
         },
         // Added after those: at temperature ½ greedy fell further. Of the held-out deduction tasks
-        // the generator's RL loses, most are int answers turned to another int, often 0: with
-        // TRR++'s baseline per type and role, a task never solved pushes all 8 of its answers down
-        // and one always solved pushes them up. GRPO's per-task baseline (each task's 8 rollouts
+        // the generator's RL loses, about half are int answers turned to another (often 0), most
+        // of the rest lists of the wrong length: with TRR++'s baseline per type and role, a task
+        // never solved pushes all 8 of its answers down and one always solved pushes them up. GRPO's per-task baseline (each task's 8 rollouts
         // its group) gives both no gradient.
         {
           name: "azr_r16_grpo",
