@@ -252,8 +252,9 @@ const RL_TYPES = {
         // Added after those: the learnability reward pays abduction proposals for length (bodies of
         // 5+ tokens earn 3× what those of ≤ 2 do) and the loop's proposals leave the base's world
         // (bodies over its bank's 5 tokens 10 → 42%), while the deduction proposer drifts to
-        // harder tasks at the same length (the paper's 1 − s pays s = 1/8 most). Two levers, each on both types: the proposals capped at the bank's size
-        // (maxProposalSize 5, invalid beyond), and R-Zero's min(s, 1 − s), which pays s = ½ most.
+        // harder tasks at the same length (the paper's 1 − s pays s = 1/8 most). Two levers, each
+        // on both types: the proposals capped at the bank's size (maxProposalSize 5, invalid
+        // beyond), and R-Zero's min(s, 1 − s), which pays s = ½ most.
         {
           name: "azr_r16_cap5",
           what:
@@ -286,8 +287,8 @@ const RL_TYPES = {
         // Added after those: at temperature ½ greedy fell further. Of the held-out deduction tasks
         // the generator's RL loses, about half are int answers turned to another (often 0), most
         // of the rest lists of the wrong length: with TRR++'s baseline per type and role, a task
-        // never solved pushes all 8 of its answers down and one always solved pushes them up. GRPO's per-task baseline (each task's 8 rollouts
-        // its group) gives both no gradient.
+        // never solved pushes all 8 of its answers down and one always solved pushes them up.
+        // GRPO's per-task baseline (each task's 8 rollouts its group) gives both no gradient.
         {
           name: "azr_r16_grpo",
           what: "the loop with GRPO's per-task baseline (estimator grpo)",

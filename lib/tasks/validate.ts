@@ -91,16 +91,16 @@ export async function validateProposals(
     const max = opts.maxProposalSize ?? 0;
     return max > 0 && bodySize(p) > max ? "too_large" : undefined;
   };
-  const refusedBySize = (p: Proposal) => sizeGate(p) !== undefined;
+  const sizeVerdicts = proposals.map(sizeGate);
   proposals.forEach((p, i) => {
     firstJob.push(jobs.length);
-    if (!p.formatError && !refusedBySize(p)) {
+    if (!p.formatError && !sizeVerdicts[i]) {
       for (const args of p.inputs) {
         jobs.push({ program: sources[i]!, args, checkDeterminism: true });
       }
     }
     firstProbe.push(jobs.length);
-    if (gated(p) && !refusedBySize(p)) {
+    if (gated(p) && !sizeVerdicts[i]) {
       for (const args of probeInputs(p.signature!, bounds)) {
         jobs.push({ program: sources[i]!, args });
       }
@@ -111,7 +111,7 @@ export async function validateProposals(
     if (p.formatError || !p.signature) {
       return { valid: false, kind: "format", message: p.formatError ?? "no signature" };
     }
-    const gate = sizeGate(p);
+    const gate = sizeVerdicts[i];
     if (gate) {
       const [bound, limit] = gate === "too_small"
         ? ["at least", opts.minProposalSize]
