@@ -13,7 +13,8 @@
  * (self-play's `evalBeyond` set), and `--bestOf K` adds induction as a
  * synthesizer: best-of-K samples beside the enumerative search at K program checks. `--passAt K`
  * samples K answers per task at temperature 1 and prints the sampled accuracy and pass@j beside
- * the greedy accuracy: the room RL's sharpening can collect.
+ * the greedy accuracy: the room RL's sharpening can collect (with `--json`, per task too, so that
+ * `deno task paired` gives the sampled accuracy's paired difference).
  * @module
  */
 import { numberFlag, parseFlags, runCli, UsageError } from "../cli.ts";
@@ -25,7 +26,13 @@ import { configBank } from "../trainer/bank_cache.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import type { InductionRecord, TaskRecord } from "../tasks/records.ts";
 import { bankSearchAt, inductionBestOf } from "./best_of.ts";
-import { type PassAtRow, samplingHeadroom } from "./pass_at.ts";
+import {
+  headroomRows,
+  type PassAtRow,
+  sampledCorrect,
+  sampledOutcomes,
+  type SampledTask,
+} from "./pass_at.ts";
 import { bufferSeeds } from "../tasks/seed.ts";
 import {
   bankSizeShares,
@@ -37,7 +44,7 @@ import {
 import { Rng } from "../rng.ts";
 import { generatorSet, onlyPrograms } from "./generator_suite.ts";
 import { beyondSet } from "./beyond.ts";
-import { type EvalSuite, limitedTasks } from "./suite.ts";
+import { type EvalSuite, type EvalTask, limitedTasks } from "./suite.ts";
 import { evalTaskRecords } from "./task_records.ts";
 import { worldVocab } from "../lang/vocab.ts";
 import { initBackend } from "../model/backend.ts";
@@ -63,7 +70,9 @@ const USAGE =
   --bestOf K         also induction best-of-K (K samples, the first fitting the shown pairs is
                      scored) beside the enumerative search at K program checks
   --passAt K         also K answers per task sampled at temperature 1 (as self-play's solver
-                     samples): the sampled accuracy and pass@1, 2, 4, …, K beside greedy
+                     samples): the sampled accuracy and pass@1, 2, 4, …, K beside greedy;
+                     with --json each task's share of right samples too (sampledOutcomes, which
+                     deno task paired pairs as the set 'NAME sampled')
   --search N         the enumerative search's budget per induction task (default: the run's
                      searchMaxEvals; 0 skips the search)
   --proposals N      also N proposals per task type sampled as self-play's seeding stage samples
@@ -193,13 +202,14 @@ async function main(): Promise<void> {
     const synth = bestOf && bank
       ? await synthesizerRows(policy, executor, bank, suites, { ...cfg, limit, k: bestOf })
       : undefined;
-    const headroom = passAtK
-      ? await samplingHeadroom(policy, executor, setRecords(suites, { ...cfg, limit }), {
+    const sampled = passAtK
+      ? await sampledSet(policy, executor, suites, report.outcomes, {
         ...cfg,
+        limit,
         k: passAtK,
-        seed: cfg.seed,
       })
       : undefined;
+    const headroom = sampled?.rows;
     const proposals = nProposals && bank && split
       ? {
         seedBuffers: cfg.seedBuffers,
@@ -236,6 +246,7 @@ async function main(): Promise<void> {
             bySize: accuracyBySize(report),
             bestOf: synth,
             passAt: headroom,
+            sampledOutcomes: sampled?.outcomes,
             proposals,
             overlap: overlap && overlapCounts(overlap),
           },
@@ -334,17 +345,58 @@ async function synthesizerRows(
   };
 }
 
-/** Every query of the suites (at most `limit` tasks per type and suite), for sampling. */
+/** The set's expressible tasks (at most `limit` per task type and suite) and their query records. */
+function setTasks(
+  suites: readonly EvalSuite[],
+  opts: Config & { limit: number },
+): { suite: string; t: EvalTask; records: TaskRecord[] }[] {
+  return suites.flatMap((suite) =>
+    limitedTasks(suite, opts.limit).flatMap((t) => {
+      const records = evalTaskRecords(t, opts);
+      return typeof records === "string" ? [] : [{ suite: suite.name, t, records }];
+    })
+  );
+}
+
+/** Every query of the suites (at most `limit` tasks per type and suite). */
 function setRecords(
   suites: readonly EvalSuite[],
   opts: Config & { limit: number },
 ): TaskRecord[] {
-  return suites.flatMap((suite) =>
-    limitedTasks(suite, opts.limit).flatMap((t) => {
-      const r = evalTaskRecords(t, opts);
-      return typeof r === "string" ? [] : r;
-    })
-  );
+  return setTasks(suites, opts).flatMap((e) => e.records);
+}
+
+/**
+ * K answers per query of the set's tasks at temperature 1: the headroom rows, and per task the
+ * share of right samples (outcomes keyed, sized and signed as the greedy eval's, for pairing).
+ */
+async function sampledSet(
+  policy: TransformerPolicy,
+  executor: Executor,
+  suites: readonly EvalSuite[],
+  greedy: readonly TaskOutcome[],
+  opts: Config & { limit: number; k: number },
+): Promise<{ rows: PassAtRow[]; outcomes: TaskOutcome[] }> {
+  const scored = new Map(greedy.map((o) => [`${o.suite}/${o.id}`, o]));
+  const records: TaskRecord[] = [];
+  const tasks: SampledTask[] = [];
+  for (const { suite, t, records: rs } of setTasks(suites, opts)) {
+    const o = scored.get(`${suite}/${t.id}`);
+    const key: SampledTask = {
+      suite,
+      id: t.id,
+      task: t.task,
+      ...(o?.size === undefined ? {} : { size: o.size }),
+      ...(o?.signature === undefined ? {} : { signature: o.signature }),
+    };
+    records.push(...rs);
+    tasks.push(...rs.map(() => key));
+  }
+  const correct = await sampledCorrect(policy, executor, records, { ...opts, seed: opts.seed });
+  return {
+    rows: headroomRows(records, correct, opts.k),
+    outcomes: sampledOutcomes(tasks, correct, opts.k),
+  };
 }
 
 /** The sampled accuracy and pass@j per task type, beside the greedy accuracy of the same set. */

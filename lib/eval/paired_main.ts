@@ -2,7 +2,8 @@
  * `deno task paired --base RUN [RUN ...] --variant RUN [RUN ...] [--minus-base RUN ... --minus-variant RUN ...] [--by G] [--json]`
  *
  * A RUN is a run folder, or a report that `deno task eval --json` wrote (a `.json` file: its one
- * set, e.g. `--set train --programs lambda`, scored by two checkpoints on the same tasks).
+ * set, e.g. `--set train --programs lambda`, scored by two checkpoints on the same tasks; written
+ * with `--passAt K`, also the set's sampled accuracy per task, paired as the set `NAME sampled`).
  *
  * Compares finished runs on the *same* eval tasks (their `eval.json`: self-play's suites,
  * generator set and set beyond the bank; pre-training's generator, train and suite sets): per
@@ -40,7 +41,8 @@ const USAGE = `Usage: deno task paired --base RUN [RUN ...] --variant RUN [RUN .
                            type and program size, or signature (where the difference lies)
   --json                   print the rows as JSON
 
-  A RUN is a run folder (its eval.json) or a .json report of deno task eval --json (its one set).`;
+  A RUN is a run folder (its eval.json) or a .json report of deno task eval --json (its one set;
+  with --passAt K also its sampled accuracy per task: the set 'NAME sampled').`;
 
 type ListFlag = "base" | "variant" | "minus-base" | "minus-variant";
 const LIST_FLAGS: readonly ListFlag[] = ["base", "variant", "minus-base", "minus-variant"];
@@ -73,7 +75,13 @@ async function reportOutcomes(path: string): Promise<Record<string, TaskOutcome[
     throw new UsageError((e as Error).message);
   }
   if (report === undefined) throw new UsageError(`Cannot read ${path}: no such file`);
-  return { [EVAL_CLI_SET_NAMES[report.set]]: report.outcomes as TaskOutcome[] };
+  const name = EVAL_CLI_SET_NAMES[report.set];
+  return {
+    [name]: report.outcomes as TaskOutcome[],
+    ...(report.sampledOutcomes
+      ? { [`${name} sampled`]: report.sampledOutcomes as TaskOutcome[] }
+      : {}),
+  };
 }
 
 /** One row of the comparison. */
@@ -102,7 +110,7 @@ async function rowsPerSet(
 ): Promise<PairedCompareRow[]> {
   const read = await Promise.all(groups.map((runs) => Promise.all(runs.map(runOutcomes))));
   const rows: PairedCompareRow[] = [];
-  for (const set of ["generator", "beyond", "train", "suite"]) {
+  for (const set of ["generator", "beyond", "train", "suite"].flatMap((s) => [s, `${s} sampled`])) {
     if (!read.flat().every((r) => r[set])) continue;
     const outcomes = read.map((runs) => runs.map((r) => r[set]!));
     rows.push(...diffs(outcomes).map(({ task, diff }) => ({ set, task, diff })));
@@ -157,12 +165,13 @@ export function formatPaired(rows: readonly PairedCompareRow[], gains = false): 
   const pct = (x: number) => gains ? signed(x).padStart(5) : (100 * x).toFixed(1).padStart(5);
   const signed = (x: number) => `${x >= 0 ? "+" : "-"}${Math.abs(100 * x).toFixed(1)}`;
   const w = Math.max(10, ...rows.map((r) => r.task.length));
+  const sw = Math.max(10, ...rows.map((r) => r.set.length));
   return [
-    `set        ${"task".padEnd(w)} ${
+    `${"set".padEnd(sw)} ${"task".padEnd(w)} ${
       gains ? "gain       minus gain" : "variant %  base %"
     }  difference (points, 95% CI)  seeds × tasks  ± seeds / tasks alone`,
     ...rows.map(({ set, task, diff: d }) =>
-      `${set.padEnd(10)} ${task.padEnd(w)} ${pct(d.variant)}     ${pct(d.base)}${
+      `${set.padEnd(sw)} ${task.padEnd(w)} ${pct(d.variant)}     ${pct(d.base)}${
         gains ? "      " : ""
       }   ${`${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}]`.padEnd(28)}  ${
         `${d.seeds} × ${d.tasks}`.padEnd(13)

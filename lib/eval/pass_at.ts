@@ -8,6 +8,7 @@
  * @module
  */
 import type { Policy } from "../model/policy.ts";
+import type { TaskOutcome } from "./evaluate.ts";
 import { Rng } from "../rng.ts";
 import type { Executor } from "../sandbox/mod.ts";
 import { TASK_TYPES, type TaskType } from "../task_types.ts";
@@ -69,11 +70,21 @@ export async function samplingHeadroom(
   records: readonly TaskRecord[],
   opts: PassAtOptions,
 ): Promise<PassAtRow[]> {
+  return headroomRows(records, await sampledCorrect(policy, executor, records, opts), opts.k);
+}
+
+/** k samples of each record, scored in the sandbox: the right samples per record, in its order. */
+export async function sampledCorrect(
+  policy: Policy,
+  executor: Executor,
+  records: readonly TaskRecord[],
+  opts: PassAtOptions,
+): Promise<number[]> {
   if (!(Number.isInteger(opts.k) && opts.k >= 1)) {
     throw new RangeError(`samplingHeadroom: k must be a positive integer, got ${opts.k}`);
   }
   const rng = new Rng(opts.seed);
-  const correct: number[] = []; // right samples per record, in records' order
+  const correct: number[] = [];
   await sampleEach(
     policy,
     records,
@@ -87,7 +98,19 @@ export async function samplingHeadroom(
       });
     },
   );
-  const levels = passAtLevels(opts.k);
+  return correct;
+}
+
+/** Rows per task type present (TASK_TYPES order) from the right samples of each record, of k. */
+export function headroomRows(
+  records: readonly TaskRecord[],
+  correct: readonly number[],
+  k: number,
+): PassAtRow[] {
+  if (correct.length !== records.length) {
+    throw new RangeError(`headroomRows: ${correct.length} counts for ${records.length} records`);
+  }
+  const levels = passAtLevels(k);
   return TASK_TYPES.flatMap((task) => {
     const cs = records.flatMap((r, i) => (r.task === task ? [correct[i]!] : []));
     if (cs.length === 0) return [];
@@ -95,9 +118,49 @@ export async function samplingHeadroom(
     return [{
       task,
       n: cs.length,
-      k: opts.k,
-      sampled: mean((c) => c / opts.k),
-      passAt: Object.fromEntries(levels.map((j) => [j, mean((c) => passAt(opts.k, c, j))])),
+      k,
+      sampled: mean((c) => c / k),
+      passAt: Object.fromEntries(levels.map((j) => [j, mean((c) => passAt(k, c, j))])),
     }];
   });
+}
+
+/** An eval task whose queries were sampled: its key fields, as its greedy outcome has them. */
+export interface SampledTask {
+  suite: string;
+  id: string;
+  task: TaskType;
+  size?: number;
+  signature?: string;
+}
+
+/**
+ * Per task, the share of its queries' samples that are right (queries of one task are adjacent
+ * records; `tasks[i]` is record i's task): outcomes in the shape a greedy eval writes, so that
+ * sampled accuracy pairs as greedy accuracy does (`deno task paired`). `answer` says the count.
+ */
+export function sampledOutcomes(
+  tasks: readonly SampledTask[],
+  correct: readonly number[],
+  k: number,
+): TaskOutcome[] {
+  if (correct.length !== tasks.length) {
+    throw new RangeError(`sampledOutcomes: ${correct.length} counts for ${tasks.length} records`);
+  }
+  const out = new Map<string, { t: SampledTask; right: number; samples: number }>();
+  tasks.forEach((t, i) => {
+    const key = `${t.suite}/${t.id}`;
+    const o = out.get(key) ?? out.set(key, { t, right: 0, samples: 0 }).get(key)!;
+    o.right += correct[i]!;
+    o.samples += k;
+  });
+  return [...out.values()].map(({ t, right, samples }) => ({
+    suite: t.suite,
+    id: t.id,
+    task: t.task,
+    score: right / samples,
+    answer: `${right} of ${samples} samples right`,
+    ...(t.size === undefined ? {} : { size: t.size }),
+    ...(t.signature === undefined ? {} : { signature: t.signature }),
+  }));
 }

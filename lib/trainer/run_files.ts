@@ -273,10 +273,15 @@ const EvalOutcomesSchema = z.object({
   beyond: z.object({ outcomes: OutcomesSchema }).optional(),
 });
 
-/** What `deno task eval --json` writes, as far as pairing needs it: its set and its outcomes. */
+/**
+ * What `deno task eval --json` writes, as far as pairing needs it: its set and its outcomes (greedy,
+ * and sampled with `--passAt`).
+ */
 const EvalReportSchema = z.object({
   set: z.enum(EVAL_CLI_SETS),
   outcomes: OutcomesSchema,
+  /** With `--passAt K`: per task, the share of its K samples (per query) that are right. */
+  sampledOutcomes: OutcomesSchema.optional(),
 });
 /** A report of `deno task eval --json`. */
 export type EvalJsonReport = z.infer<typeof EvalReportSchema>;

@@ -139,6 +139,47 @@ Deno.test("paired CLI: --by signature reads the signatures eval.json keeps and s
   }
 });
 
+Deno.test("paired CLI: reports written with --passAt pair their sampled accuracy as 'SET sampled'", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "azr-paired-sampled-" });
+  try {
+    const report = async (name: string, greedy: number[], sampled?: number[]) => {
+      const path = `${dir}/${name}.json`;
+      await Deno.writeTextFile(
+        path,
+        JSON.stringify({
+          set: "heldout",
+          outcomes: greedy.map((x, k) => o(`t${k}`, "abduction", x)),
+          ...(sampled
+            ? { sampledOutcomes: sampled.map((x, k) => o(`t${k}`, "abduction", x)) }
+            : {}),
+        }),
+      );
+      return path;
+    };
+    // Greedy falls by a quarter while the share of right samples rises by (0.5 + 0.25) / 4.
+    const base = await report("base", [1, 1, 0, 1], [0.5, 0.75, 0, 0.25]);
+    const rl = await report("rl", [1, 0, 0, 1], [1, 0.75, 0, 0.5]);
+    assert.deepEqual(Object.keys(await runOutcomes(rl)), ["generator", "generator sampled"]);
+    const rows = await comparePaired([base], [rl]);
+    assert.deepEqual(rows.map((r) => [r.set, r.task, r.diff.mean]), [
+      ["generator", "abduction", -0.25],
+      ["generator sampled", "abduction", 0.1875],
+    ]);
+    assert.match(formatPaired(rows), /^generator sampled abduction /m);
+    // A report without samples pairs on the greedy set alone.
+    const plain = await report("plain", [0, 0, 0, 1]);
+    assert.deepEqual((await comparePaired([base], [plain])).map((r) => r.set), ["generator"]);
+    // A sampled share outside [0, 1] is refused like any malformed report.
+    const bad = await report("bad", [1, 1, 1, 1], [1.5, 0, 0, 0]);
+    await assert.rejects(
+      () => runOutcomes(bad),
+      /bad\.json: not a report of deno task eval --json/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("paired CLI: two reports of deno task eval --json, paired on their one set", async () => {
   const dir = await Deno.makeTempDir({ prefix: "azr-paired-json-" });
   try {

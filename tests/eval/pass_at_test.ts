@@ -4,7 +4,13 @@
  * the test) whose answers the real sandbox scores.
  */
 import assert from "node:assert/strict";
-import { passAt, passAtLevels, samplingHeadroom } from "../../lib/eval/pass_at.ts";
+import {
+  headroomRows,
+  passAt,
+  passAtLevels,
+  sampledOutcomes,
+  samplingHeadroom,
+} from "../../lib/eval/pass_at.ts";
 import { createSandbox } from "../../lib/sandbox/mod.ts";
 import type { InductionRecord } from "../../lib/tasks/records.ts";
 import {
@@ -105,6 +111,25 @@ Deno.test("samplingHeadroom: k samples a task, scored on the hidden pairs, pass@
   );
 });
 
+Deno.test("sampledOutcomes: a task's share of right samples over all its queries, keyed as greedy outcomes", () => {
+  // Task a has two queries (3 and 1 of 4 samples right), task b one (0 of 4).
+  const a = {
+    suite: "gen",
+    id: "a",
+    task: "deduction" as const,
+    size: 3,
+    signature: "(int) -> int",
+  };
+  const b = { suite: "gen", id: "b", task: "deduction" as const };
+  const out = sampledOutcomes([a, a, b], [3, 1, 0], 4);
+  assert.deepEqual(out, [
+    { ...a, score: 0.5, answer: "4 of 8 samples right" },
+    { suite: "gen", id: "b", task: "deduction", score: 0, answer: "0 of 4 samples right" },
+  ]);
+  assert.throws(() => sampledOutcomes([a, b], [1], 4), /1 counts for 2 records/);
+  assert.throws(() => headroomRows(RECORDS, [1], 4), /1 counts for 2 records/);
+});
+
 Deno.test("deno task eval --passAt: the shipped base's samples beside its greedy answers", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -132,7 +157,33 @@ Deno.test("deno task eval --passAt: the shipped base's samples beside its greedy
       sampled: number;
       passAt: Record<string, number>;
     }[];
+    outcomes: { suite: string; id: string; task: string; size?: number }[];
+    sampledOutcomes: {
+      suite: string;
+      id: string;
+      task: string;
+      score: number;
+      answer: string;
+      size?: number;
+    }[];
   };
+  // Per task, keyed (and sized) as the greedy outcomes; weighted by its samples, the tasks' shares
+  // give back each type's sampled accuracy, which averages over queries.
+  const key = (o: { suite: string; id: string; size?: number }) => `${o.suite}/${o.id}/${o.size}`;
+  assert.deepEqual(report.sampledOutcomes.map(key), report.outcomes.map(key));
+  for (const r of report.passAt) {
+    let right = 0;
+    let samples = 0;
+    for (const o of report.sampledOutcomes.filter((o) => o.task === r.task)) {
+      const m = /^(\d+) of (\d+) samples right$/.exec(o.answer);
+      assert.ok(m, o.answer);
+      assert.ok(Math.abs(o.score - Number(m[1]) / Number(m[2])) < 1e-12, o.answer);
+      right += Number(m[1]);
+      samples += Number(m[2]);
+    }
+    assert.equal(samples, r.n * r.k, r.task);
+    assert.ok(Math.abs(right / samples - r.sampled) < 1e-12, r.task);
+  }
   // One row per task type, over the same queries the greedy eval scored.
   assert.deepEqual(report.passAt.map((r) => r.task), ["deduction", "abduction", "induction"]);
   for (const r of report.passAt) {
