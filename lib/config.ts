@@ -506,9 +506,10 @@ export const PRESETS = {
   },
   /**
    * The induction-first recipe's last phase (`deno task pretrain --preset base_remix`, after
-   * `base_induction`): every view again from that phase's weights (`runs/base-induction`), 4,000
+   * `base_induction`): every view again from that phase's weights (`runs/base-induction`), 8,000
    * steps weighted to deduction (6 / 3 / 3, proposers 0.3 each) with the programs that use a
-   * lambda variable drawn 4 times as often (`pretrainLambdaWeight`), warm-up then cosine.
+   * lambda variable drawn 4 times as often (`pretrainLambdaWeight`), warm-up then cosine. The base
+   * shipped at stop 33 ran it for 4,000 steps (`--pretrainSteps=4000 --pretrainEvalEvery=1000`).
    */
   base_remix: {
     ...SMALL,
@@ -519,10 +520,10 @@ export const PRESETS = {
     pretrainLambdaWeight: 4,
     pretrainLrSchedule: "cosine",
     pretrainMaxSize: 5,
-    pretrainSteps: 4000,
+    pretrainSteps: 8000,
     checkpointEvery: 500,
     pretrainEvalTasks: 300,
-    pretrainEvalEvery: 1000,
+    pretrainEvalEvery: 2000,
     evalBeyond: 300,
   },
   /**
