@@ -131,6 +131,9 @@ export const ConfigSchema = z.strictObject({
   lr: z.number().positive().max(1).default(3e-4).describe(
     "AdamW learning rate (constant, as in the paper)",
   ),
+  lrWarmup: nonNegInt().default(0).describe(
+    "Not in the paper: self-play steps over which the learning rate rises linearly to lr (step s uses lr·(s+1)/lrWarmup; 0 = lr from the first step, as the paper). A fresh optimizer's first AdamW updates are sign-like, about lr on every weight whatever the gradient's size, and self-play starts one on a trained base",
+  ),
   weightDecay: z.number().nonnegative().default(0.01).describe("AdamW decoupled weight decay"),
   beta1: z.number().min(0).max(1).default(0.9).describe("AdamW beta1"),
   beta2: z.number().min(0).max(1).default(0.99).describe("AdamW beta2"),

@@ -215,6 +215,16 @@ function solverTasks(
 }
 
 /**
+ * The learning rate of self-play step `step` (0-based): `lr`, or with `lrWarmup` (not in the paper)
+ * a linear rise to it, lr·(step + 1)/lrWarmup over the first lrWarmup steps. Set before each
+ * step's updates (the RL step, and the solverCe and replay steps after it), so a resumed run gets
+ * the same rate at the same step.
+ */
+export function selfPlayLr(cfg: Pick<Config, "lr" | "lrWarmup">, step: number): number {
+  return cfg.lrWarmup > 0 ? cfg.lr * Math.min(1, (step + 1) / cfg.lrWarmup) : cfg.lr;
+}
+
+/**
  * Not in the paper (config `solverCe`): a cross-entropy step on the executor-verified answers of
  * the step's solver tasks, weighted by `solverCe`; returns its loss.
  */
@@ -735,6 +745,7 @@ export async function train(config: Config, hooks: TrainHooks = {}): Promise<Run
 
     // ── 7. update: one PPO-clip step on proposer and solver rollouts together ───
     if (enter("update")) break;
+    policy.optimizer.options.lr = m["update/lr"] = selfPlayLr(cfg, step);
     const update = await timed("update", async () => {
       const ref = reference.value && referenceLogprobs(reference.value, rollouts, cfg);
       const u = await policyUpdate(policy, policy.optimizer, rollouts, advantages, cfg, ref);

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { resolveConfig } from "../../lib/config.ts";
-import { VOCAB_SIZE } from "../../lib/lang/vocab.ts";
+import { worldVocab } from "../../lib/lang/vocab.ts";
 import { decodeSafetensors } from "../../lib/model/safetensors.ts";
 import { Transformer } from "../../lib/model/transformer.ts";
 import { readMetrics } from "../../lib/trainer/metrics.ts";
@@ -72,11 +72,12 @@ Deno.test("tiny run: parameters change, metrics finite, buffers grow, report ren
       await Deno.readFile(`${runs}/t/checkpoints/${latest}/model.safetensors`),
     );
     assert.ok(saved.ok);
-    const fresh = new Transformer({ vocabSize: VOCAB_SIZE, ...c });
+    const fresh = new Transformer({ vocabSize: worldVocab(c).size, ...c });
     let changed = 0;
     for (const [name, v] of fresh.params) {
       const a = v.dataSync();
-      const b = saved.tensors.get(`model.${name}`)!.data;
+      const b: ArrayLike<number> = saved.tensors.get(`model.${name}`)!.data;
+      assert.equal(b.length, a.length, name);
       if (a.some((x, i) => x !== b[i])) changed++;
     }
     fresh.dispose();
@@ -420,6 +421,49 @@ Deno.test("klCoef: the KL to the starting weights is 0 before the first update, 
     // Step 0 samples from the reference itself: every r_t = 0 up to float error.
     assert.ok(Math.abs(kl[0]!) < 1e-5, `step 0: ${kl[0]}`);
     assert.ok(kl[2]! > 1e-4, `step 2: ${kl[2]}`);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("lrWarmup: the rate rises linearly over its steps, and the first update moves the weights that much less", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    const lr = 1e-3;
+    // One step from the same seed with and without a 4-step warm-up; then 5 steps to see the rate.
+    await train(cfg(runs, "flat", { steps: 1, lr, evalEvery: 0, checkpointEvery: 1 }));
+    await train(cfg(runs, "warm", { steps: 1, lr, lrWarmup: 4, evalEvery: 0, checkpointEvery: 1 }));
+    await train(cfg(runs, "rise", { steps: 5, lr, lrWarmup: 4, evalEvery: 0 }));
+    const rates = (await readMetrics(`${runs}/rise/metrics.jsonl`))
+      .filter((r) => r.step >= 0).map((r) => r["update/lr"] as number);
+    const want = [lr / 4, lr / 2, (3 * lr) / 4, lr, lr];
+    assert.equal(rates.length, want.length);
+    rates.forEach((r, i) => assert.ok(Math.abs(r - want[i]!) < 1e-12, `step ${i}: ${r}`));
+    const flatRates = (await readMetrics(`${runs}/flat/metrics.jsonl`))
+      .filter((r) => r.step >= 0).map((r) => r["update/lr"]);
+    assert.deepEqual(flatRates, [lr]);
+    // The weights' change from the seed's initial weights after the first update: AdamW's first
+    // step is about lr on every weight, so a quarter of the rate moves them about a quarter as far.
+    const c = cfg(runs, "x");
+    const fresh = new Transformer({ vocabSize: worldVocab(c).size, ...c });
+    const moved = async (name: string) => {
+      const saved = decodeSafetensors(
+        await Deno.readFile(`${runs}/${name}/checkpoints/step-000000/model.safetensors`),
+      );
+      assert.ok(saved.ok);
+      let sum = 0;
+      for (const [k, v] of fresh.params) {
+        const a = v.dataSync();
+        const b: ArrayLike<number> = saved.tensors.get(`model.${k}`)!.data;
+        assert.equal(b.length, a.length, k);
+        for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+      }
+      return sum;
+    };
+    const [flat, warm] = [await moved("flat"), await moved("warm")];
+    fresh.dispose();
+    assert.ok(flat > 0 && warm > 0, `flat ${flat}, warm ${warm}`);
+    assert.ok(warm < flat / 2, `warm-up's first step moved the weights ${warm}, without ${flat}`);
   } finally {
     await Deno.remove(runs, { recursive: true });
   }
