@@ -392,7 +392,7 @@ async function sampledSet(
     records.push(...rs);
     tasks.push(...rs.map(() => key));
   }
-  const correct = await sampledCorrect(policy, executor, records, { ...opts, seed: opts.seed });
+  const correct = await sampledCorrect(policy, executor, records, opts);
   return {
     rows: headroomRows(records, correct, opts.k),
     outcomes: sampledOutcomes(tasks, correct, opts.k),
