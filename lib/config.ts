@@ -132,7 +132,7 @@ export const ConfigSchema = z.strictObject({
     "AdamW learning rate (constant, as in the paper)",
   ),
   lrWarmup: nonNegInt().default(0).describe(
-    "Not in the paper: self-play steps over which the learning rate rises linearly to lr (step s uses lr·(s+1)/lrWarmup; 0 = lr from the first step, as the paper). A fresh optimizer's first AdamW updates are sign-like, about lr on every weight whatever the gradient's size, and self-play starts one on a trained base",
+    "Not in the paper: self-play steps over which the learning rate rises linearly to lr (step s uses lr·(s+1)/lrWarmup; 0 = lr from the first step, as the paper). A fresh AdamW's first updates move every weight by about lr whatever its gradient, and self-play starts one on a trained base (measured from the shipped base: no better than the same summed rate held constant)",
   ),
   weightDecay: z.number().nonnegative().default(0.01).describe("AdamW decoupled weight decay"),
   beta1: z.number().min(0).max(1).default(0.9).describe("AdamW beta1"),
