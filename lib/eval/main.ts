@@ -381,14 +381,8 @@ async function sampledSet(
   const records: TaskRecord[] = [];
   const tasks: SampledTask[] = [];
   for (const { suite, t, records: rs } of setTasks(suites, opts)) {
-    const o = scored.get(`${suite}/${t.id}`);
-    const key: SampledTask = {
-      suite,
-      id: t.id,
-      task: t.task,
-      ...(o?.size === undefined ? {} : { size: o.size }),
-      ...(o?.signature === undefined ? {} : { signature: o.signature }),
-    };
+    // Every expressible task has a greedy outcome; its fields key, size and sign the sampled one.
+    const key: SampledTask = scored.get(`${suite}/${t.id}`) ?? { suite, id: t.id, task: t.task };
     records.push(...rs);
     tasks.push(...rs.map(() => key));
   }

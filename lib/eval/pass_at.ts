@@ -45,7 +45,7 @@ export interface PassAtRow {
   passAt: Record<number, number>;
 }
 
-/** Options of {@linkcode samplingHeadroom}. */
+/** Options of {@linkcode sampledCorrect}. */
 export interface PassAtOptions extends Omit<SolveOptions, "temperature" | "greedy"> {
   /** Samples per task. */
   k: number;
@@ -63,16 +63,6 @@ export function passAtLevels(k: number): number[] {
   return [...levels, k];
 }
 
-/** k samples of each record, scored in the sandbox; rows per task type present, in TASK_TYPES order. */
-export async function samplingHeadroom(
-  policy: Policy,
-  executor: Executor,
-  records: readonly TaskRecord[],
-  opts: PassAtOptions,
-): Promise<PassAtRow[]> {
-  return headroomRows(records, await sampledCorrect(policy, executor, records, opts), opts.k);
-}
-
 /** k samples of each record, scored in the sandbox: the right samples per record, in its order. */
 export async function sampledCorrect(
   policy: Policy,
@@ -81,7 +71,7 @@ export async function sampledCorrect(
   opts: PassAtOptions,
 ): Promise<number[]> {
   if (!(Number.isInteger(opts.k) && opts.k >= 1)) {
-    throw new RangeError(`samplingHeadroom: k must be a positive integer, got ${opts.k}`);
+    throw new RangeError(`sampledCorrect: k must be a positive integer, got ${opts.k}`);
   }
   const rng = new Rng(opts.seed);
   const correct: number[] = [];
@@ -125,19 +115,13 @@ export function headroomRows(
   });
 }
 
-/** An eval task whose queries were sampled: its key fields, as its greedy outcome has them. */
-export interface SampledTask {
-  suite: string;
-  id: string;
-  task: TaskType;
-  size?: number;
-  signature?: string;
-}
+/** An eval task whose queries were sampled: the key fields of its greedy outcome. */
+export type SampledTask = Pick<TaskOutcome, "suite" | "id" | "task" | "size" | "signature">;
 
 /**
- * Per task, the share of its queries' samples that are right (queries of one task are adjacent
- * records; `tasks[i]` is record i's task): outcomes in the shape a greedy eval writes, so that
- * sampled accuracy pairs as greedy accuracy does (`deno task paired`). `answer` says the count.
+ * Per task (`tasks[i]` is record i's task, keyed by suite and id), the share of its queries' samples
+ * that are right: outcomes in the shape a greedy eval writes, so that sampled accuracy pairs as
+ * greedy accuracy does (`deno task paired`). `answer` says the count.
  */
 export function sampledOutcomes(
   tasks: readonly SampledTask[],

@@ -1,6 +1,6 @@
 /**
  * Sampling headroom: pass@j by the unbiased estimator, checked against counting every j-subset of
- * the samples, and `samplingHeadroom` on a scripted policy (it answers with programs written in
+ * the samples, and `sampledCorrect` with `headroomRows` on a scripted policy (it answers with programs written in
  * the test) whose answers the real sandbox scores.
  */
 import assert from "node:assert/strict";
@@ -8,8 +8,8 @@ import {
   headroomRows,
   passAt,
   passAtLevels,
+  sampledCorrect,
   sampledOutcomes,
-  samplingHeadroom,
 } from "../../lib/eval/pass_at.ts";
 import { createSandbox } from "../../lib/sandbox/mod.ts";
 import type { InductionRecord } from "../../lib/tasks/records.ts";
@@ -75,17 +75,19 @@ const RECORDS: InductionRecord[] = [
   },
 ];
 
-Deno.test("samplingHeadroom: k samples a task, scored on the hidden pairs, pass@j averaged", async () => {
+Deno.test("sampledCorrect and headroomRows: k samples a task, scored on the hidden pairs, pass@j averaged", async () => {
   await using executor = await createSandbox({ poolSize: 1 });
   // Each task gets the same four answers. Sort: only SORT passes its hidden pairs (REVERSE fits
   // [2,1] → [1,2] but not [3,-1,0]) → 1 of 4. Identity: the two IDENTITY answers → 2 of 4.
   const script = [SORT, IDENTITY, IDENTITY, REVERSE].map(tokens);
-  const rows = await samplingHeadroom(scripted(script), executor, RECORDS, {
+  const correct = await sampledCorrect(scripted(script), executor, RECORDS, {
     ...OPTS,
     k: 4,
     seed: 0,
     chunk: 3, // below k: one task per sampling call
   });
+  assert.deepEqual(correct, [1, 2]);
+  const rows = headroomRows(RECORDS, correct, 4);
   assert.equal(rows.length, 1);
   const [row] = rows;
   assert.equal(row!.task, "induction");
@@ -99,14 +101,14 @@ Deno.test("samplingHeadroom: k samples a task, scored on the hidden pairs, pass@
     assert.ok(Math.abs(row!.passAt[Number(j)]! - p) < 1e-12, `pass@${j} ${row!.passAt[Number(j)]}`);
   }
   // A wrong answer every time: nothing to collect.
-  const none = await samplingHeadroom(scripted([tokens(REVERSE)]), executor, RECORDS, {
+  const never = await sampledCorrect(scripted([tokens(REVERSE)]), executor, RECORDS, {
     ...OPTS,
     k: 2,
     seed: 0,
   });
-  assert.deepEqual(none[0]!.passAt, { 1: 0, 2: 0 });
+  assert.deepEqual(headroomRows(RECORDS, never, 2)[0]!.passAt, { 1: 0, 2: 0 });
   await assert.rejects(
-    () => samplingHeadroom(scripted(script), executor, RECORDS, { ...OPTS, k: 0, seed: 0 }),
+    () => sampledCorrect(scripted(script), executor, RECORDS, { ...OPTS, k: 0, seed: 0 }),
     /positive integer/,
   );
 });
